@@ -1,0 +1,75 @@
+# Newsroom: `make run` to try it, `make test` to prove it.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+# Test services: real Postgres and Redis (see README).
+TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/newsroom)
+TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
+TEST_BROKER_URL ?= $(or $(CELERY_BROKER_URL),redis://127.0.0.1:6379/1)
+
+.PHONY: run test lint format bench serve worker migrations-check install clean
+
+$(BIN)/python:
+	@py=$$(./scripts/find-python.sh) || exit 1; \
+	echo "Creating $(VENV) with $$py"; \
+	"$$py" -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	@export DEBUG=$${DEBUG:-true}; \
+	$(BIN)/python manage.py migrate --noinput && \
+	$(BIN)/python manage.py loaddemo && \
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Production settings with gunicorn (DEBUG off, WhiteNoise, Redis cache).
+serve: install
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/gunicorn newsroom.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-4} --access-logfile -
+
+worker: install
+	$(BIN)/celery -A newsroom worker --beat -l info
+
+test: install
+	@export DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL); \
+	if ! $(BIN)/python scripts/check-services.py 2>/dev/null; then \
+	  if command -v docker >/dev/null && docker info >/dev/null 2>&1; then \
+	    docker compose up -d db redis --wait || exit 1; \
+	  else \
+	    msg=$$($(BIN)/python scripts/check-services.py 2>&1); \
+	    echo "make test: $$msg; start them (or set DATABASE_URL/REDIS_URL), e.g. 'docker compose up -d db redis'"; exit 1; \
+	  fi; \
+	fi
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DEBUG=true $(BIN)/python manage.py check --fail-level WARNING
+	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+	@export DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
+	  SECRET_KEY=test-secret-key DEBUG=false ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
+	  SECURE_SSL_REDIRECT=false SECURE_COOKIES=false FAST_PASSWORD_HASHER=true; \
+	$(BIN)/python manage.py collectstatic --noinput -v0 && \
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: install
+	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) staticfiles

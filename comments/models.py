@@ -1,0 +1,109 @@
+"""Reader comments, the moderation log, and the terms that hold or block a comment."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from articles.models import Article
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self) -> CommentQuerySet:
+        """What the public may see and count."""
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def pending(self) -> CommentQuerySet:
+        return self.filter(status=Comment.Status.PENDING)
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        SPAM = "spam", "Spam"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    name = models.CharField(max_length=80)
+    email = models.EmailField(help_text="Private: seen by moderators and editors only.")
+    body = models.TextField(max_length=5000)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    held_reasons = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    ip_hash = models.CharField(max_length=64, blank=True, help_text="Salted hash, never the IP.")
+    user_agent = models.CharField(max_length=300, blank=True)
+    form_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    notify_on_publish = models.BooleanField(default=False)
+    notify_on_reply = models.BooleanField(default=False)
+    email_verified = models.BooleanField(default=False)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        permissions = [("moderate_comment", "Can moderate comments")]
+        indexes = [
+            models.Index(fields=["article", "status", "created_at"], name="comment_article_status"),
+            models.Index(
+                fields=["created_at", "id"],
+                condition=Q(status="pending"),
+                name="comment_pending_queue",
+            ),
+            models.Index(fields=["email", "created_at"], name="comment_email_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} on {self.article_id}: {self.body[:40]}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+
+class ModerationLog(models.Model):
+    """Append-only: every change of a comment's status, who made it and why."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="log")
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_status = models.CharField(max_length=10, choices=Comment.Status, blank=True)
+    to_status = models.CharField(max_length=10, choices=Comment.Status)
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.comment_id}: {self.from_status or 'new'} → {self.to_status}"
+
+
+class Term(models.Model):
+    """A word that holds a comment for review (suspect) or marks it as spam (blocked)."""
+
+    class Kind(models.TextChoices):
+        SUSPECT = "suspect", "Suspect: hold for review"
+        BLOCKED = "blocked", "Blocked: mark as spam"
+
+    term = models.CharField(max_length=100, unique=True, help_text="A whole word or phrase.")
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.SUSPECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return self.term

@@ -1,0 +1,51 @@
+"""/healthz: is each part we depend on reachable right now?"""
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+
+logger = logging.getLogger(__name__)
+
+
+def _database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _cache() -> None:
+    cache.set("healthz", "ok", 5)
+    if cache.get("healthz") != "ok":
+        raise RuntimeError("cache did not return what was stored")
+
+
+def _broker() -> None:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return  # no broker configured: tasks run in-process
+    from kombu import Connection
+
+    # A fresh connection, not the pool's: a pooled one can hide a broker that just died.
+    with Connection(settings.CELERY_BROKER_URL, connect_timeout=1) as conn:
+        conn.ensure_connection(max_retries=0, timeout=1)
+
+
+CHECKS = {"database": _database, "cache": _cache, "broker": _broker}
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    results = {}
+    for name, check in CHECKS.items():
+        try:
+            check()
+        except Exception as exc:  # any failure means "down"; the reason is reported
+            logger.warning("healthz: %s is down: %s", name, exc)
+            results[name] = {"ok": False, "error": str(exc)[:200]}
+        else:
+            results[name] = {"ok": True}
+    down = [name for name, result in results.items() if not result["ok"]]
+    body = {"status": "ok" if not down else "down", "down": down, "checks": results}
+    return JsonResponse(body, status=503 if down else 200)
