@@ -142,6 +142,17 @@ except (ValueError, KeyError) as exc:
 if not _database.get("ENGINE") or not _database.get("NAME"):
     raise ConfigError("DATABASE_URL", "is malformed: no engine or database name")
 DATABASES = {"default": _database}
+# Optional Postgres read replica for public page reads (newsroom/replica.py, docs/deploy.md).
+if env("DATABASE_REPLICA_URL"):
+    try:
+        DATABASES["replica"] = dj_database_url.parse(
+            env("DATABASE_REPLICA_URL"), conn_max_age=60, conn_health_checks=True
+        )
+    except (ValueError, KeyError) as exc:
+        raise ConfigError("DATABASE_REPLICA_URL", f"is malformed: {exc}") from None
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["newsroom.replica.ReplicaRouter"]
+    MIDDLEWARE.insert(1, "newsroom.replica.ReplicaReadsMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = _database["ENGINE"].endswith("postgresql")
 
