@@ -109,6 +109,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Innermost, so CSRF, CSP and security headers still apply to cached pages.
+    "newsroom.pagecache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -299,6 +301,15 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
+
+# Anonymous page cache (newsroom/pagecache.py) and HTTP caching for a CDN.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 3600)  # purges make pages stale sooner
+PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60)
+PAGE_CACHE_S_MAXAGE = env_int("PAGE_CACHE_S_MAXAGE", 300)
+PAGE_CACHE_STALE_WHILE_REVALIDATE = env_int("PAGE_CACHE_STALE_WHILE_REVALIDATE", 600)
+PAGE_PURGE_HOOK = env("PAGE_PURGE_HOOK", "newsroom.pagecache.noop_purge_hook")
+PAGE_CACHE_FILLERS: dict[str, str] = {}  # placeholder -> "dotted.path(request) -> str"
 
 LOGGING = {
     "version": 1,

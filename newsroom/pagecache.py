@@ -1,0 +1,209 @@
+"""The anonymous page cache: whole pages in Redis, purged precisely by surrogate key.
+
+How it works:
+- A public view tags its response with the keys of what it shows
+  (`tag_response(response, ["article-12", "desk-3", "home"])`).
+- For anonymous GETs (no session cookie, no flash messages) the middleware stores the
+  rendered page with a version token per key. A hit costs two cache round trips: the page,
+  then the current tokens of its keys; any changed token means the page is stale.
+- `purge(keys)` gives each key a new token, so exactly the pages that show it go stale;
+  nothing else is flushed. The same keys go out as `Surrogate-Key`/`Cache-Tag` headers and
+  to the pluggable purge hook (`PAGE_PURGE_HOOK`) so a CDN can purge by key too.
+- Per-request values never live in the cached HTML: templates emit placeholders (the CSRF
+  token, the comment form's signed timestamp, the CSP nonce) that are filled with a plain
+  string replace on every response, hit or miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+import uuid
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.middleware.csrf import get_token
+from django.utils.http import http_date, quote_etag
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+CSRF_PLACEHOLDER = "__NR_CSRF_TOKEN__"
+NONCE_PLACEHOLDER = "__NR_CSP_NONCE__"
+PAGE_PREFIX = "pc:page:"
+TAG_PREFIX = "pc:tag:"
+PRIVATE_PREFIXES = ("/admin/", "/moderation/", "/healthz")
+
+
+def tag_response(response: HttpResponse, keys: Iterable[str]) -> HttpResponse:
+    """Mark a response as a cacheable public page that depends on `keys`."""
+    response.surrogate_keys = sorted(set(keys))
+    return response
+
+
+def purge(keys: Iterable[str]) -> None:
+    """Make every cached page that shows one of `keys` stale, here and at the CDN."""
+    keys = sorted(set(keys))
+    if not keys:
+        return
+    try:
+        cache.set_many({TAG_PREFIX + key: uuid.uuid4().hex for key in keys}, timeout=None)
+    except Exception:  # a cache outage must not break the write that caused the purge
+        logger.exception("page cache purge failed for %s", keys)
+    hook = getattr(settings, "PAGE_PURGE_HOOK", "")
+    if hook:
+        import_string(hook)(keys)
+
+
+def noop_purge_hook(keys: list[str]) -> None:
+    """The default CDN purge hook: nothing to purge when no CDN is configured."""
+
+
+def fill_csrf_token(request: HttpRequest) -> str:
+    return get_token(request)
+
+
+def _fillers() -> dict[str, Callable[[HttpRequest], str]]:
+    fillers = {CSRF_PLACEHOLDER: fill_csrf_token}
+    for placeholder, path in getattr(settings, "PAGE_CACHE_FILLERS", {}).items():
+        fillers[placeholder] = import_string(path)
+    return fillers
+
+
+def _is_cacheable_request(request: HttpRequest) -> bool:
+    return (
+        settings.PAGE_CACHE_ENABLED
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+        and not request.path.startswith(PRIVATE_PREFIXES)
+    )
+
+
+def _page_key(request: HttpRequest) -> str:
+    raw = f"{request.get_host()}{request.get_full_path()}"
+    return PAGE_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _cache_control(has_form: bool) -> str:
+    if has_form:
+        # The page carries this visitor's CSRF token: shared caches must not keep it, but the
+        # browser may revalidate it cheaply with its ETag (a 304 from the page cache).
+        return "private, no-cache"
+    return (
+        f"public, max-age={settings.PAGE_CACHE_MAX_AGE}, s-maxage={settings.PAGE_CACHE_S_MAXAGE}"
+        f", stale-while-revalidate={settings.PAGE_CACHE_STALE_WHILE_REVALIDATE}"
+    )
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        cacheable = _is_cacheable_request(request)
+        if cacheable:
+            hit = self._lookup(request)
+            if hit is not None:
+                return hit
+        response = self.get_response(request)
+        keys = getattr(response, "surrogate_keys", None)
+        if keys is None:
+            return response
+        response.headers["Surrogate-Key"] = " ".join(keys)
+        response.headers["Cache-Tag"] = ",".join(keys)
+        if not cacheable or response.status_code != 200 or response.streaming:
+            response.headers.setdefault("Cache-Control", "private, no-cache")
+            return self._fill(request, response)
+        return self._store(request, response, keys)
+
+    def _lookup(self, request: HttpRequest) -> HttpResponse | None:
+        try:
+            entry = cache.get(_page_key(request))
+            if entry is None:
+                return None
+            tags = cache.get_many([TAG_PREFIX + key for key in entry["keys"]])
+        except Exception:  # Redis down: serve from the database instead (degraded, logged)
+            logger.warning("page cache unavailable; rendering from the database", exc_info=True)
+            return None
+        if any(tags.get(TAG_PREFIX + k) != v for k, v in entry["versions"].items()):
+            return None
+        if _etag_matches(request, entry["etag"]):
+            response = HttpResponseNotModified()
+        else:
+            response = HttpResponse(entry["body"], content_type=entry["content_type"])
+        _set_headers(response, entry["headers"])
+        response.headers["Age"] = str(max(0, int(time.time() - entry["stored_at"])))
+        response.headers["X-Page-Cache"] = "hit"
+        return self._fill(request, response)
+
+    def _store(self, request: HttpRequest, response: HttpResponse, keys: list[str]) -> HttpResponse:
+        body = response.content.decode(response.charset)
+        nonce = getattr(request, "_csp_nonce", None)
+        if nonce:  # evaluated during rendering: make it a placeholder, filled per response
+            body = body.replace(str(nonce), NONCE_PLACEHOLDER)
+        try:
+            tag_keys = [TAG_PREFIX + key for key in keys]
+            current = cache.get_many(tag_keys)
+            missing = {k: uuid.uuid4().hex for k in tag_keys if k not in current}
+            if missing:
+                cache.set_many(missing, timeout=None)
+                current |= missing
+            versions = {key: current[TAG_PREFIX + key] for key in keys}
+            etag = quote_etag(hashlib.md5(body.encode(), usedforsecurity=False).hexdigest())
+            headers = {
+                "Cache-Control": _cache_control(CSRF_PLACEHOLDER in body),
+                "ETag": etag,
+                "Last-Modified": http_date(),
+                "Surrogate-Key": response.headers["Surrogate-Key"],
+                "Cache-Tag": response.headers["Cache-Tag"],
+            }
+            entry = {
+                "body": body,
+                "content_type": response["Content-Type"],
+                "headers": headers,
+                "keys": keys,
+                "versions": versions,
+                "etag": etag,
+                "stored_at": time.time(),
+            }
+            cache.set(_page_key(request), entry, settings.PAGE_CACHE_TIMEOUT)
+        except Exception:
+            logger.warning("page cache store failed", exc_info=True)
+            response.headers.setdefault("Cache-Control", "private, no-cache")
+            return self._fill(request, response)
+        _set_headers(response, headers)
+        response.headers["X-Page-Cache"] = "miss"
+        if _etag_matches(request, etag):
+            not_modified = HttpResponseNotModified()
+            _set_headers(not_modified, headers)
+            return not_modified
+        response.content = body
+        return self._fill(request, response)
+
+    def _fill(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if response.status_code == 304 or response.streaming:
+            return response
+        body = response.content.decode(response.charset)
+        if NONCE_PLACEHOLDER in body:
+            body = body.replace(NONCE_PLACEHOLDER, str(request._csp_nonce))
+        for placeholder, fill in _fillers().items():
+            if placeholder in body:
+                body = body.replace(placeholder, fill(request))
+        response.content = body
+        return response
+
+
+def _set_headers(response: HttpResponse, headers: dict[str, str]) -> None:
+    for name, value in headers.items():
+        response.headers[name] = value
+
+
+def _etag_matches(request: HttpRequest, etag: str) -> bool:
+    header = request.headers.get("If-None-Match", "")
+    if not header:
+        return False
+    return header.strip() == "*" or etag in [tag.strip() for tag in header.split(",")]

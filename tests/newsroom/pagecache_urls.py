@@ -1,0 +1,44 @@
+"""A tiny URLconf for testing the page cache on its own."""
+
+from django.http import HttpResponse
+from django.template import engines
+from django.urls import path
+
+from newsroom.pagecache import CSRF_PLACEHOLDER, tag_response
+
+CALLS = {"count": 0}
+
+PAGE = engines["django"].from_string(
+    "<p>{{ text }}</p>"
+    '<script nonce="{{ csp_nonce }}" type="application/ld+json">{}</script>'
+    '<form method="post" action="/post/"><input type="hidden" name="csrfmiddlewaretoken" '
+    f'value="{CSRF_PLACEHOLDER}"><button>Send</button></form>'
+)
+
+
+def article(request, pk):
+    CALLS["count"] += 1
+    html = PAGE.render({"text": f"article {pk} render {CALLS['count']}"}, request)
+    return tag_response(HttpResponse(html), [f"article-{pk}", "home"])
+
+
+def plain(request):
+    CALLS["count"] += 1
+    return tag_response(HttpResponse(f"plain {CALLS['count']}"), ["home"])
+
+
+def post(request):
+    return HttpResponse("posted")
+
+
+def untagged(request):
+    CALLS["count"] += 1
+    return HttpResponse(f"untagged {CALLS['count']}")
+
+
+urlpatterns = [
+    path("a/<int:pk>/", article),
+    path("plain/", plain),
+    path("post/", post),
+    path("untagged/", untagged),
+]

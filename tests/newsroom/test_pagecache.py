@@ -1,0 +1,149 @@
+"""The page cache on its own: hits, precise purges, 304s, placeholders, bypasses."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from newsroom import pagecache
+from tests.newsroom import pagecache_urls
+
+pytestmark = pytest.mark.urls("tests.newsroom.pagecache_urls")
+
+
+@pytest.fixture(autouse=True)
+def _reset_calls():
+    pagecache_urls.CALLS["count"] = 0
+
+
+def test_second_anonymous_view_is_a_hit_without_rendering(client):
+    first = client.get("/a/1/")
+    second = client.get("/a/1/")
+    assert first["X-Page-Cache"] == "miss"
+    assert second["X-Page-Cache"] == "hit"
+    assert pagecache_urls.CALLS["count"] == 1
+    assert b"article 1 render 1" in second.content
+
+
+def test_purging_a_key_makes_exactly_the_pages_that_show_it_stale(client):
+    client.get("/a/1/")
+    client.get("/a/2/")
+    pagecache.purge(["article-1"])
+    assert client.get("/a/1/")["X-Page-Cache"] == "miss"
+    assert client.get("/a/2/")["X-Page-Cache"] == "hit"
+
+
+def test_purging_a_shared_key_makes_every_page_that_shows_it_stale(client):
+    client.get("/a/1/")
+    client.get("/plain/")
+    pagecache.purge(["home"])
+    assert client.get("/a/1/")["X-Page-Cache"] == "miss"
+    assert client.get("/plain/")["X-Page-Cache"] == "miss"
+
+
+def test_surrogate_keys_are_sent_for_cdns(client):
+    response = client.get("/a/7/")
+    assert response["Surrogate-Key"] == "article-7 home"
+    assert response["Cache-Tag"] == "article-7,home"
+
+
+def test_pages_without_forms_are_public_for_shared_caches(client):
+    cache_control = client.get("/plain/")["Cache-Control"]
+    assert "public" in cache_control
+    assert re.search(r"max-age=\d+", cache_control)
+    assert re.search(r"s-maxage=\d+", cache_control)
+    assert re.search(r"stale-while-revalidate=\d+", cache_control)
+
+
+def test_conditional_get_with_the_etag_is_a_304_from_the_cache(client):
+    first = client.get("/plain/")
+    again = client.get("/plain/", headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304
+    assert again["ETag"] == first["ETag"]
+    assert pagecache_urls.CALLS["count"] == 1
+
+
+def test_a_changed_page_answers_a_stale_etag_with_the_new_page(client):
+    first = client.get("/plain/")
+    pagecache.purge(["home"])
+    again = client.get("/plain/", headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 200
+    assert again["ETag"] != first["ETag"]
+
+
+def test_two_readers_share_the_cached_page_but_each_gets_their_own_csrf_token():
+    reader_one, reader_two = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    page_one = reader_one.get("/a/1/")
+    page_two = reader_two.get("/a/1/")
+    assert page_two["X-Page-Cache"] == "hit"
+    token_one = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page_one.content)[1]
+    token_two = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page_two.content)[1]
+    assert token_one != token_two
+    assert pagecache.CSRF_PLACEHOLDER.encode() not in page_two.content
+    for reader, token in ((reader_one, token_one), (reader_two, token_two)):
+        assert reader.post("/post/", {"csrfmiddlewaretoken": token.decode()}).status_code == 200
+    # and a token from one reader is useless to the other
+    assert reader_two.post("/post/", {"csrfmiddlewaretoken": token_one.decode()}).status_code == 403
+
+
+def test_pages_with_a_personal_token_are_private_to_shared_caches(client):
+    assert client.get("/a/1/")["Cache-Control"] == "private, no-cache"
+
+
+def test_each_response_gets_a_fresh_csp_nonce_matching_its_header(client):
+    nonces = []
+    for _ in range(2):
+        response = client.get("/a/1/")
+        body_nonce = re.search(rb'nonce="([^"]+)"', response.content)[1].decode()
+        assert f"'nonce-{body_nonce}'" in response["Content-Security-Policy"]
+        nonces.append(body_nonce)
+    assert nonces[0] != nonces[1]
+
+
+def test_signed_in_visitors_bypass_the_cache(client, editor):
+    client.get("/a/1/")
+    client.force_login(editor)
+    response = client.get("/a/1/")
+    assert "X-Page-Cache" not in response
+    assert pagecache_urls.CALLS["count"] == 2
+
+
+def test_untagged_views_are_never_cached(client):
+    client.get("/untagged/")
+    response = client.get("/untagged/")
+    assert b"untagged 2" in response.content
+    assert "X-Page-Cache" not in response
+
+
+def test_the_purge_hook_receives_the_keys(settings):
+    settings.PAGE_PURGE_HOOK = "tests.newsroom.test_pagecache.record_purge"
+    RECORDED.clear()
+    pagecache.purge(["desk-3", "article-1", "desk-3"])
+    received = RECORDED[0]
+    assert received == ["article-1", "desk-3"]
+
+
+RECORDED: list = []
+
+
+def record_purge(keys):
+    RECORDED.append(keys)
+
+
+def test_a_cache_outage_serves_pages_from_the_view(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    from django.core.cache import caches
+
+    caches._settings = None  # drop the configured connection so the override applies
+    try:
+        response = client.get("/plain/")
+        assert response.status_code == 200
+        assert b"plain 1" in response.content
+    finally:
+        caches._settings = None
