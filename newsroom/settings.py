@@ -62,7 +62,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 def env_url(name: str, default: str, schemes: set[str]) -> str:
     value = env(name, default)
     parsed = urlparse(value)
-    if parsed.scheme not in schemes or not (parsed.hostname or parsed.path):
+    hostless = parsed.scheme in {"console", "memory"}
+    if parsed.scheme not in schemes or not (parsed.hostname or parsed.path or hostless):
         raise ConfigError(name, f"must be a URL starting with one of {sorted(schemes)}")
     return value
 
@@ -108,6 +109,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "newsroom.login_throttle.LoginThrottleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Innermost, so CSRF, CSP and security headers still apply to cached pages.
     "newsroom.pagecache.PageCacheMiddleware",
@@ -301,6 +303,12 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
+
+# Admin login throttling (newsroom/login_throttle.py).
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_IP_FAILURE_LIMIT = env_int("LOGIN_IP_FAILURE_LIMIT", 20)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 
 # Anonymous page cache (newsroom/pagecache.py) and HTTP caching for a CDN.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
