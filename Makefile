@@ -21,6 +21,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test]"
 	@touch $@
 
+# Test-only JavaScript (axe-core for accessibility checks); the site has no JS build.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	@touch $@
+
 install: $(VENV)/.installed
 
 run: install
@@ -37,7 +42,7 @@ serve: install
 worker: install
 	$(BIN)/celery -A newsroom worker --beat -l info
 
-test: install
+test: install node_modules/.installed
 	@export DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL); \
 	if ! $(BIN)/python scripts/check-services.py 2>/dev/null; then \
 	  if command -v docker >/dev/null && docker info >/dev/null 2>&1; then \
