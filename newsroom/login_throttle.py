@@ -49,7 +49,11 @@ class LoginThrottleMiddleware:
         ip = client_ip(request)
         username = request.POST.get("username", "").strip().lower()
         pair_key, ip_key = _key("pair", ip, username), _key("ip", ip)
-        counts = cache.get_many([pair_key, ip_key])
+        try:
+            counts = cache.get_many([pair_key, ip_key])
+        except Exception:  # Redis down: fail open (documented), staff can still sign in
+            logger.warning("login throttle unavailable: cache down", exc_info=True)
+            return self.get_response(request)
         if (
             counts.get(pair_key, 0) >= settings.LOGIN_FAILURE_LIMIT
             or counts.get(ip_key, 0) >= settings.LOGIN_IP_FAILURE_LIMIT
@@ -57,12 +61,15 @@ class LoginThrottleMiddleware:
             logger.warning("admin login locked out for %r from %s", username, ip)
             return self._locked(request)
         response = self.get_response(request)
-        if response.status_code == 302:  # signed in
-            cache.delete(pair_key)
-        elif response.status_code == 200:  # the form again: wrong credentials
-            for key in (pair_key, ip_key):
-                cache.add(key, 0, settings.LOGIN_LOCKOUT_SECONDS)
-                cache.incr(key)
+        try:
+            if response.status_code == 302:  # signed in
+                cache.delete(pair_key)
+            elif response.status_code == 200:  # the form again: wrong credentials
+                for key in (pair_key, ip_key):
+                    cache.add(key, 0, settings.LOGIN_LOCKOUT_SECONDS)
+                    cache.incr(key)
+        except Exception:
+            logger.warning("login throttle could not count an attempt", exc_info=True)
         return response
 
     def _locked(self, request: HttpRequest) -> HttpResponse:

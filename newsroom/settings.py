@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Innermost, so CSRF, CSP and security headers still apply to cached pages.
     "newsroom.pagecache.PageCacheMiddleware",
+    "newsroom.outage.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
