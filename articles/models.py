@@ -14,6 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from articles.markdown import render_markdown
+from articles.search import SEARCHED_FIELDS, search_document, uses_postgres
+
 
 class Desk(models.Model):
     name = models.CharField(max_length=60, help_text='Short label, e.g. "Technology".')
@@ -226,6 +229,20 @@ class Article(models.Model):
     def __str__(self) -> str:
         return self.headline
 
+    def save(self, *args, **kwargs) -> None:
+        """Render the body once here, so a page view never runs Markdown or the sanitiser."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body" in update_fields:
+            self.body_html = render_markdown(self.body)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "body_html"}
+        super().save(*args, **kwargs)
+        if update_fields is None or SEARCHED_FIELDS & set(update_fields):
+            # An expression over the row's own columns: it needs the row to exist first.
+            articles = type(self).objects.using(self._state.db).filter(pk=self.pk)
+            if uses_postgres(articles):
+                articles.update(search_vector=search_document())
+
     def get_absolute_url(self) -> str:
         day = timezone.localtime(self.published_at or self.created_at or timezone.now())
         return reverse(
@@ -238,6 +255,12 @@ class Article(models.Model):
                 "slug": self.slug,
             },
         )
+
+    def cache_keys(self) -> list[str]:
+        """The page-cache keys (newsroom.pagecache.purge) to purge when this article changes:
+        its own page, and every list of cards (home, desk, author and topic pages, feeds,
+        sitemaps), which may now show it, drop it or show it differently."""
+        return [f"article-{self.pk}", "listings"]
 
     def is_public(self, at=None) -> bool:
         now = at or timezone.now()

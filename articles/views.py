@@ -1,5 +1,247 @@
-from django.views.generic import TemplateView
+"""Public reads: thin class-based views over `Article.objects.published()`.
+
+Every public page is tagged with the surrogate keys of what it shows (`newsroom.pagecache`),
+so an edit purges exactly the pages it changes:
+
+- `article-<pk>`: the article page (`Article.cache_keys()`),
+- `listings`: every list of cards (home, desk, author, topic pages, feeds, sitemaps),
+- `desk-<pk>`, `author-<pk>`, `topic-<pk>`, `photo-<pk>`: pages showing that object's own
+  fields (the desk's about text under an article, a byline's name, a photo's credit),
+- `desks`: every page, for the navigation.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from collections import OrderedDict
+
+from django.db.models import F, Prefetch, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.generic import DetailView, ListView, TemplateView
+
+from articles.models import Article, Author, Byline, Correction, Desk, Topic
+from articles.search import search_articles
+from newsroom.pagecache import tag_response
+
+LATEST_PER_DESK = 4
+TOP_STORIES = 5
+PAGE_SIZE = 12
 
 
-class HomeView(TemplateView):
+def can_preview(user) -> bool:
+    """Staff who may see articles in admin may see them, unpublished, on the site."""
+    return user.is_authenticated and user.has_perm("articles.view_article")
+
+
+def cards(queryset):
+    """Published articles as cards: desk, hero photo and bylines in a fixed number of queries."""
+    return queryset.published().for_listing().defer("body", "search_vector")
+
+
+def tagged(view, keys: list[str]):
+    """Tag a function view's responses (e.g. Django's sitemap view) for the page cache."""
+
+    @functools.wraps(view)
+    def tagged_view(request, *args, **kwargs):
+        return tag_response(view(request, *args, **kwargs), keys)
+
+    return tagged_view
+
+
+class TaggedMixin:
+    """Tag the response with surrogate keys so the page cache can store and purge it."""
+
+    def cache_keys(self) -> list[str]:
+        return ["listings", "desks"]
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        return tag_response(response, self.cache_keys())
+
+
+class HomeView(TaggedMixin, TemplateView):
     template_name = "articles/home.html"
+
+    def cache_keys(self) -> list[str]:
+        return ["home", "listings", "desks"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        articles = Article.objects.all()
+        top = list(
+            cards(articles.filter(is_top_story=True)).order_by(
+                "top_story_order", "-published_at", "-id"
+            )[:TOP_STORIES]
+        )
+        # The n newest articles of each desk in one query (a window function), top stories
+        # excepted so no story shows twice.
+        latest = list(
+            cards(articles.exclude(pk__in=[a.pk for a in top]))
+            .annotate(
+                desk_rank=Window(
+                    RowNumber(),
+                    partition_by=F("desk_id"),
+                    order_by=[F("published_at").desc(), F("id").desc()],
+                )
+            )
+            .filter(desk_rank__lte=LATEST_PER_DESK)
+            .order_by("desk__order", "desk__name", "-published_at", "-id")
+        )
+        if not top:  # no curated front page yet: lead with the newest stories
+            top = sorted(latest, key=lambda a: (a.published_at, a.pk), reverse=True)[:3]
+            latest = [a for a in latest if a not in top]
+        by_desk: OrderedDict[Desk, list[Article]] = OrderedDict()
+        for article in latest:
+            by_desk.setdefault(article.desk, []).append(article)
+        context.update(
+            breaking=Article.objects.breaking(now)
+            .select_related("desk")
+            .only("headline", "slug", "published_at", "created_at", "desk__slug", "desk__name")
+            .order_by("-published_at")
+            .first(),
+            lead=top[0] if top else None,
+            top_stories=top[1:],
+            desks=by_desk.items(),
+        )
+        return context
+
+
+class ArticleListView(TaggedMixin, ListView):
+    """A paginated list of cards under a header: desk, author and topic pages."""
+
+    paginate_by = PAGE_SIZE
+    context_object_name = "articles"
+
+    def get(self, request, *args, **kwargs):
+        self.subject = self.get_subject()
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(subject=self.subject, **kwargs)
+
+
+class DeskView(ArticleListView):
+    template_name = "articles/desk_detail.html"
+
+    def get_subject(self) -> Desk:
+        return get_object_or_404(Desk, slug=self.kwargs["desk"])
+
+    def get_queryset(self):
+        return cards(self.subject.articles.all())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(current_desk=self.subject.slug, **kwargs)
+
+    def cache_keys(self) -> list[str]:
+        return [f"desk-{self.subject.pk}", "listings", "desks"]
+
+
+class AuthorView(ArticleListView):
+    template_name = "articles/author_detail.html"
+
+    def get_subject(self) -> Author:
+        return get_object_or_404(Author.objects.defer("email"), slug=self.kwargs["slug"])
+
+    def get_queryset(self):
+        return cards(Article.objects.filter(bylines__author=self.subject))
+
+    def cache_keys(self) -> list[str]:
+        return [f"author-{self.subject.pk}", "listings", "desks"]
+
+
+class TopicView(ArticleListView):
+    template_name = "articles/topic_detail.html"
+
+    def get_subject(self) -> Topic:
+        return get_object_or_404(Topic, slug=self.kwargs["slug"])
+
+    def get_queryset(self):
+        return cards(self.subject.articles.all())
+
+    def cache_keys(self) -> list[str]:
+        return [f"topic-{self.subject.pk}", "listings", "desks"]
+
+
+class SearchView(ListView):
+    """Not page-cached: every query string would be a new page in the cache."""
+
+    template_name = "articles/search.html"
+    paginate_by = PAGE_SIZE
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        self.query = self.request.GET.get("q", "").strip()[:200]
+        return search_articles(cards(Article.objects.all()), self.query)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.query, **kwargs)
+
+
+def article_page_keys(article: Article) -> list[str]:
+    keys = [f"article-{article.pk}", f"desk-{article.desk_id}", "desks"]
+    keys += [f"author-{byline.author_id}" for byline in article.bylines.all()]
+    keys += [f"topic-{topic.pk}" for topic in article.topics.all()]
+    if article.hero_photo_id:
+        keys.append(f"photo-{article.hero_photo_id}")
+    return keys
+
+
+class ArticleView(DetailView):
+    """The article page at its canonical URL; staff also see unpublished ones, marked Preview."""
+
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        articles = Article.objects.all() if can_preview(self.request.user) else None
+        if articles is None:
+            articles = Article.objects.published()
+        return (
+            articles.select_related("desk", "hero_photo")
+            .defer("search_vector")
+            .prefetch_related(
+                Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+                Prefetch("topics", queryset=Topic.objects.only("name", "slug")),
+                Prefetch("corrections", queryset=Correction.objects.all()),
+            )
+        )
+
+    def get_object(self, queryset=None):
+        try:
+            day = datetime.date(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
+        except ValueError:
+            raise Http404("No such date") from None
+        candidates = self.get_queryset().filter(
+            desk__slug=self.kwargs["desk"], slug=self.kwargs["slug"]
+        )
+        # The URL's date is the publication day in the site's time zone (drafts: creation day).
+        for article in candidates:
+            if timezone.localdate(article.published_at or article.created_at) == day:
+                return article
+        raise Http404("No article at this address")
+
+    def get_context_data(self, **kwargs):
+        now = timezone.now()
+        article = self.object
+        return super().get_context_data(
+            now=now,
+            preview=not article.is_public(now),
+            breaking=article.is_breaking_now(now),
+            current_desk=article.desk.slug,
+            **kwargs,
+        )
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        article = self.object
+        if context["preview"]:
+            # A staff preview: never indexed, never stored by any cache.
+            response.headers["X-Robots-Tag"] = "noindex, nofollow"
+            response.headers["Cache-Control"] = "private, no-store"
+            return response
+        return tag_response(response, article_page_keys(article))

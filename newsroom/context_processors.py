@@ -3,4 +3,13 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict:
-    return {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL}
+    # Imported here: settings load this module's path before the apps are ready.
+    from articles.models import Desk
+
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_URL": settings.SITE_URL,
+        "SITE_LANGUAGE": settings.SITE_LANGUAGE,
+        # Lazy: one small query, and only when a template shows the navigation.
+        "nav_desks": Desk.objects.only("name", "slug"),
+    }

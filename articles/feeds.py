@@ -1,0 +1,151 @@
+"""RSS feeds (Django syndication): the whole site, one desk, one author.
+
+Items carry Media RSS (`media:content` with `media:credit`), so feed readers that show the
+hero photo show whose photo it is.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Rss201rev2Feed
+
+from articles.models import Article, Author, Desk
+from articles.seo import absolute_url, photo_url
+from articles.views import cards
+from newsroom.pagecache import tag_response
+
+FEED_SIZE = 30
+
+
+class MediaRssFeed(Rss201rev2Feed):
+    def rss_attributes(self) -> dict[str, str]:
+        return super().rss_attributes() | {"xmlns:media": "http://search.yahoo.com/mrss/"}
+
+    def add_item_elements(self, handler, item) -> None:
+        super().add_item_elements(handler, item)
+        media = item.get("media")
+        if not media:
+            return
+        attrs = {"url": media["url"], "medium": "image"}
+        if media["width"]:
+            attrs |= {"width": str(media["width"]), "height": str(media["height"])}
+        handler.startElement("media:content", attrs)
+        handler.addQuickElement("media:description", media["description"])
+        if media["credit"]:
+            handler.addQuickElement("media:credit", media["credit"], {"role": "photographer"})
+        handler.endElement("media:content")
+
+
+class ArticleFeed(Feed):
+    feed_type = MediaRssFeed
+
+    def __call__(self, request, *args, **kwargs):
+        # Cacheable like the pages: any change to a list of cards purges the feeds too.
+        return tag_response(super().__call__(request, *args, **kwargs), ["listings"])
+
+    def articles(self, obj):
+        raise NotImplementedError
+
+    def items(self, obj=None):
+        return self.articles(obj).prefetch_related("topics")[:FEED_SIZE]
+
+    def item_title(self, item: Article) -> str:
+        return item.headline
+
+    def item_description(self, item: Article) -> str:
+        return item.standfirst
+
+    def item_link(self, item: Article) -> str:
+        return absolute_url(item.get_absolute_url())
+
+    def item_guid(self, item: Article) -> str:
+        return self.item_link(item)
+
+    def item_pubdate(self, item: Article):
+        return item.published_at
+
+    def item_updateddate(self, item: Article):
+        return item.updated_at or item.published_at
+
+    def item_author_name(self, item: Article) -> str:
+        return ", ".join(byline.author.name for byline in item.bylines.all())
+
+    def item_author_link(self, item: Article) -> str | None:
+        bylines = item.bylines.all()
+        return absolute_url(bylines[0].author.get_absolute_url()) if bylines else None
+
+    def item_categories(self, item: Article) -> list[str]:
+        return [item.desk.name, *(topic.name for topic in item.topics.all())]
+
+    def item_extra_kwargs(self, item: Article) -> dict:
+        photo = item.hero_photo
+        if not (photo and photo.image):
+            return {}
+        return {
+            "media": {
+                "url": photo_url(photo),
+                "width": photo.width,
+                "height": photo.height,
+                "description": photo.caption or photo.alt_text,
+                "credit": photo.credit_name,
+            }
+        }
+
+
+class LatestFeed(ArticleFeed):
+    def title(self) -> str:
+        return settings.SITE_NAME
+
+    def description(self) -> str:
+        return f"The latest from {settings.SITE_NAME}."
+
+    def link(self) -> str:
+        return absolute_url("/")
+
+    def feed_url(self) -> str:
+        return absolute_url("/feed/")
+
+    def articles(self, obj):
+        return cards(Article.objects.all())
+
+
+class DeskFeed(ArticleFeed):
+    def get_object(self, request, desk: str) -> Desk:
+        return get_object_or_404(Desk, slug=desk)
+
+    def title(self, obj: Desk) -> str:
+        return f"{obj.title} · {settings.SITE_NAME}"
+
+    def description(self, obj: Desk) -> str:
+        return obj.about or f"The latest from {obj.title}."
+
+    def link(self, obj: Desk) -> str:
+        return absolute_url(obj.get_absolute_url())
+
+    def feed_url(self, obj: Desk) -> str:
+        return absolute_url(f"{obj.get_absolute_url()}feed/")
+
+    def articles(self, obj: Desk):
+        return cards(obj.articles.all())
+
+
+class AuthorFeed(ArticleFeed):
+    def get_object(self, request, slug: str) -> Author:
+        return get_object_or_404(Author.objects.defer("email"), slug=slug)
+
+    def title(self, obj: Author) -> str:
+        return f"{obj.name} · {settings.SITE_NAME}"
+
+    def description(self, obj: Author) -> str:
+        return f"The latest by {obj.name}."
+
+    def link(self, obj: Author) -> str:
+        return absolute_url(obj.get_absolute_url())
+
+    def feed_url(self, obj: Author) -> str:
+        return absolute_url(f"{obj.get_absolute_url()}feed/")
+
+    def articles(self, obj: Author):
+        return cards(Article.objects.filter(bylines__author=obj))

@@ -1,0 +1,31 @@
+"""Template helpers for the public pages: bylines, the article head's JSON-LD."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from django import template
+from django.utils.safestring import SafeString
+
+from articles.seo import absolute_url, json_ld, news_article_schema
+
+register = template.Library()
+
+
+@register.filter
+def byline_groups(bylines) -> list[tuple[str, list]]:
+    """Consecutive bylines with the same role read as one phrase: "By A and B"."""
+    return [
+        (role_label, [byline.author for byline in group])
+        for role_label, group in groupby(bylines, key=lambda b: b.get_role_display())
+    ]
+
+
+@register.simple_tag
+def article_jsonld(article) -> SafeString:
+    return json_ld(news_article_schema(article))
+
+
+@register.filter
+def absolute(path: str) -> str:
+    return absolute_url(path)
