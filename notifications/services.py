@@ -1,0 +1,359 @@
+"""The outbox's only writers (HackSoft style: <entity>_<verb>, keyword-only arguments).
+
+Life of a row: `notification_enqueue` writes it inside the caller's transaction and, once
+that transaction commits, asks Celery to deliver it. `notification_deliver` locks it, sends
+it, and marks it sent; a failure counts an attempt and backs off, and after
+NOTIFICATIONS_MAX_ATTEMPTS the row is failed, with its error, for a person to retry in
+admin (`notification_retry`). `notification_sweep` runs every minute from beat and nudges
+every due row again, so a lost Celery message (broker down, worker killed) only delays mail.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import smtplib
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from functools import partial
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Max
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.models import (
+    MODERATOR_DIGEST,
+    Notification,
+    NotificationPreference,
+    Suppression,
+)
+
+logger = logging.getLogger(__name__)
+
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+EMAIL_PARTS = ("subject.txt", "body.txt", "body.html")
+KIND_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,49}")
+# How many due rows one sweep nudges; the next sweep, a minute later, takes the rest.
+SWEEP_LIMIT = 2000
+
+
+def notification_enqueue(
+    *,
+    kind: str,
+    recipients: Iterable[str],
+    event: str,
+    about: str = "",
+    context: dict | None = None,
+    digest: bool = False,
+) -> list[int]:
+    """Promise one `kind` email per recipient for `event`, inside the caller's transaction.
+
+    Call it in the same transaction as the change that causes the mail: if that rolls
+    back, so do the rows; delivery is only enqueued after it commits. Repeating an event
+    adds nothing (one row per event and recipient). Addresses that unsubscribed from
+    `kind` are skipped, and so are malformed ones (logged), so stored data can never block
+    the change that causes the mail. Digest rows wait for the digest window and then go
+    out as one mail per recipient. Returns the ids of the pending rows for the event.
+    """
+    _check_kind(kind)
+    if not event or len(event) > Notification._meta.get_field("event").max_length:
+        raise ValueError(f"A notification needs an event key of 1-150 characters, got {event!r}")
+    addresses = sorted({address for r in recipients if (address := _valid_address(r))})
+    if not addresses:
+        return []
+    suppressed = set(
+        Suppression.objects.filter(kind=kind, email__in=addresses).values_list("email", flat=True)
+    )
+    addresses = [address for address in addresses if address not in suppressed]
+    if not addresses:
+        return []
+    now = timezone.now()
+    wait = _digest_wait() if digest else timedelta(0)
+    rows = [
+        Notification(
+            kind=kind,
+            recipient=address,
+            about=about,
+            event=event,
+            digest=digest,
+            context=context or {},
+            created_at=now,
+            next_attempt_at=now + wait,
+        )
+        for address in addresses
+    ]
+    with transaction.atomic():
+        # ON CONFLICT DO NOTHING: the unique (event, recipient) key makes repeats no-ops.
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        ids = list(
+            Notification.objects.pending()
+            .filter(event=event, recipient__in=addresses)
+            .values_list("pk", flat=True)
+        )
+    if ids and not wait:
+        transaction.on_commit(partial(_nudge, ids))
+    return ids
+
+
+def notification_deliver(*, notification_id: int) -> bool:
+    """Send one outbox row (a digest row: every pending row of its kind and recipient).
+
+    Safe to run twice, concurrently or after a crash: the rows are locked with
+    SELECT … FOR UPDATE SKIP LOCKED and their state re-read, so only one worker sends them
+    and a row already sent is left alone. The lock is held while the mail goes to SMTP; if
+    the worker dies, Postgres drops the lock with its connection, the rows are still
+    pending, and the next sweep sends them. Returns whether a mail was sent.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        lead = (
+            Notification.objects.due(now)
+            .select_for_update(skip_locked=True)
+            .filter(pk=notification_id)
+            .first()
+        )
+        if lead is None:  # sent, failed, cancelled, not due yet, or another worker has it
+            return False
+        batch = [lead]
+        if lead.digest:
+            hold_until = _digest_hold_until(lead, now)
+            if hold_until:
+                Notification.objects.pending().filter(
+                    digest=True, kind=lead.kind, recipient=lead.recipient
+                ).update(next_attempt_at=hold_until)
+                return False
+            batch = list(
+                Notification.objects.pending()
+                .select_for_update(skip_locked=True)
+                .filter(digest=True, kind=lead.kind, recipient=lead.recipient)
+                .order_by("created_at", "pk")
+            )
+        try:
+            _send(batch)
+        except Exception as exc:  # any failure: recorded on the rows, retried
+            _record_failure(batch, exc, now)
+            return False
+        for row in batch:
+            row.state = Notification.State.SENT
+            row.sent_at = timezone.now()
+            row.attempts += 1
+            row.last_error = ""
+        Notification.objects.bulk_update(batch, ["state", "sent_at", "attempts", "last_error"])
+    return True
+
+
+def notification_sweep(*, digests: bool) -> int:
+    """Nudge delivery of every due pending row (the beat jobs; digests and the rest apart).
+
+    Rows whose Celery message was lost (broker down at commit, worker killed) or whose
+    backoff has passed are due again. Digest rows get one nudge per recipient and kind,
+    since delivering one sends the whole group. Returns how many tasks it enqueued.
+    """
+    due = Notification.objects.due().filter(digest=digests)
+    if digests:
+        leads: dict[tuple[str, str], int] = {}
+        rows = due.order_by("next_attempt_at", "pk").values_list("pk", "kind", "recipient")
+        for pk, kind, recipient in rows[: SWEEP_LIMIT * 10]:
+            leads.setdefault((kind, recipient), pk)
+        ids = list(leads.values())[:SWEEP_LIMIT]
+    else:
+        ids = list(due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:SWEEP_LIMIT])
+    _nudge(ids)
+    return len(ids)
+
+
+def notification_retry(*, ids: Iterable[int]) -> int:
+    """Give failed (or stuck) rows a fresh round of attempts, starting now (admin action)."""
+    with transaction.atomic():
+        rows = Notification.objects.filter(
+            pk__in=list(ids), state__in=[Notification.State.FAILED, Notification.State.PENDING]
+        )
+        retried = list(rows.values_list("pk", flat=True))
+        rows.update(state=Notification.State.PENDING, attempts=0, next_attempt_at=timezone.now())
+        transaction.on_commit(partial(_nudge, retried))
+    return len(retried)
+
+
+def notification_cancel(*, about: str, reason: str, kinds: Iterable[str] | None = None) -> int:
+    """Withdraw the mails not yet sent about something (e.g. a comment that was rejected).
+
+    A row being sent right now is locked; the update waits for it, then finds it sent.
+    """
+    rows = Notification.objects.pending().filter(about=about)
+    if kinds is not None:
+        rows = rows.filter(kind__in=list(kinds))
+    return rows.update(state=Notification.State.CANCELLED, last_error=f"Cancelled: {reason}")
+
+
+def notification_unsubscribe(*, recipient: str, kind: str) -> None:
+    """Stop `kind` mail to `recipient`: no new rows, and the pending ones are withdrawn."""
+    email = recipient.strip().lower()
+    with transaction.atomic():
+        Suppression.objects.get_or_create(email=email, kind=kind)
+        Notification.objects.pending().filter(recipient=email, kind=kind).update(
+            state=Notification.State.CANCELLED, last_error="Cancelled: recipient unsubscribed"
+        )
+
+
+def notification_preference_set(*, user, moderator_digest: bool) -> NotificationPreference:
+    """Save a staff member's choice; opting back in also lifts an earlier unsubscribe."""
+    with transaction.atomic():
+        preference, _ = NotificationPreference.objects.update_or_create(
+            user=user, defaults={"moderator_digest": moderator_digest}
+        )
+        email = (user.email or "").strip().lower()
+        if moderator_digest:
+            Suppression.objects.filter(email=email, kind=MODERATOR_DIGEST).delete()
+        elif email:
+            Notification.objects.pending().filter(recipient=email, kind=MODERATOR_DIGEST).update(
+                state=Notification.State.CANCELLED, last_error="Cancelled: recipient opted out"
+            )
+    return preference
+
+
+def unsubscribe_token(*, recipient: str, kind: str) -> str:
+    return signing.dumps({"r": recipient, "k": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe_read(token: str) -> tuple[str, str]:
+    """The (recipient, kind) a token was made for; BadSignature/SignatureExpired if not valid."""
+    data = signing.loads(
+        token, salt=UNSUBSCRIBE_SALT, max_age=settings.NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE
+    )
+    if not isinstance(data, dict) or not {"r", "k"} <= data.keys():
+        raise signing.BadSignature("unexpected token payload")
+    return str(data["r"]), str(data["k"])
+
+
+def unsubscribe_url(*, recipient: str, kind: str) -> str:
+    token = unsubscribe_token(recipient=recipient, kind=kind)
+    return settings.SITE_URL + reverse("notifications:unsubscribe", args=[token])
+
+
+def _check_kind(kind: str) -> None:
+    """An unknown kind is a programming error: fail loudly where it is made, not in a worker."""
+    if not KIND_PATTERN.fullmatch(kind or ""):
+        raise ValueError(f"A notification kind is a lower-case identifier, got {kind!r}")
+    for part in EMAIL_PARTS:
+        try:
+            get_template(f"emails/{kind}/{part}")
+        except TemplateDoesNotExist:
+            raise ValueError(
+                f"Unknown notification kind {kind!r}: templates/emails/{kind}/{part} is missing"
+            ) from None
+
+
+def _valid_address(value: str) -> str:
+    address = (value or "").strip().lower()
+    try:
+        validate_email(address)
+    except ValidationError:
+        if address:
+            logger.warning("notification skipped: malformed address %r", address)
+        return ""
+    return address
+
+
+def _digest_wait() -> timedelta:
+    if settings.NOTIFICATIONS_IMMEDIATE:
+        return timedelta(0)
+    return timedelta(seconds=settings.NOTIFICATIONS_DIGEST_WINDOW)
+
+
+def _digest_hold_until(lead: Notification, now: datetime) -> datetime | None:
+    """When this recipient may next get a digest of this kind, if that is still to come.
+
+    Rows wait for the window after they are written, so digests are already spaced; this
+    guards the rule "at most one per window" against retries and hand-made nudges too.
+    """
+    window = _digest_wait()
+    if not window:
+        return None
+    last_sent = Notification.objects.filter(
+        kind=lead.kind, recipient=lead.recipient, digest=True, state=Notification.State.SENT
+    ).aggregate(last=Max("sent_at"))["last"]
+    if last_sent and last_sent + window > now:
+        return last_sent + window
+    return None
+
+
+def _nudge(ids: list[int]) -> None:
+    """Ask a worker to deliver these rows; if the broker is down, the sweep will ask again."""
+    from notifications.tasks import deliver_notification
+
+    for pk in ids:
+        try:
+            deliver_notification.apply_async(
+                (pk,), retry=True, retry_policy={"max_retries": 1, "interval_start": 0.2}
+            )
+        except Exception:  # the row is safe in the database; beat retries
+            logger.warning("broker unavailable: %d notification(s) wait for the sweep", len(ids))
+            return
+
+
+def _send(batch: list[Notification]) -> None:
+    lead = batch[0]
+    unsubscribe = unsubscribe_url(recipient=lead.recipient, kind=lead.kind)
+    context = {
+        **lead.context,
+        "items": [row.context for row in batch],
+        "recipient": lead.recipient,
+        "site_name": settings.SITE_NAME,
+        "site_url": settings.SITE_URL,
+        "unsubscribe_url": unsubscribe,
+    }
+    subject = " ".join(render_to_string(f"emails/{lead.kind}/subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"emails/{lead.kind}/body.txt", context),
+        to=[lead.recipient],
+        headers={
+            # RFC 8058 one-click unsubscribe; the URL is signed, so no login is needed.
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+            # Stable per row: if a crash after SMTP accepted the mail makes us send it again,
+            # receiving systems can tell it is the same message.
+            "Message-ID": f"<notification-{lead.pk}@{urlsplit(settings.SITE_URL).hostname}>",
+        },
+    )
+    message.attach_alternative(
+        render_to_string(f"emails/{lead.kind}/body.html", context), "text/html"
+    )
+    message.send(using="default")
+
+
+def _is_permanent(exc: Exception) -> bool:
+    """A 5xx SMTP answer will not change on retry (no such mailbox, refused forever)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in exc.recipients.values())
+    return isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
+
+
+def _record_failure(batch: list[Notification], exc: Exception, now: datetime) -> None:
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    permanent = _is_permanent(exc)
+    for row in batch:
+        row.attempts += 1
+        row.last_error = error
+        if permanent or row.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
+            row.state = Notification.State.FAILED
+        else:
+            row.next_attempt_at = now + row.backoff()
+    Notification.objects.bulk_update(batch, ["attempts", "last_error", "state", "next_attempt_at"])
+    logger.warning(
+        "notification %s to %s failed (attempt %d): %s",
+        batch[0].kind,
+        batch[0].recipient,
+        batch[0].attempts,
+        error,
+    )
