@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.utils.html import strip_tags
 
 from articles.markdown import render_markdown
 from articles.search import SEARCHED_FIELDS, search_document, uses_postgres
+from newsroom.pagecache import purge
 
 
 class Desk(models.Model):
@@ -242,6 +243,16 @@ class Article(models.Model):
             articles = type(self).objects.using(self._state.db).filter(pk=self.pk)
             if uses_postgres(articles):
                 articles.update(search_vector=search_document())
+        # Readers see the change at once: cached pages showing this article go stale, after
+        # commit so no reader can re-cache the old version in between.
+        keys = self.cache_keys()
+        transaction.on_commit(lambda: purge(keys), using=self._state.db)
+
+    def delete(self, *args, **kwargs):
+        keys, using = self.cache_keys(), self._state.db
+        result = super().delete(*args, **kwargs)
+        transaction.on_commit(lambda: purge(keys), using=using)
+        return result
 
     def get_absolute_url(self) -> str:
         day = timezone.localtime(self.published_at or self.created_at or timezone.now())
