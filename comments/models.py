@@ -9,13 +9,35 @@ from django.db.models import Q
 from articles.models import Article
 
 
+class HeldReason(models.TextChoices):
+    """Why the checks held (or caught) a comment; stored in `Comment.held_reasons`."""
+
+    FIRST_TIME = "first_time", "First comment from this email"
+    PRE_MODERATED = "pre_moderated", "Every comment is pre-moderated"
+    TOO_FAST = "too_fast", "Sent too fast after the page loaded"
+    LINKS = "links", "Two or more links"
+    SUSPECT_TERM = "suspect_term", "Contains a suspect term"
+    BLOCKED_TERM = "blocked_term", "Contains a blocked term"
+
+
 class CommentQuerySet(models.QuerySet):
     def approved(self) -> CommentQuerySet:
-        """What the public may see and count."""
+        """Approved comments: what the public may see."""
         return self.filter(status=Comment.Status.APPROVED)
 
     def pending(self) -> CommentQuerySet:
         return self.filter(status=Comment.Status.PENDING)
+
+    def visible(self) -> CommentQuerySet:
+        """Approved comments whose parent and grandparent are approved too.
+
+        What the article page shows and counts: a reply under a comment that was later
+        rejected has no place to hang, so it is neither shown nor counted.
+        """
+        approved = Comment.Status.APPROVED
+        parent_ok = Q(parent__isnull=True) | Q(parent__status=approved)
+        grandparent_ok = Q(parent__parent__isnull=True) | Q(parent__parent__status=approved)
+        return self.approved().filter(parent_ok & grandparent_ok)
 
 
 class Comment(models.Model):
@@ -70,6 +92,17 @@ class Comment(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def depth(self) -> int:
+        """0 for a top-level comment, 1 for a reply, 2 for a reply to a reply."""
+        if self.parent_id is None:
+            return 0
+        return 1 if self.parent.parent_id is None else 2
+
+    def held_reason_labels(self) -> list[str]:
+        labels = dict(HeldReason.choices)
+        return [labels.get(code, code) for code in self.held_reasons]
 
 
 class ModerationLog(models.Model):

@@ -1,5 +1,15 @@
+from django.urls import re_path
+
+from comments import views
+
 app_name = "comments"
 
-urlpatterns: list = [
-    # POST /<desk>/<yyyy>/<mm>/<dd>/<slug>/comments/ (comments.views.post_comment)
+urlpatterns = [
+    # Same address as the article page plus comments/ (DESIGN.md, "URLs").
+    re_path(
+        r"^(?P<desk>[-\w]+)/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/"
+        r"(?P<slug>[-\w]+)/comments/$",
+        views.comment_post,
+        name="post",
+    ),
 ]

@@ -5,6 +5,7 @@ Bad values stop the process at start-up with one line naming the variable
 silently different configuration.
 """
 
+import hashlib
 import os
 from pathlib import Path
 from urllib.parse import urlparse
@@ -319,6 +320,32 @@ PAGE_CACHE_S_MAXAGE = env_int("PAGE_CACHE_S_MAXAGE", 300)
 PAGE_CACHE_STALE_WHILE_REVALIDATE = env_int("PAGE_CACHE_STALE_WHILE_REVALIDATE", 600)
 PAGE_PURGE_HOOK = env("PAGE_PURGE_HOOK", "newsroom.pagecache.noop_purge_hook")
 PAGE_CACHE_FILLERS: dict[str, str] = {}  # placeholder -> "dotted.path(request) -> str"
+
+# Comments and moderation (comments/services.py): limits, time thresholds, trust.
+COMMENTS_FORM_MAX_AGE_SECONDS = env_int("COMMENTS_FORM_MAX_AGE_SECONDS", 2 * 3600)
+COMMENTS_FORM_MIN_SECONDS = env_int("COMMENTS_FORM_MIN_SECONDS", 3)  # faster is held: too_fast
+COMMENTS_RATE_PER_MINUTE = env_int("COMMENTS_RATE_PER_MINUTE", 5)  # per IP and per email
+COMMENTS_RATE_PER_DAY = env_int("COMMENTS_RATE_PER_DAY", 30)
+COMMENTS_HOLD_LINKS = env_int("COMMENTS_HOLD_LINKS", 2)  # this many links or more: held
+COMMENTS_TRUSTED_AUTO_APPROVE = env_bool("COMMENTS_TRUSTED_AUTO_APPROVE", False)
+COMMENTS_TRUSTED_MIN_APPROVED = env_int("COMMENTS_TRUSTED_MIN_APPROVED", 3)
+COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50)  # top-level threads per page
+COMMENTS_IP_HASH_DAYS = env_int("COMMENTS_IP_HASH_DAYS", 30)
+# The IP hash salt: its own secret if set, else derived from SECRET_KEY (never the raw key).
+COMMENTS_IP_HASH_SALT = (
+    env("COMMENTS_IP_HASH_SALT")
+    or hashlib.sha256(f"newsroom.comments.ip:{SECRET_KEY}".encode()).hexdigest()
+)
+PAGE_CACHE_FILLERS["__NR_COMMENT_STAMP__"] = "comments.forms.fill_form_stamp"
+CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
+URLIZE_ASSUME_HTTPS = True  # comment links: https:// for bare "www." links (Django 7 default)
+# Celery beat: one schedule for every app (add entries to this dict rather than a new one).
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "comments-clear-old-ip-hashes": {
+        "task": "comments.tasks.clear_old_ip_hashes",
+        "schedule": 3600.0,
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -1,10 +1,143 @@
-"""`{% show_conversation article %}`: the article page's conversation block (owned by comments)."""
+"""`{% show_conversation article %}`: the article page's conversation block.
 
+Query budget: none when the article has no approved comments (the count lives on the
+article), otherwise two however many there are: one page of top-level comments, then all
+replies under them. Only approved comments are read, and never their email.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import nh3
 from django import template
+from django.conf import settings
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils.html import urlize
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.models import Article
+from comments.forms import CommentForm
+from comments.models import Comment
+from comments.services import MAX_DEPTH
+from newsroom.pagecache import CSRF_PLACEHOLDER
 
 register = template.Library()
 
+# What a public page may know about a comment: never its email, IP hash or user agent.
+PUBLIC_FIELDS = ("id", "article_id", "parent_id", "name", "body", "created_at")
+PAGE_PARAM = "cpage"
+
+
+@dataclass
+class Node:
+    comment: Comment
+    depth: int
+    replies: list[Node] = field(default_factory=list)
+
+
+def _page_number(request: HttpRequest | None) -> int:
+    try:
+        page = int(request.GET.get(PAGE_PARAM, "1")) if request else 1
+    except ValueError:
+        return 1
+    return max(1, min(page, 100_000))
+
+
+def conversation_page(article: Article, page: int) -> tuple[list[Node], bool]:
+    """One page of top-level approved comments with their approved replies; has_next."""
+    per_page = settings.COMMENTS_PER_PAGE
+    start = (page - 1) * per_page
+    top = list(
+        Comment.objects.approved()
+        .filter(article=article, parent__isnull=True)
+        .only(*PUBLIC_FIELDS)
+        .order_by("created_at", "id")[start : start + per_page + 1]
+    )
+    has_next = len(top) > per_page
+    top = top[:per_page]
+    if not top:
+        return [], has_next
+    ids = [c.pk for c in top]
+    replies = (
+        Comment.objects.approved()
+        .filter(Q(parent_id__in=ids) | Q(parent__parent_id__in=ids), article=article)
+        .only(*PUBLIC_FIELDS)
+        .order_by("created_at", "id")
+    )
+    nodes = {c.pk: Node(c, 0) for c in top}
+    # Oldest first means a parent always comes before its replies; a reply whose parent is
+    # not approved finds no node and stays hidden, as `Comment.objects.visible()` counts it.
+    for reply in replies:
+        parent = nodes.get(reply.parent_id)
+        if parent is not None and parent.depth < MAX_DEPTH:
+            node = Node(reply, parent.depth + 1)
+            parent.replies.append(node)
+            nodes[reply.pk] = node
+    return [nodes[pk] for pk in ids], has_next
+
+
+def _page_url(request: HttpRequest | None, page: int) -> str:
+    if request is None:
+        return f"?{PAGE_PARAM}={page}#conversation"
+    query = request.GET.copy()
+    query.pop("reply_to", None)
+    query[PAGE_PARAM] = str(page)
+    if page == 1:
+        query.pop(PAGE_PARAM)
+    return f"?{query.urlencode()}#conversation"
+
 
 @register.inclusion_tag("comments/conversation.html", takes_context=True)
-def show_conversation(context, article):
-    return {"article": article, "request": context.get("request"), "comments": []}
+def show_conversation(context: template.Context, article: Article) -> dict:
+    request = context.get("request")
+    page = _page_number(request)
+    threads, has_next = [], False
+    if article.approved_comment_count:
+        threads, has_next = conversation_page(article, page)
+    shown = {}
+    stack = list(threads)
+    while stack:
+        node = stack.pop()
+        shown[node.comment.pk] = node
+        stack.extend(node.replies)
+    form = getattr(request, "comment_form", None)
+    if form is None:
+        reply_to = request.GET.get("reply_to", "") if request else ""
+        target = shown.get(int(reply_to)) if reply_to.isdigit() else None
+        initial = {"parent": target.comment.pk} if target and target.depth < MAX_DEPTH else {}
+        form = CommentForm(article=article, initial=initial)
+    parent_value = form["parent"].value()
+    replying_to = shown.get(int(parent_value)) if str(parent_value or "").isdigit() else None
+    base_query = request.GET.copy() if request else None
+    if base_query is not None:
+        base_query.pop("reply_to", None)
+    return {
+        "article": article,
+        "count": article.approved_comment_count,
+        "threads": threads,
+        "page": page,
+        "previous_url": _page_url(request, page - 1) if page > 1 else "",
+        "next_url": _page_url(request, page + 1) if has_next else "",
+        "reply_query": base_query.urlencode() if base_query else "",
+        "open": article.comments_open(),
+        "max_depth": MAX_DEPTH,
+        "form": form,
+        "replying_to": replying_to.comment if replying_to else None,
+        "csrf_placeholder": CSRF_PLACEHOLDER,
+    }
+
+
+@register.filter
+def comment_body(text: str) -> SafeString:
+    """Escaped text with its links made clickable, marked as user content for crawlers."""
+    linked = urlize(text, nofollow=False, autoescape=True)
+    cleaned = nh3.clean(
+        linked,
+        tags={"a"},
+        attributes={"a": {"href"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow ugc noopener",
+    )
+    return mark_safe(cleaned)  # noqa: S308 - nh3 has just allowed only <a href> through

@@ -1,0 +1,243 @@
+"""The moderators' queue: held comments oldest first, a POST per decision, and bulk decisions.
+
+Views stay thin: the decisions are `comments.services.comment_moderate(_many)`, the same
+functions the admin's actions call. Pages are built for speed of clearing: one query for
+the page (with each commenter's history as subqueries), one for the counts per status.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.cache import cache
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from articles.models import Desk
+from comments import services
+from comments.forms import BulkDecisionForm, DecisionForm, QueueFilterForm
+from comments.models import Comment, HeldReason
+
+PAGE_SIZE = 50
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+def moderator_required(view: Callable) -> Callable:
+    """Anonymous visitors go to the login page; signed-in people without the right get 403."""
+    return login_required(
+        permission_required("comments.moderate_comment", raise_exception=True)(view)
+    )
+
+
+def _cursor(comment: Comment) -> str:
+    micros = (comment.created_at - EPOCH) // datetime.timedelta(microseconds=1)
+    return f"{micros}-{comment.pk}"
+
+
+def _after(queryset: QuerySet, cursor: str, *, ascending: bool) -> QuerySet:
+    """Keyset pagination on (created_at, id): as fast on page 1,000 as on page 1."""
+    micros, pk = (int(part) for part in cursor.split("-"))
+    at = EPOCH + datetime.timedelta(microseconds=micros)
+    if ascending:
+        return queryset.filter(Q(created_at__gt=at) | Q(created_at=at, pk__gt=pk))
+    return queryset.filter(Q(created_at__lt=at) | Q(created_at=at, pk__lt=pk))
+
+
+def _history(status: str) -> Coalesce:
+    """How many of this commenter's other comments have `status` (a correlated subquery)."""
+    others = (
+        Comment.objects.filter(email=OuterRef("email"), status=status)
+        .exclude(pk=OuterRef("pk"))
+        .order_by()
+        .values("email")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(others, output_field=IntegerField()), Value(0))
+
+
+def _filtered(filters: dict[str, Any]) -> QuerySet:
+    comments = Comment.objects.all()
+    if filters.get("desk"):
+        comments = comments.filter(article__desk__slug=filters["desk"])
+    if filters.get("article"):
+        comments = comments.filter(article_id=filters["article"])
+    if filters.get("reason"):
+        # The codes are distinct words, so their quoted form matches only whole codes; this
+        # works on SQLite (`make run`) as well as Postgres.
+        comments = comments.filter(held_reasons__icontains=f'"{filters["reason"]}"')
+    return comments
+
+
+def status_counts(comments: QuerySet | None = None) -> dict[str, int]:
+    comments = Comment.objects.all() if comments is None else comments
+    return comments.aggregate(
+        **{status: Count("pk", filter=Q(status=status)) for status in Comment.Status.values}
+    )
+
+
+def _desks() -> list[tuple[str, str]]:
+    # Desks change a few times a year; keeping them out of the page's queries keeps the
+    # queue within its budget however many filters it offers.
+    return cache.get_or_set(
+        "comments:moderation:desks", lambda: list(Desk.objects.values_list("slug", "name")), 300
+    )
+
+
+def _tabs(query, counts: dict[str, int], *, current: str) -> list[dict[str, Any]]:
+    """One tab per status with its count, keeping the other filters."""
+    tabs = []
+    for value, label in Comment.Status.choices:
+        tab_query = query.copy() if query else {}
+        tab_query["status"] = value
+        tabs.append(
+            {
+                "value": value,
+                "label": "Held" if value == Comment.Status.PENDING else label,
+                "count": counts[value],
+                "url": "?" + urlencode({k: v for k, v in tab_query.items() if v}),
+                "current": value == current,
+            }
+        )
+    return tabs
+
+
+@require_GET
+@moderator_required
+def queue(request: HttpRequest) -> HttpResponse:
+    filters = QueueFilterForm(request.GET)
+    context: dict[str, Any] = {
+        "filters": filters,
+        "desks": _desks(),
+        "reasons": HeldReason.choices,
+        "statuses": Comment.Status.choices,
+    }
+    if not filters.is_valid():
+        context.update(items=[], tabs=_tabs({}, status_counts(), current=""), status="")
+        return render(request, "comments/moderation_queue.html", context, status=400)
+    chosen = filters.cleaned_data
+    status = chosen["status"]
+    ascending = status == Comment.Status.PENDING  # held: oldest first; decided: newest first
+    comments = _filtered(chosen)
+    page = (
+        comments.filter(status=status)
+        .select_related("article__desk", "parent")
+        .defer("article__body", "article__body_html", "article__search_vector")
+        .annotate(
+            approved_before=_history(Comment.Status.APPROVED),
+            rejected_before=_history(Comment.Status.REJECTED),
+            spam_before=_history(Comment.Status.SPAM),
+        )
+    )
+    if chosen["after"]:
+        page = _after(page, chosen["after"], ascending=ascending)
+    order = ["created_at", "pk"] if ascending else ["-created_at", "-pk"]
+    items = list(page.order_by(*order)[: PAGE_SIZE + 1])
+    has_next = len(items) > PAGE_SIZE
+    items = items[:PAGE_SIZE]
+    query = request.GET.copy()
+    query.pop("after", None)
+    next_query = query.copy()
+    if has_next:
+        next_query["after"] = _cursor(items[-1])
+    counts = status_counts(comments)
+    context.update(
+        items=items,
+        tabs=_tabs(query, counts, current=status),
+        page_size=PAGE_SIZE,
+        status=status,
+        status_label=Comment.Status(status).label,
+        first_page_url=f"?{query.urlencode()}",
+        next_page_url=f"?{next_query.urlencode()}" if has_next else "",
+        is_first_page=not chosen["after"],
+        article_filter=chosen["article"],
+        here=request.get_full_path(),
+    )
+    return render(request, "comments/moderation_queue.html", context)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _safe_next(request: HttpRequest, target: str) -> str:
+    """Where to go after a decision: `next` if it stays on this site, else the queue."""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("moderation:queue")
+
+
+def _see_other(url: str) -> HttpResponseRedirect:
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
+def _bad_decision(request: HttpRequest, form: DecisionForm) -> HttpResponse:
+    errors = [error for field_errors in form.errors.values() for error in field_errors]
+    if _wants_json(request):
+        return JsonResponse({"errors": errors}, status=400)
+    return render(request, "comments/moderation_error.html", {"errors": errors}, status=400)
+
+
+@require_POST
+@moderator_required
+def decide(request: HttpRequest, comment_id: int) -> HttpResponse:
+    comment = get_object_or_404(Comment, pk=comment_id)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return _bad_decision(request, form)
+    decision = form.cleaned_data["decision"]
+    changed = services.comment_moderate(
+        comment=comment,
+        decision=decision,
+        moderator=request.user,
+        reason=form.cleaned_data["reason"],
+    )
+    if _wants_json(request):
+        return JsonResponse(
+            {
+                "id": comment.pk,
+                "status": comment.status,
+                "changed": changed,
+                "counts": status_counts(),
+            }
+        )
+    if changed:
+        messages.success(request, f"Comment by {comment.name} {services.DECISION_DONE[decision]}.")
+    else:
+        messages.info(request, f"Comment by {comment.name} was already {comment.status}.")
+    return _see_other(_safe_next(request, form.cleaned_data["next"]))
+
+
+@require_POST
+@moderator_required
+def decide_bulk(request: HttpRequest) -> HttpResponse:
+    form = BulkDecisionForm(request.POST)
+    if not form.is_valid():
+        return _bad_decision(request, form)
+    decision = form.cleaned_data["decision"]
+    ids = form.cleaned_data["ids"]
+    changed = services.comment_moderate_many(
+        ids=ids, decision=decision, moderator=request.user, reason=form.cleaned_data["reason"]
+    )
+    if _wants_json(request):
+        return JsonResponse({"ids": ids, "changed": changed, "counts": status_counts()})
+    unchanged = len(ids) - changed
+    note = f" ({unchanged} already so, or gone)" if unchanged else ""
+    plural = "s" if changed != 1 else ""
+    done = services.DECISION_DONE[decision]
+    messages.success(request, f"{changed} comment{plural} {done}{note}.")
+    return _see_other(_safe_next(request, form.cleaned_data["next"]))

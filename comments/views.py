@@ -1,0 +1,103 @@
+"""Posting a comment, and the site's own page for a failed CSRF check."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import resolve
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from articles.models import Article
+from comments import services
+from comments.forms import STAMP_PLACEHOLDER, CommentForm
+from newsroom.login_throttle import client_ip
+
+AWAITING = "Thanks — your comment is awaiting moderation."
+PUBLISHED = "Thanks — your comment is published."
+
+
+def _public_article(desk: str, year: str, month: str, day: str, slug: str) -> Article:
+    """The public article at this address, as the article page finds it; else 404."""
+    try:
+        date = datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        raise Http404("No such date") from None
+    candidates = (
+        Article.objects.published().select_related("desk").filter(desk__slug=desk, slug=slug)
+    )
+    for article in candidates:
+        if timezone.localdate(article.published_at) == date:
+            return article
+    raise Http404("No article at this address")
+
+
+def _article_page(request: HttpRequest, article: Article, form: CommentForm, status: int):
+    """The article page itself (the articles app's view), with this bound form and status.
+
+    The conversation tag picks the form up from the request; the stamp becomes a fresh one,
+    so a reader who was told the form expired can simply send it again.
+    """
+    data = form.data.copy()
+    data["timestamp"] = STAMP_PLACEHOLDER
+    form.data = data
+    # Land the reader on what needs fixing: the page is long and the form is at its foot.
+    first_bad = next((name for name in ("name", "email", "body") if name in form.errors), "body")
+    form.fields[first_bad].widget.attrs["autofocus"] = True
+    request.comment_form = form
+    match = resolve(article.get_absolute_url())
+    request.method = "GET"  # render the page as it is read, then restore the truth
+    try:
+        response = match.func(request, *match.args, **match.kwargs)
+        if hasattr(response, "render"):
+            response.render()
+    finally:
+        request.method = "POST"
+    response.status_code = status
+    return response
+
+
+@require_POST
+def comment_post(request: HttpRequest, **address: str) -> HttpResponse:
+    article = _public_article(**address)
+    if not article.comments_open():
+        return render(request, "comments/comments_closed.html", {"article": article}, status=403)
+    form = CommentForm(request.POST, article=article)
+    if not form.is_valid():
+        return _article_page(request, article, form, status=400)
+    data = form.cleaned_data
+    result = services.comment_submit(
+        submission=services.Submission(
+            article=article,
+            parent=data["parent"],
+            name=data["name"],
+            email=data["email"],
+            body=data["body"],
+            honeypot=data["website"],
+            stamp=data["timestamp"],
+            ip=client_ip(request),
+            user_agent=request.headers.get("User-Agent", ""),
+            notify_on_publish=data["notify_on_publish"],
+            notify_on_reply=data["notify_on_reply"],
+        )
+    )
+    if result.rejected:
+        form.add_error(None, result.message)
+        status = 429 if result.rejected == services.Rejection.RATE else 400
+        return _article_page(request, article, form, status=status)
+    # Stored, stored before (a double submit), or quietly caught as spam: the poster is told
+    # the same thing, so neither robots nor people learn which rule caught them.
+    published = result.comment.status == result.comment.Status.APPROVED and not result.duplicate
+    messages.success(request, PUBLISHED if published else AWAITING)
+    response = HttpResponseRedirect(article.get_absolute_url())
+    response.status_code = 303  # See Other: the browser GETs the article page
+    return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A friendly 403 in the site's own clothes when a form's CSRF check fails."""
+    cookie_missing = "cookie" in reason.lower()
+    return render(request, "403_csrf.html", {"cookie_missing": cookie_missing}, status=403)

@@ -1,0 +1,72 @@
+"""Comments' fixtures: an open article, comments in any state, and a way to post like a reader."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+
+import factory
+import pytest
+import time_machine
+from django.test import Client
+
+from comments.models import Comment
+from comments.services import form_stamp_issue
+from tests.factories import ArticleFactory
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    article = factory.SubFactory(ArticleFactory)
+    name = factory.Sequence(lambda n: f"Reader {n}")
+    email = factory.Sequence(lambda n: f"reader{n}@example.net")
+    body = factory.Sequence(lambda n: f"A thoughtful comment, number {n}.")
+    status = Comment.Status.PENDING
+    held_reasons = factory.LazyFunction(lambda: ["first_time"])
+
+
+@pytest.fixture
+def article(db):
+    return ArticleFactory(headline="Tidal power comes of age", slug="tidal-power")
+
+
+def post_url(article) -> str:
+    return f"{article.get_absolute_url()}comments/"
+
+
+def stamp(age: float = 30) -> str:
+    """A stamp as if the form had been served `age` seconds ago."""
+    with time_machine.travel(time.time() - age, tick=False):
+        return form_stamp_issue()
+
+
+def form_data(**overrides) -> dict:
+    data = {
+        "name": "Ada Reader",
+        "email": "ada@example.net",
+        "body": "A careful point about tidal barrages and estuary birds.",
+        "parent": "",
+        "website": "",
+        "timestamp": stamp(),
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def post(client: Client, article) -> Callable:
+    """POST the comment form for `article` (or another one), as a reader's browser would."""
+
+    def _post(target=None, *, client_: Client | None = None, **overrides):
+        target = target or article
+        return (client_ or client).post(post_url(target), form_data(**overrides))
+
+    return _post
+
+
+def served_stamp(html: str) -> str:
+    """The signed stamp a rendered page put in the comment form."""
+    return re.search(r'name="timestamp" value="([^"]+)"', html)[1]

@@ -1,0 +1,456 @@
+"""Posting a comment: the happy path, every bad input, and each check of the pipeline."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone
+
+from articles.models import Article
+from comments.models import Comment, ModerationLog, Term
+from tests.articles.public_html import Page
+from tests.comments.conftest import CommentFactory, form_data, post_url, served_stamp, stamp
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+AWAITING = "Thanks — your comment is awaiting moderation."
+
+
+def errors_by_field(response) -> dict[str, str]:
+    """Each field's error text as the page shows it, next to that field."""
+    page = Page(response.content.decode())
+    found = {}
+    for block in page.select("div"):
+        if block.attrs.get("id", "").startswith("div_id_"):
+            feedback = block.text
+            found[block.attrs["id"].removeprefix("div_id_")] = feedback
+    return found
+
+
+def assert_nothing_stored():
+    assert Comment.objects.count() == 0
+    assert ModerationLog.objects.count() == 0
+
+
+# The happy path.
+
+
+def test_a_reader_posts_and_is_sent_back_to_the_article_with_the_awaiting_message(
+    client, article, post
+):
+    response = post()
+    assert response.status_code == 303
+    assert response["Location"] == article.get_absolute_url()
+    page = client.get(response["Location"])
+    assert AWAITING in page.content.decode()
+
+
+def test_a_new_comment_is_stored_pending_with_why_it_was_held(post, article):
+    post()
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.PENDING
+    assert comment.held_reasons == ["first_time"]
+    assert (comment.name, comment.email, comment.article) == (
+        "Ada Reader",
+        "ada@example.net",
+        article,
+    )
+    log = comment.log.get()
+    assert (log.from_status, log.to_status, log.moderator) == ("", "pending", None)
+
+
+def test_a_pending_comment_is_neither_shown_nor_counted(client, post, article):
+    post()
+    article.refresh_from_db()
+    assert article.approved_comment_count == 0
+    assert "A careful point" not in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_the_raw_ip_is_never_stored_only_a_salted_hash(client, article):
+    client.post(post_url(article), form_data(), REMOTE_ADDR="203.0.113.9")
+    comment = Comment.objects.get()
+    assert "203.0.113.9" not in str(Comment.objects.values().get())
+    assert len(comment.ip_hash) == 64
+
+
+def test_the_email_is_stored_in_one_spelling(post):
+    post(email="  Ada@Example.NET ")
+    assert Comment.objects.get().email == "ada@example.net"
+
+
+def test_the_notification_choices_are_kept_for_the_outbox(post):
+    post(notify_on_publish="on", notify_on_reply="on")
+    comment = Comment.objects.get()
+    assert comment.notify_on_publish and comment.notify_on_reply
+
+
+def test_the_form_a_page_serves_can_be_posted(client, article):
+    """End to end through the page cache's placeholders: the served stamp and CSRF work."""
+    reader = Client(enforce_csrf_checks=True)
+    html = reader.get(article.get_absolute_url()).content.decode()
+    token = Page(html).one("input", name="csrfmiddlewaretoken").attrs["value"]
+    data = form_data(timestamp=served_stamp(html), csrfmiddlewaretoken=token)
+    with time_machine.travel(timezone.now() + timedelta(seconds=20)):
+        response = reader.post(post_url(article), data)
+    assert response.status_code == 303
+    assert Comment.objects.get().held_reasons == ["first_time"]
+
+
+def test_two_readers_of_a_cached_page_get_different_stamps(article):
+    first = Client().get(article.get_absolute_url())
+    second = Client().get(article.get_absolute_url())
+    assert second["X-Page-Cache"] == "hit"
+    assert served_stamp(first.content.decode()) != served_stamp(second.content.decode())
+
+
+# Bad input: status 400, the article page with an error by the field, nothing stored.
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "", "Please enter your name"),
+        ("name", "   ", "Please enter your name"),
+        ("name", "n" * 81, "at most 80 characters"),
+        ("email", "", "Please enter your email address"),
+        ("email", "not-an-email", "Please enter a valid email address"),
+        ("email", "ada@", "Please enter a valid email address"),
+        ("body", "", "Please write your comment."),
+        ("body", " \n ", "Please write your comment."),
+        ("body", "x" * 5001, "Please keep your comment to 5,000 characters (it has 5001)."),
+    ],
+)
+def test_a_bad_field_is_a_400_with_the_error_by_that_field(post, field, value, message):
+    response = post(**{field: value})
+    assert response.status_code == 400
+    assert message in errors_by_field(response)[field]
+    assert_nothing_stored()
+
+
+def test_a_body_of_exactly_5000_characters_is_accepted(post):
+    assert post(body="y" * 5000).status_code == 303
+    assert len(Comment.objects.get().body) == 5000
+
+
+def test_the_400_page_is_the_article_page_with_the_readers_text_kept(post, article):
+    response = post(email="nope", body="Keep this text, please.")
+    page = Page(response.content.decode())
+    assert page.one("h1").text == article.headline
+    assert page.one("textarea", name="body").text == "Keep this text, please."
+    assert "Leave a comment" in page.text
+
+
+def test_the_400_page_focuses_the_first_bad_field(post):
+    response = post(name="", email="nope")
+    page = Page(response.content.decode())
+    assert "autofocus" in page.one("input", name="name").attrs
+
+
+def test_the_400_page_carries_a_fresh_stamp_and_csrf_token(post):
+    response = post(name="")
+    html = response.content.decode()
+    assert "__NR_" not in html
+    assert served_stamp(html) != form_data()["timestamp"]
+
+
+def test_a_filled_honeypot_is_refused_and_nothing_stored(post):
+    response = post(website="http://cheap-pills.example")
+    assert response.status_code == 400
+    assert "leave the last field empty" in response.content.decode()
+    assert_nothing_stored()
+
+
+def test_a_missing_stamp_is_refused(post):
+    response = post(timestamp="")
+    assert response.status_code == 400
+    assert "This field is required" in response.content.decode()
+    assert_nothing_stored()
+
+
+def test_a_tampered_stamp_is_refused(post):
+    good = stamp()
+    tampered = good[:-3] + ("aaa" if not good.endswith("aaa") else "bbb")
+    response = post(timestamp=tampered)
+    assert response.status_code == 400
+    assert "This form could not be checked" in response.content.decode()
+    assert_nothing_stored()
+
+
+def test_a_stamp_signed_with_another_key_is_refused(post, settings):
+    settings.SECRET_KEY = "another-key"
+    forged = stamp()
+    settings.SECRET_KEY = "test"
+    assert post(timestamp=forged).status_code == 400
+    assert_nothing_stored()
+
+
+def test_a_form_open_longer_than_two_hours_is_refused_with_the_text_kept(post):
+    response = post(timestamp=stamp(age=2 * 3600 + 5), body="My words survive.")
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "This form was open for too long" in content
+    assert "My words survive." in content
+    assert_nothing_stored()
+
+
+def test_a_form_open_just_under_two_hours_is_accepted(post):
+    assert post(timestamp=stamp(age=2 * 3600 - 60)).status_code == 303
+
+
+def test_a_form_sent_under_three_seconds_is_held_as_too_fast(post):
+    assert post(timestamp=stamp(age=1)).status_code == 303
+    assert Comment.objects.get().held_reasons == ["too_fast", "first_time"]
+
+
+def test_a_missing_or_wrong_csrf_token_is_a_friendly_403_and_nothing_stored(article):
+    reader = Client(enforce_csrf_checks=True)
+    reader.get(article.get_absolute_url())
+    for token in ("", "wrong-token"):
+        response = reader.post(post_url(article), form_data(csrfmiddlewaretoken=token))
+        assert response.status_code == 403
+        page = Page(response.content.decode())
+        assert page.one("h1").text == "We couldn’t accept that form"
+        assert "reload the page" in page.text
+    assert_nothing_stored()
+
+
+def test_a_post_without_the_csrf_cookie_says_to_allow_cookies(article):
+    response = Client(enforce_csrf_checks=True).post(post_url(article), form_data())
+    assert response.status_code == 403
+    assert "allow cookies" in response.content.decode()
+
+
+def test_only_post_is_allowed(client, article):
+    assert client.get(post_url(article)).status_code == 405
+
+
+# Duplicates: store one.
+
+
+def test_the_same_form_sent_twice_stores_one_comment(post):
+    same = stamp()
+    first, second = post(timestamp=same), post(timestamp=same, body="Edited and resent.")
+    assert (first.status_code, second.status_code) == (303, 303)
+    assert Comment.objects.count() == 1
+
+
+def test_the_same_body_from_the_same_email_on_the_same_article_within_a_day_stores_one(post):
+    post()
+    post()  # a fresh form, the same words
+    assert Comment.objects.count() == 1
+
+
+def test_the_same_body_a_day_later_is_a_new_comment(post):
+    post()
+    with time_machine.travel(timezone.now() + timedelta(days=1, minutes=1)):
+        post()
+    assert Comment.objects.count() == 2
+
+
+def test_the_same_body_on_another_article_is_a_new_comment(post):
+    post()
+    post(ArticleFactory())
+    assert Comment.objects.count() == 2
+
+
+# Rate limits in Redis, per IP and per email.
+
+
+def test_the_sixth_comment_in_a_minute_from_one_address_is_refused_with_429(client, article):
+    for n in range(5):
+        data = form_data(email=f"person{n}@example.net", body=f"Point {n}")
+        assert client.post(post_url(article), data).status_code == 303
+    response = client.post(post_url(article), form_data(email="late@example.net"))
+    assert response.status_code == 429
+    assert "faster than we allow" in response.content.decode()
+    assert Comment.objects.count() == 5
+
+
+def test_the_sixth_comment_in_a_minute_from_one_email_is_refused_from_any_address(client, article):
+    for n in range(5):
+        data = form_data(body=f"Point {n}")
+        client.post(post_url(article), data, REMOTE_ADDR=f"198.51.100.{n}")
+    response = client.post(post_url(article), form_data(body="Six"), REMOTE_ADDR="192.0.2.77")
+    assert response.status_code == 429
+    assert Comment.objects.count() == 5
+
+
+def test_the_minute_limit_lets_the_reader_go_on_a_minute_later(client, article):
+    for n in range(6):
+        client.post(post_url(article), form_data(body=f"Point {n}"))
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)):
+        response = client.post(post_url(article), form_data(body="After a pause"))
+    assert response.status_code == 303
+    assert Comment.objects.count() == 6
+
+
+def test_the_daily_limit_holds_across_minutes(client, article, settings):
+    settings.COMMENTS_RATE_PER_DAY = 3
+    start = timezone.now()
+    for n in range(3):
+        with time_machine.travel(start + timedelta(minutes=2 * n)):
+            assert client.post(post_url(article), form_data(body=f"P{n}")).status_code == 303
+    with time_machine.travel(start + timedelta(minutes=10)):
+        assert client.post(post_url(article), form_data(body="P4")).status_code == 429
+
+
+def test_duplicates_do_not_use_up_the_rate_limit(post):
+    same = stamp()
+    for _ in range(8):
+        assert post(timestamp=same).status_code == 303
+
+
+# Content checks: links, suspect and blocked terms.
+
+
+def test_one_link_is_fine(post):
+    post(body="See https://example.org/report for the data.")
+    assert "links" not in Comment.objects.get().held_reasons
+
+
+def test_two_links_hold_the_comment(post):
+    post(body="See https://example.org/a and www.example.com/b too.")
+    assert "links" in Comment.objects.get().held_reasons
+
+
+def test_a_suspect_term_holds_the_comment(post):
+    Term.objects.create(term="casino", kind=Term.Kind.SUSPECT)
+    post(body="Best CASINO bonus here")
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.PENDING
+    assert "suspect_term" in comment.held_reasons
+
+
+def test_suspect_terms_match_after_nfkc_normalisation(post):
+    Term.objects.create(term="casino", kind=Term.Kind.SUSPECT)
+    post(body="Try our ｃａｓｉｎｏ today")  # fullwidth letters
+    assert "suspect_term" in Comment.objects.get().held_reasons
+
+
+def test_suspect_terms_match_whole_words_not_parts_of_words(post):
+    Term.objects.create(term="ass", kind=Term.Kind.SUSPECT)
+    post(body="A classic assessment of the bypass.")
+    assert "suspect_term" not in Comment.objects.get().held_reasons
+
+
+def test_suspect_phrases_match_as_whole_words(post):
+    Term.objects.create(term="buy now", kind=Term.Kind.SUSPECT)
+    post(body="You should Buy   now!")
+    assert "suspect_term" in Comment.objects.get().held_reasons
+
+
+def test_a_blocked_term_makes_spam_without_telling_the_poster_which_word(client, post):
+    Term.objects.create(term="viagra", kind=Term.Kind.BLOCKED)
+    response = post(body="Cheap Viagra here")
+    assert response.status_code == 303
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.SPAM
+    assert comment.held_reasons == ["blocked_term"]
+    page = client.get(response["Location"]).content.decode()
+    assert AWAITING in page
+    assert "viagra" not in page.lower()
+
+
+def test_a_blocked_term_in_the_name_is_caught_too(post):
+    Term.objects.create(term="viagra", kind=Term.Kind.BLOCKED)
+    post(name="Viagra Shop")
+    assert Comment.objects.get().status == Comment.Status.SPAM
+
+
+# Who may post where.
+
+
+def test_comments_closed_by_the_editor_is_a_403_with_a_clear_page(post, article):
+    article.comments_enabled = False
+    article.save()
+    response = post()
+    assert response.status_code == 403
+    assert "Comments are closed on this article" in response.content.decode()
+    assert_nothing_stored()
+
+
+def test_comments_closed_after_n_days_is_a_403(post):
+    old = ArticleFactory(
+        published_at=timezone.now() - timedelta(days=10), comments_close_after_days=7
+    )
+    assert post(old).status_code == 403
+    assert_nothing_stored()
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        {"status": Article.Status.DRAFT},
+        {"status": Article.Status.UNPUBLISHED},
+        {"embargo_until_hours": 2},
+        {"published_in_hours": 2},
+    ],
+)
+def test_an_article_that_is_not_public_is_a_404(post, state):
+    now = timezone.now()
+    fields = {"status": state.get("status", Article.Status.PUBLISHED)}
+    if "embargo_until_hours" in state:
+        fields["embargo_until"] = now + timedelta(hours=state["embargo_until_hours"])
+    if "published_in_hours" in state:
+        fields["published_at"] = now + timedelta(hours=state["published_in_hours"])
+    hidden = ArticleFactory(**fields)
+    assert post(hidden).status_code == 404
+    assert_nothing_stored()
+
+
+def test_a_wrong_date_in_the_address_is_a_404(client, article):
+    url = post_url(article).replace(f"/{article.published_at.year}/", "/1999/")
+    assert client.post(url, form_data()).status_code == 404
+
+
+# Replies.
+
+
+def test_a_reply_to_an_approved_comment_is_stored_under_it(post, article):
+    parent = CommentFactory(article=article, status=Comment.Status.APPROVED)
+    assert post(parent=str(parent.pk)).status_code == 303
+    assert Comment.objects.get(parent=parent).article == article
+
+
+def test_a_reply_to_a_reply_is_allowed(post, article):
+    top = CommentFactory(article=article, status=Comment.Status.APPROVED)
+    reply = CommentFactory(article=article, parent=top, status=Comment.Status.APPROVED)
+    assert post(parent=str(reply.pk)).status_code == 303
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("unknown", "could not be found"),
+        ("not_a_number", "could not be found"),
+        ("other_article", "You can only reply to a comment on this article."),
+        ("pending", "You can only reply to a published comment."),
+        ("spam", "You can only reply to a published comment."),
+        ("too_deep", "Replies go two levels deep"),
+    ],
+)
+def test_a_reply_to_a_comment_it_cannot_answer_is_a_400(post, article, case, message):
+    approved = Comment.Status.APPROVED
+    if case == "unknown":
+        parent = "999999"
+    elif case == "not_a_number":
+        parent = "abc"
+    elif case == "other_article":
+        parent = CommentFactory(status=approved).pk
+    elif case == "pending":
+        parent = CommentFactory(article=article).pk
+    elif case == "spam":
+        parent = CommentFactory(article=article, status=Comment.Status.SPAM).pk
+    else:
+        top = CommentFactory(article=article, status=approved)
+        reply = CommentFactory(article=article, parent=top, status=approved)
+        parent = CommentFactory(article=article, parent=reply, status=approved).pk
+    before = Comment.objects.count()
+    response = post(parent=str(parent))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert Comment.objects.count() == before
