@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import math
 from datetime import timedelta
+from pathlib import PurePath
+from typing import Any
+from urllib.parse import urljoin
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.fields.files import ImageFieldFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from articles import renditions
 from articles.markdown import render_markdown
 from articles.search import SEARCHED_FIELDS, search_document, uses_postgres
 from newsroom.pagecache import purge
@@ -78,13 +85,55 @@ class Topic(models.Model):
         return reverse("articles:topic", kwargs={"slug": self.slug})
 
 
+class PhotoFile(ImageFieldFile):
+    """The original of a photo. Its width and height are as displayed (EXIF orientation
+    applied), so the fallback <img> has the right shape before the renditions exist."""
+
+    def _get_image_dimensions(self):
+        if not hasattr(self, "_dimensions_cache"):
+            close = self.closed
+            self.open()
+            try:
+                self._dimensions_cache = renditions.displayed_size(self)
+            finally:
+                if close:
+                    self.close()
+        return self._dimensions_cache
+
+
+class PhotoImageField(models.ImageField):
+    attr_class = PhotoFile
+
+
+def validate_photo_upload(file) -> None:
+    """Refuse, at upload, what the photo pipeline cannot use, and say why."""
+    if getattr(file, "_committed", True):
+        return  # already stored: it passed when it was uploaded
+    if file.size is not None and file.size > renditions.MAX_UPLOAD_BYTES:
+        return  # too large to read here; the size validator says so
+    file.open("rb")
+    file.seek(0)
+    try:
+        renditions.check_upload(file.read())
+    except renditions.PhotoRejected as exc:
+        raise ValidationError(str(exc), code="photo_rejected") from None
+    finally:
+        file.seek(0)
+
+
 class Photo(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Renditions pending"
         READY = "ready", "Ready"
         FAILED = "failed", "Failed"
 
-    image = models.ImageField(upload_to="photos/%Y/%m/", width_field="width", height_field="height")
+    image = PhotoImageField(
+        upload_to="photos/%Y/%m/",
+        width_field="width",
+        height_field="height",
+        validators=[validate_photo_upload],
+        help_text="A JPEG, PNG or WebP photo. Location and camera data are removed on upload.",
+    )
     alt_text = models.CharField(
         max_length=300, help_text="Describe the picture for people who cannot see it."
     )
@@ -113,12 +162,120 @@ class Photo(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._saved_inputs = self._rendition_inputs()
+
     def __str__(self) -> str:
         return self.alt_text[:60] or f"Photo {self.pk}"
+
+    def save(self, *args, **kwargs) -> None:
+        """Strip a new upload and read its credits; whenever the picture or its focal point
+        changes, mark the renditions pending and queue the worker once the row is committed.
+
+        On the model rather than in a service because every path that stores a photo (admin,
+        the article form's pop-up, loaddemo, a shell) must strip GPS data and remake
+        renditions; a path that forgot would leak or show stale crops."""
+        touched: set[str] = set()
+        if self.image and not self.image._committed:
+            touched |= self._ingest_upload()
+        inputs = self._rendition_inputs()
+        previous_name = self._saved_inputs[0]
+        changed = self._state.adding or inputs != self._saved_inputs
+        if changed:
+            self.status, self.error = self.Status.PENDING, ""
+            touched |= {"status", "error"}
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *touched}
+        super().save(*args, **kwargs)
+        self._saved_inputs = self._rendition_inputs()
+        if changed and self.image:
+            from articles.tasks import make_renditions  # tasks → services → models
+
+            make_renditions.delay_on_commit(photo_id=self.pk)
+        if previous_name and previous_name != self.image.name:
+            # The replaced original is no longer shown anywhere; its renditions go in the task.
+            storage = self.image.storage
+            transaction.on_commit(lambda: storage.delete(previous_name), using=self._state.db)
 
     @property
     def has_credit(self) -> bool:
         return bool(self.credit_name.strip())
+
+    def ready_renditions(self) -> list[Rendition]:
+        """The renditions to show, or none while they are pending or failed (the templates
+        then fall back to the original). Uses a prefetch of `renditions` when there is one."""
+        if self.status != self.Status.READY:
+            return []
+        if "renditions" not in getattr(self, "_prefetched_objects_cache", {}):
+            models.prefetch_related_objects([self], "renditions")
+        return list(self.renditions.all())
+
+    def crop(self, ratio: str = "16x9") -> Rendition | None:
+        """The 16x9, 4x3 or 1x1 crop around the focal point, once made."""
+        return next((r for r in self.ready_renditions() if r.spec == ratio), None)
+
+    def crop_url(self, ratio: str = "16x9") -> str:
+        """The crop's URL for Open Graph and feeds; the original's while renditions are pending."""
+        crop = self.crop(ratio)
+        return crop.file.url if crop else (self.image.url if self.image else "")
+
+    def schema(self, ratio: str = "16x9") -> dict[str, Any]:
+        """schema.org ImageObject for JSON-LD: the crop (absolute URL, size) and its credits."""
+        crop = self.crop(ratio)
+        url = urljoin(settings.SITE_URL + "/", self.crop_url(ratio))
+        width, height = (crop.width, crop.height) if crop else (self.width, self.height)
+        data: dict[str, Any] = {"@type": "ImageObject", "url": url, "contentUrl": url}
+        if width and height:
+            data |= {"width": width, "height": height}
+        data["caption"] = self.caption or self.alt_text
+        if self.credit_name:
+            data["creditText"] = self.credit_name
+            creator = {"@type": "Person", "name": self.credit_name}
+            data["creator"] = creator | ({"url": self.credit_url} if self.credit_url else {})
+        if self.copyright_notice:
+            data["copyrightNotice"] = self.copyright_notice
+        if self.license_url:
+            data["license"] = self.license_url
+        return data
+
+    def schema_images(self) -> list[dict[str, Any]]:
+        """One ImageObject per crop, as Google asks for article images; one while pending."""
+        if self.crop() is None:
+            return [self.schema()]
+        return [self.schema(ratio) for ratio in renditions.CROPS]
+
+    def _rendition_inputs(self) -> tuple[Any, Any, Any]:
+        """What the renditions are made from. Read from __dict__: no query for deferred fields."""
+        image = self.__dict__.get("image")
+        return (
+            getattr(image, "name", image),
+            self.__dict__.get("focal_x"),
+            self.__dict__.get("focal_y"),
+        )
+
+    def _ingest_upload(self) -> set[str]:
+        """Replace the pending upload with its metadata-free copy; pre-fill empty credits."""
+        upload = self.image
+        upload.open("rb")
+        upload.seek(0)
+        try:
+            ingested = renditions.ingest(upload.read())
+        except renditions.PhotoRejected as exc:
+            raise ValidationError({"image": str(exc)}) from None
+        found, touched = ingested.embedded, {"image", "width", "height"}
+        for name, value in [
+            ("credit_name", found.credit),
+            ("caption", found.caption),
+            ("copyright_notice", found.copyright),
+            ("license_url", found.license_url),
+        ]:
+            if value and not getattr(self, name).strip():
+                setattr(self, name, value)
+                touched.add(name)
+        name = PurePath(upload.name or "photo").with_suffix(ingested.extension).name
+        self.image = ContentFile(ingested.data, name=name)
+        return touched
 
 
 class Rendition(models.Model):
@@ -145,6 +302,14 @@ class Rendition(models.Model):
     def __str__(self) -> str:
         return f"{self.photo_id} {self.spec}.{self.format}"
 
+    @property
+    def url(self) -> str:
+        return self.file.url
+
+    @property
+    def mime_type(self) -> str:
+        return renditions.MIME_TYPES.get(self.format, "application/octet-stream")
+
 
 class ArticleQuerySet(models.QuerySet):
     def published(self, at=None) -> ArticleQuerySet:
@@ -163,7 +328,8 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self) -> ArticleQuerySet:
         """Everything a card shows, in a fixed number of queries."""
         return self.select_related("desk", "hero_photo").prefetch_related(
-            models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+            models.Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+            "hero_photo__renditions",  # the cards' <picture> srcsets
         )
 
 
