@@ -1,22 +1,281 @@
-"""The only place that writes articles' data with side effects (HackSoft style: <entity>_<verb>)."""
+"""The only place that writes articles' data with side effects (HackSoft style: <entity>_<verb>).
+
+Admin forms and actions, tasks and commands all call these, so the newsroom's rules live in
+one place: who may publish (the `articles.publish_article` permission), what a story needs
+before it goes public (a hero photo with alt text and a credit, a free address), and which
+cached pages an edit makes stale (purged once the transaction commits).
+"""
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
-from django.db import transaction
+from django.db import models, transaction
+from django.utils import formats, timezone
 
 from articles import renditions
-from articles.models import Article, Photo, Rendition
+from articles.models import Article, Author, Byline, Desk, Photo, Rendition, Topic
 from newsroom import pagecache
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    User = AbstractBaseUser | AnonymousUser
+
+PUBLISH_PERMISSION = "articles.publish_article"
+# The statuses a reporter works in; published and unpublished belong to editors.
+REPORTER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
+BREAKING_DEFAULT_HOURS = 6
+
+
+def _purge_on_commit(keys: Iterable[str]) -> None:
+    """Mark cached public pages stale, but only once the change is really in the database."""
+    keys = list(keys)
+    transaction.on_commit(lambda: pagecache.purge(keys))
+
+
+# --- Who may do what -------------------------------------------------------------------------
+
+
+def user_can_publish(user: User) -> bool:
+    return user.has_perm(PUBLISH_PERMISSION)
+
+
+def articles_owned_by(*, user: User) -> models.QuerySet[Article]:
+    """A reporter's own articles: the ones they created or carry their byline."""
+    return Article.objects.filter(
+        models.Q(created_by=user.pk) | models.Q(bylines__author__user=user.pk)
+    ).distinct()
+
+
+def article_owned_by(*, article: Article, user: User) -> bool:
+    if article.pk is None or article.created_by_id == user.pk:
+        return True
+    return Byline.objects.filter(article=article, author__user=user.pk).exists()
+
+
+def article_editable_by(*, article: Article, user: User) -> bool:
+    """Editors edit everything; reporters their own drafts and articles in review."""
+    if not user.has_perm("articles.change_article"):
+        return False
+    if user_can_publish(user):
+        return True
+    return article.status in REPORTER_STATUSES and article_owned_by(article=article, user=user)
+
+
+# --- Rules an article must meet ----------------------------------------------------------
+
+
+def article_url_day(*, article: Article, published_at: datetime.datetime | None) -> datetime.date:
+    """The day in the article's address: publication day, else the day it was created."""
+    return timezone.localdate(published_at or article.created_at or timezone.now())
+
+
+def article_slug_clash(
+    *, article: Article, desk: Desk, slug: str, day: datetime.date
+) -> Article | None:
+    """Another article at the same address (desk, day and slug), if there is one."""
+    others = (
+        Article.objects.filter(desk=desk, slug=slug)
+        .exclude(pk=article.pk)
+        .only("headline", "published_at", "created_at")
+    )
+    for other in others:
+        if article_url_day(article=other, published_at=other.published_at) == day:
+            return other
+    return None
+
+
+def article_check_publishable(
+    *,
+    article: Article,
+    user: User,
+    at: datetime.datetime | None = None,
+    hero_photo: Photo | None = None,
+    check_photo: bool = True,
+) -> None:
+    """Raise ValidationError, keyed by field, saying everything that stops this publication.
+
+    `hero_photo` lets a form check the photo it is about to set rather than the saved one.
+    """
+    errors: dict[str, list[str]] = {}
+    if not user_can_publish(user):
+        errors[NON_FIELD_ERRORS] = [
+            "You do not have permission to publish articles. Submit the article for review "
+            "and an editor will publish it."
+        ]
+    photo = hero_photo if hero_photo is not None else article.hero_photo
+    if check_photo and photo is not None:
+        missing = []
+        if not photo.alt_text.strip():
+            missing.append("alt text (a description for people who cannot see it)")
+        if not photo.has_credit:
+            missing.append("a credit (the photographer's name)")
+        if missing:
+            errors["hero_photo"] = [
+                f"The hero photo needs {' and '.join(missing)} before this article can be "
+                "published. Add it on the photo, then publish again."
+            ]
+    day = article_url_day(article=article, published_at=at or article.published_at)
+    if article.desk_id and article.slug:
+        clash = article_slug_clash(article=article, desk=article.desk, slug=article.slug, day=day)
+        if clash is not None:
+            errors["slug"] = [slug_clash_message(clash=clash, day=day)]
+    if errors:
+        raise ValidationError(errors)
+
+
+def slug_clash_message(*, clash: Article, day: datetime.date) -> str:
+    return (
+        f"“{clash.headline}” already uses this slug on this desk on "
+        f"{formats.date_format(day, 'j F Y')}. Choose another slug."
+    )
+
+
+# --- Workflow ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def article_publish(
+    *, article: Article, user: User, at: datetime.datetime | None = None
+) -> Article:
+    """Publish now, or at `at` (a future time schedules it: `published()` shows it then).
+
+    A republished article keeps its first publication time, and so its address.
+    """
+    when = at or article.published_at or timezone.now()
+    article_check_publishable(article=article, user=user, at=when)
+    article.status = Article.Status.PUBLISHED
+    article.published_at = when
+    if article.is_breaking and article.breaking_until is None:
+        article.breaking_until = when + datetime.timedelta(hours=BREAKING_DEFAULT_HOURS)
+    article.save()
+    _purge_on_commit(article.cache_keys())
+    return article
+
+
+@transaction.atomic
+def article_unpublish(*, article: Article, user: User) -> Article:
+    """Take an article off the site (its address answers 404 again); it can be republished."""
+    if not user_can_publish(user):
+        raise ValidationError("You do not have permission to unpublish articles.")
+    article.status = Article.Status.UNPUBLISHED
+    article.save(update_fields=["status", "modified_at"])
+    _purge_on_commit(article.cache_keys())
+    return article
+
+
+@transaction.atomic
+def article_submit(*, article: Article, user: User) -> Article:
+    """A reporter hands a draft to the editors: draft → in review."""
+    if not article_editable_by(article=article, user=user):
+        raise ValidationError("You can only submit your own articles for review.")
+    if article.status != Article.Status.DRAFT:
+        raise ValidationError(
+            f"Only drafts can be submitted for review; this article is "
+            f"{article.get_status_display().lower()}."
+        )
+    article.status = Article.Status.IN_REVIEW
+    article.save(update_fields=["status", "modified_at"])
+    return article
+
+
+@transaction.atomic
+def article_save(*, article: Article, user: User) -> Article:
+    """Save an article edited as a whole (the admin form), its status change going through
+    the same workflow as the buttons: publishing checks, permissions, cache purges."""
+    previous = (
+        Article.objects.filter(pk=article.pk).values_list("status", flat=True).first()
+        if article.pk
+        else None
+    )
+    if article.pk is None and article.created_by_id is None and user.pk is not None:
+        article.created_by_id = user.pk
+    if article.status == Article.Status.PUBLISHED:
+        return article_publish(article=article, user=user, at=article.published_at)
+    leaving = previous in (Article.Status.PUBLISHED, Article.Status.UNPUBLISHED)
+    if (leaving or article.status not in REPORTER_STATUSES) and not user_can_publish(user):
+        raise ValidationError("You do not have permission to change this article's status.")
+    if article.is_breaking and article.breaking_until is None and article.published_at:
+        article.breaking_until = article.published_at + datetime.timedelta(
+            hours=BREAKING_DEFAULT_HOURS
+        )
+    article.save()
+    if previous == Article.Status.PUBLISHED:
+        _purge_on_commit(article.cache_keys())
+    return article
+
+
+@transaction.atomic
+def article_delete(*, article: Article) -> None:
+    keys = article.cache_keys()
+    article.delete()
+    _purge_on_commit(keys)
 
 
 def article_set_comment_count(*, article_id: int, count: int) -> None:
     """Store the approved-comment count on the article (comments' services call this)."""
     Article.objects.filter(pk=article_id).update(approved_comment_count=count)
+
+
+# --- Desks, authors, topics, photos: saved as they are, the pages that show them purged ---
+
+
+def _page_keys(instance: models.Model) -> list[str]:
+    if isinstance(instance, Desk):
+        return [f"desk-{instance.pk}", "desks", "listings"]
+    if isinstance(instance, Author):
+        return [f"author-{instance.pk}", "listings"]
+    if isinstance(instance, Topic):
+        return [f"topic-{instance.pk}", "listings"]
+    if isinstance(instance, Photo):
+        return [f"photo-{instance.pk}", "listings"]
+    if isinstance(instance, Article):
+        return instance.cache_keys()
+    raise TypeError(f"no public pages for {type(instance).__name__}")
+
+
+@transaction.atomic
+def desk_save(*, desk: Desk) -> Desk:
+    desk.save()
+    _purge_on_commit(_page_keys(desk))
+    return desk
+
+
+@transaction.atomic
+def author_save(*, author: Author) -> Author:
+    author.save()
+    _purge_on_commit(_page_keys(author))
+    return author
+
+
+@transaction.atomic
+def topic_save(*, topic: Topic) -> Topic:
+    topic.save()
+    _purge_on_commit(_page_keys(topic))
+    return topic
+
+
+@transaction.atomic
+def photo_save(*, photo: Photo) -> Photo:
+    """Save a photo (its file through the storage API); pages showing it are purged."""
+    photo.save()
+    _purge_on_commit(_page_keys(photo))
+    return photo
+
+
+@transaction.atomic
+def content_delete(*, instance: Desk | Author | Topic | Photo | Article) -> None:
+    """Delete a desk, author, topic or photo and purge the pages that showed it."""
+    keys = _page_keys(instance)
+    instance.delete()
+    _purge_on_commit(keys)
 
 
 # --- Photos: renditions (issue 4) ---------------------------------------------------------

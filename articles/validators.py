@@ -1,0 +1,154 @@
+"""Upload validation for photos: every bad file gets one clear sentence, before anything is saved.
+
+The order matters: the cheap checks (size, SVG sniffing) run before Pillow sees the file,
+and the pixel count is read from the header before a single pixel is decoded, so a small
+file that claims to be a 50,000 × 50,000 image (a decompression bomb) never reaches memory.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import IO
+
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from PIL import Image, UnidentifiedImageError
+
+MAX_UPLOAD_BYTES = 25 * 1024 * 1024
+MAX_PIXELS = 100_000_000
+# Formats a newsroom photo arrives in and the rendition pipeline reads; no SVG (it can carry
+# script), no GIF/TIFF/BMP.
+# MPO is how Pillow reads many cameras' JPEGs (a main image plus a preview): a JPEG still.
+ACCEPTED_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
+ACCEPTED_LABEL = "a JPEG, PNG or WebP photo"
+# Magic numbers of the accepted formats: a file that starts like one of them but that Pillow
+# cannot read is damaged, not "not an image".
+SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"RIFF")
+SNIFF_BYTES = 2048
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    format: str
+    width: int
+    height: int
+
+    @property
+    def content_type(self) -> str:
+        return Image.MIME.get(self.format, "application/octet-stream")
+
+
+def _looks_like_svg(head: bytes) -> bool:
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip().lower()
+    return b"<svg" in text or (text.startswith(b"<?xml") and b"svg" in text)
+
+
+def validate_image_upload(file: IO[bytes], *, name: str = "") -> ImageInfo:
+    """Check an uploaded photo and return its format and size; raise ValidationError if bad.
+
+    `file` is any seekable binary file (an UploadedFile, a File, BytesIO); it is left at
+    position 0. Checks, in order: size (25 MB), SVG, readable image of an accepted format,
+    pixel count (100 megapixels, from the header only), then the image data itself
+    (truncated or corrupt files).
+    """
+    label = f"“{name}”" if name else "This file"
+    size = getattr(file, "size", None)
+    if size is None:
+        file.seek(0, 2)
+        size = file.tell()
+    if size > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            f"{label} is {filesizeformat(size)}; photos can be at most "
+            f"{filesizeformat(MAX_UPLOAD_BYTES)}. Export a smaller JPEG and upload that.",
+            code="too_large",
+        )
+    if size == 0:
+        raise ValidationError(f"{label} is empty.", code="empty")
+
+    file.seek(0)
+    head = file.read(SNIFF_BYTES)
+    file.seek(0)
+    if name.lower().endswith((".svg", ".svgz")) or _looks_like_svg(head):
+        raise ValidationError(
+            f"{label} is an SVG drawing. SVG files are not accepted as photos (they can carry "
+            f"scripts); upload {ACCEPTED_LABEL}.",
+            code="svg",
+        )
+    damaged = ValidationError(
+        f"{label} is damaged and cannot be read as an image. Export it again and re-upload it.",
+        code="corrupt",
+    )
+    too_many_pixels = (
+        f"{label} is too large in pixels: photos can be at most "
+        f"{MAX_PIXELS // 1_000_000} megapixels."
+    )
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns above ~89 MP; our own limit (checked next) is the one that counts.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            # open() reads the header only: format and dimensions, no pixel data.
+            image = Image.open(file)
+    except Image.DecompressionBombError:
+        # Pillow refuses outright above twice its own limit, before we can even ask the size.
+        raise ValidationError(too_many_pixels, code="too_many_pixels") from None
+    except UnidentifiedImageError:
+        file.seek(0)
+        if head.startswith(SIGNATURES):
+            raise damaged from None
+        raise ValidationError(
+            f"{label} is not an image. Upload {ACCEPTED_LABEL}.", code="not_an_image"
+        ) from None
+    except (OSError, SyntaxError, ValueError):
+        file.seek(0)
+        raise damaged from None
+
+    try:
+        info = ImageInfo(format=image.format or "", width=image.width, height=image.height)
+        if info.format not in ACCEPTED_FORMATS:
+            raise ValidationError(
+                f"{label} is a {info.format or 'unknown'} image; upload {ACCEPTED_LABEL}.",
+                code="unsupported_format",
+            )
+        pixels = info.width * info.height
+        if pixels > MAX_PIXELS:
+            raise ValidationError(
+                f"{too_many_pixels} This one is {info.width:,} × {info.height:,} "
+                f"({pixels / 1_000_000:.0f} megapixels).",
+                code="too_many_pixels",
+            )
+        _check_image_data(file, info, label=label)
+    finally:
+        image.close()
+        file.seek(0)
+    return info
+
+
+def _check_image_data(file: IO[bytes], info: ImageInfo, *, label: str) -> None:
+    """Read the image data through, to catch truncated or corrupt files.
+
+    PNG: verify() checks every chunk's checksum and the end marker without decoding. JPEG
+    has no checksums, so it is decoded, but in draft mode at 1/8 scale: a truncated file
+    still fails, at a fraction of the memory. WebP is decoded; the pixel cap above bounds it.
+    """
+    try:
+        file.seek(0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(file) as image:
+                image.verify()
+            file.seek(0)
+            if info.format != "PNG":
+                with Image.open(file) as image:
+                    if info.format in ("JPEG", "MPO"):
+                        image.draft("RGB", (max(1, info.width // 8), max(1, info.height // 8)))
+                    image.load()
+    except Exception as exc:  # Pillow reports bad data as OSError, SyntaxError, ValueError…
+        truncated = "truncated" in str(exc).lower()
+        raise ValidationError(
+            f"{label} is incomplete: it was cut short before the end. Upload the whole file again."
+            if truncated
+            else f"{label} is damaged and cannot be read as an image. Export it again and "
+            "re-upload it.",
+            code="truncated" if truncated else "corrupt",
+        ) from exc
