@@ -86,8 +86,8 @@ class ArticleFeed(Feed):
         return {
             "media": {
                 "url": photo_url(photo),
-                "width": photo.width,
-                "height": photo.height,
+                "width": crop.width if (crop := photo.crop("16x9")) else photo.width,
+                "height": crop.height if crop else photo.height,
                 "description": photo.caption or photo.alt_text,
                 "credit": photo.credit_name,
             }

@@ -22,7 +22,8 @@ def absolute_url(path_or_url: str) -> str:
 
 
 def photo_url(photo) -> str:
-    return absolute_url(photo.image.url) if photo and photo.image else ""
+    """The 16:9 crop for link previews and feeds (the original while renditions are pending)."""
+    return absolute_url(photo.crop_url("16x9")) if photo and photo.image else ""
 
 
 def news_article_schema(article: Article) -> dict[str, Any]:
@@ -57,20 +58,8 @@ def news_article_schema(article: Article) -> dict[str, Any]:
     }
     photo = article.hero_photo
     if photo and photo.image:
-        image: dict[str, Any] = {
-            "@type": "ImageObject",
-            "url": photo_url(photo),
-            "caption": photo.caption or photo.alt_text,
-        }
-        if photo.width:
-            image |= {"width": photo.width, "height": photo.height}
-        if photo.credit_name:
-            image["creditText"] = photo.credit_name
-        if photo.copyright_notice:
-            image["copyrightNotice"] = photo.copyright_notice
-        if photo.license_url:
-            image["license"] = photo.license_url
-        data["image"] = [image]
+        # The 16:9, 4:3 and 1:1 crops, each with creditText, creator, copyright and licence.
+        data["image"] = photo.schema_images()
     corrections = list(article.corrections.all())
     if corrections:
         data["correction"] = [

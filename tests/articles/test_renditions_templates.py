@@ -1,10 +1,14 @@
 """What templates get from renditions: the <picture> include, crops and the ImageObject."""
 
+import json
 import re
 
+import feedparser
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, Photo
 from articles.renditions import output_formats
@@ -163,3 +167,71 @@ def test_schema_leaves_out_credits_that_are_not_set():
     assert not {"creditText", "creator", "copyrightNotice", "license"} & set(data)
     assert data["caption"] == photo.alt_text
     assert photo.schema_images() == [data]  # pending: the original, once
+
+
+# --- The pages that show photos (their templates are the public site's; these check what
+# the renditions give them) ---------------------------------------------------------------
+
+
+def meta(html: str, key: str) -> str:
+    (value,) = re.findall(rf'<meta (?:property|name)="{re.escape(key)}" content="([^"]*)"', html)
+    return value
+
+
+def test_the_article_page_shows_the_hero_as_a_picture_and_previews_use_the_16x9_crop(
+    client, ready_photo, settings
+):
+    article = ArticleFactory(hero_photo=ready_photo)
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    crop = ready_photo.crop("16x9")
+    assert meta(html, "og:image") == settings.SITE_URL + crop.url
+    assert (meta(html, "og:image:width"), meta(html, "og:image:height")) == ("1200", "675")
+    assert meta(html, "twitter:image") == settings.SITE_URL + crop.url
+    assert '<picture><source type="image/' in html
+    assert 'fetchpriority="high"' in html
+    (jsonld,) = re.findall(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', html, re.S)
+    images_ld = json.loads(jsonld)["image"]
+    assert [(i["width"], i["height"]) for i in images_ld] == [
+        (1200, 675),
+        (1200, 900),
+        (1200, 1200),
+    ]
+    assert {i["creditText"] for i in images_ld} == {"Abderrahmane Habibi"}
+    assert images_ld[0]["creator"]["url"] == "https://www.pexels.com/@abdoo"
+    assert images_ld[0]["license"] == "https://www.pexels.com/license/"
+
+
+def test_the_feed_gives_the_crop_as_media_content_with_the_credit(client, ready_photo):
+    ArticleFactory(hero_photo=ready_photo)
+
+    feed = feedparser.parse(client.get("/feed/").content)
+
+    (media,) = feed.entries[0].media_content
+    assert media["url"].endswith(ready_photo.crop("16x9").url)
+    assert (media["width"], media["height"]) == ("1200", "675")
+    assert feed.entries[0].media_credit[0]["content"] == "Abderrahmane Habibi"
+
+
+def test_home_page_cards_use_renditions_without_a_query_per_card(
+    client, settings, django_assert_max_num_queries
+):
+    settings.PAGE_CACHE_ENABLED = False
+
+    def add_articles(count: int) -> None:
+        for _ in range(count):
+            image = ContentFile(images.jpeg(images.picture(700, 400)), name="p.jpg")
+            photo = photo_process(photo_id=PhotoFactory(image=image).pk)
+            ArticleFactory(hero_photo=photo)
+
+    add_articles(3)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/")
+    add_articles(6)
+
+    with django_assert_max_num_queries(len(few)):
+        html = client.get("/").content.decode()
+
+    assert html.count("<picture>") >= 4
+    assert "/media/photos/" not in html  # every card shows renditions, not an original
