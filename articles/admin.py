@@ -386,7 +386,7 @@ class ArticleAdmin(admin.ModelAdmin):
         credit = (
             format_html("Photo: {}", photo.credit_name)
             if photo.has_credit
-            else format_html('<strong class="nr-warning">Photo: no credit</strong>')
+            else format_html('<strong class="nr-warning">{}</strong>', "Photo: no credit")
         )
         warning = (
             format_html(

@@ -66,9 +66,7 @@ def test_reporter_cannot_publish(reporter, draft):
         ({"alt_text": ""}, "alt text"),
     ],
 )
-def test_publishing_is_refused_when_the_hero_photo_lacks_alt_text_or_credit(
-    editor, photo, problem
-):
+def test_publishing_is_refused_when_the_hero_photo_lacks_alt_text_or_credit(editor, photo, problem):
     article = ArticleFactory(draft=True, hero_photo=PhotoFactory(**photo))
     with pytest.raises(ValidationError) as caught:
         services.article_publish(article=article, user=editor)
