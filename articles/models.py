@@ -414,12 +414,6 @@ class Article(models.Model):
         keys = self.cache_keys()
         transaction.on_commit(lambda: purge(keys), using=self._state.db)
 
-    def delete(self, *args, **kwargs):
-        keys, using = self.cache_keys(), self._state.db
-        result = super().delete(*args, **kwargs)
-        transaction.on_commit(lambda: purge(keys), using=using)
-        return result
-
     def get_absolute_url(self) -> str:
         day = timezone.localtime(self.published_at or self.created_at or timezone.now())
         return reverse(
@@ -432,6 +426,12 @@ class Article(models.Model):
                 "slug": self.slug,
             },
         )
+
+    def delete(self, *args, **kwargs):
+        keys, using = self.cache_keys(), self._state.db
+        result = super().delete(*args, **kwargs)
+        transaction.on_commit(lambda: purge(keys), using=using)
+        return result
 
     def cache_keys(self) -> list[str]:
         """The page-cache keys (newsroom.pagecache.purge) to purge when this article changes:

@@ -16,7 +16,8 @@ import datetime
 import functools
 from collections import OrderedDict
 
-from django.db.models import F, Prefetch, Window
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Case, Count, F, Prefetch, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -30,6 +31,38 @@ from newsroom.pagecache import tag_response
 LATEST_PER_DESK = 4
 TOP_STORIES = 5
 PAGE_SIZE = 12
+
+
+class CountingPaginator(Paginator):
+    """Counts with the page's own query (COUNT(*) OVER ()), one round trip fewer per page.
+
+    Window functions run before LIMIT/OFFSET, so every row of the page carries the total.
+    """
+
+    def page(self, number):
+        number = self.validate_number_format(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(
+            self.object_list.annotate(total_count=Window(Count("pk")))[
+                bottom : bottom + self.per_page
+            ]
+        )
+        if rows:
+            self.__dict__["count"] = rows[0].total_count
+        elif number == 1 and self.allow_empty_first_page:
+            self.__dict__["count"] = 0
+        else:
+            raise EmptyPage("That page contains no results")
+        return self._get_page(rows, number, self)
+
+    def validate_number_format(self, number) -> int:
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger("That page number is not an integer") from None
+        if number < 1:
+            raise EmptyPage("That page number is less than 1")
+        return number
 
 
 def can_preview(user) -> bool:
@@ -72,32 +105,34 @@ class HomeView(TaggedMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         now = timezone.now()
-        articles = Article.objects.all()
-        top = list(
-            cards(articles.filter(is_top_story=True)).order_by(
-                "top_story_order", "-published_at", "-id"
-            )[:TOP_STORIES]
-        )
-        # The n newest articles of each desk in one query (a window function), top stories
-        # excepted so no story shows twice.
-        latest = list(
-            cards(articles.exclude(pk__in=[a.pk for a in top]))
+        # The whole front page in one query: per desk, its top stories in the editors' order
+        # and its newest other stories, numbered by a window function and cut to size.
+        top_order = Case(When(is_top_story=True, then=F("top_story_order")), default=Value(0))
+        rows = list(
+            cards(Article.objects.all())
             .annotate(
                 desk_rank=Window(
                     RowNumber(),
-                    partition_by=F("desk_id"),
-                    order_by=[F("published_at").desc(), F("id").desc()],
+                    partition_by=[F("desk_id"), F("is_top_story")],
+                    order_by=[top_order.asc(), F("published_at").desc(), F("id").desc()],
                 )
             )
-            .filter(desk_rank__lte=LATEST_PER_DESK)
+            .filter(desk_rank__lte=max(TOP_STORIES, LATEST_PER_DESK))
             .order_by("desk__order", "desk__name", "-published_at", "-id")
         )
+        top = sorted(
+            (a for a in rows if a.is_top_story),
+            key=lambda a: (a.top_story_order, -a.published_at.timestamp(), -a.pk),
+        )[:TOP_STORIES]
         if not top:  # no curated front page yet: lead with the newest stories
-            top = sorted(latest, key=lambda a: (a.published_at, a.pk), reverse=True)[:3]
-            latest = [a for a in latest if a not in top]
+            top = sorted(rows, key=lambda a: (a.published_at, a.pk), reverse=True)[:3]
+        shown = {a.pk for a in top}
         by_desk: OrderedDict[Desk, list[Article]] = OrderedDict()
-        for article in latest:
-            by_desk.setdefault(article.desk, []).append(article)
+        for article in rows:  # newest first within each desk, so no story shows twice
+            desk_articles = by_desk.setdefault(article.desk, [])
+            if article.pk not in shown and len(desk_articles) < LATEST_PER_DESK:
+                desk_articles.append(article)
+        by_desk = OrderedDict((desk, items) for desk, items in by_desk.items() if items)
         context.update(
             breaking=Article.objects.breaking(now)
             .select_related("desk")
@@ -115,6 +150,7 @@ class ArticleListView(TaggedMixin, ListView):
     """A paginated list of cards under a header: desk, author and topic pages."""
 
     paginate_by = PAGE_SIZE
+    paginator_class = CountingPaginator
     context_object_name = "articles"
 
     def get(self, request, *args, **kwargs):
@@ -172,6 +208,7 @@ class SearchView(ListView):
 
     template_name = "articles/search.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CountingPaginator
     context_object_name = "articles"
 
     def get_queryset(self):

@@ -9,7 +9,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from articles.models import Byline, Correction
+from articles.services import article_set_comment_count, photo_process
 from articles.views import ArticleView
+from comments.models import Comment
 from tests.articles import seed_article as seed
 from tests.articles.public_html import Page
 from tests.factories import AuthorFactory, BylineFactory, CorrectionFactory, TopicFactory
@@ -314,6 +316,7 @@ def test_json_ld_cannot_be_broken_out_of_by_a_headline(client, article):
 def test_article_page_query_count_does_not_grow_with_bylines_topics_corrections(
     client, article, django_assert_max_num_queries, bylines, extras
 ):
+    photo_process(photo_id=article.hero_photo_id)  # ready renditions: the <picture> costs one
     for n in range(1, bylines):
         BylineFactory(article=article, order=n)
     for _ in range(extras):
@@ -322,7 +325,41 @@ def test_article_page_query_count_does_not_grow_with_bylines_topics_corrections(
     with django_assert_max_num_queries(6):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
-    assert len(Page(response.content.decode()).select("a", rel="author")) == bylines
+    page = Page(response.content.decode())
+    assert len(page.select("a", rel="author")) == bylines
+    assert page.select("picture")
+
+
+def test_article_page_with_a_busy_conversation_stays_within_the_issue_budget(
+    client, article, django_assert_max_num_queries
+):
+    """Issue 3: at most 8 queries, whatever the bylines, topics, corrections; the
+    conversation (the comments app) included."""
+    photo_process(photo_id=article.hero_photo_id)
+    for n in range(1, 5):
+        BylineFactory(article=article, order=n)
+        article.topics.add(TopicFactory())
+        CorrectionFactory(article=article)
+    for n in range(5):
+        parent = Comment.objects.create(
+            article=article,
+            name=f"R{n}",
+            email=f"r{n}@example.net",
+            body="Good.",
+            status=Comment.Status.APPROVED,
+        )
+        Comment.objects.create(
+            article=article,
+            parent=parent,
+            name=f"S{n}",
+            email=f"s{n}@example.net",
+            body="Agreed.",
+            status=Comment.Status.APPROVED,
+        )
+    article_set_comment_count(article_id=article.pk, count=10)
+    with django_assert_max_num_queries(8):
+        response = client.get(article.get_absolute_url())
+    assert "Agreed." in response.content.decode()
 
 
 def test_articles_own_part_of_the_page_is_four_queries(rf, article, django_assert_num_queries):
