@@ -347,6 +347,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
 }
 
+# Public site (articles/tasks.py): purge cached pages that the clock changes (a scheduled
+# article going live, an embargo lifting, a breaking flag expiring) within a minute.
+CELERY_BEAT_SCHEDULE["articles-purge-due-pages"] = {
+    "task": "articles.tasks.purge_due_pages",
+    "schedule": 60.0,
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
