@@ -7,6 +7,7 @@ file that claims to be a 50,000 × 50,000 image (a decompression bomb) never rea
 
 from __future__ import annotations
 
+import io
 import warnings
 from dataclasses import dataclass
 from typing import IO
@@ -66,9 +67,12 @@ def validate_image_upload(file: IO[bytes], *, name: str = "") -> ImageInfo:
     if size == 0:
         raise ValidationError(f"{label} is empty.", code="empty")
 
+    # Pillow closes the file it reads when the image closes, so it gets copies, never
+    # `file` itself; the size check above bounds the copy.
     file.seek(0)
-    head = file.read(SNIFF_BYTES)
+    data = file.read()
     file.seek(0)
+    head = data[:SNIFF_BYTES]
     if name.lower().endswith((".svg", ".svgz")) or _looks_like_svg(head):
         raise ValidationError(
             f"{label} is an SVG drawing. SVG files are not accepted as photos (they can carry "
@@ -88,19 +92,17 @@ def validate_image_upload(file: IO[bytes], *, name: str = "") -> ImageInfo:
             # Pillow warns above ~89 MP; our own limit (checked next) is the one that counts.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             # open() reads the header only: format and dimensions, no pixel data.
-            image = Image.open(file)
+            image = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError:
         # Pillow refuses outright above twice its own limit, before we can even ask the size.
         raise ValidationError(too_many_pixels, code="too_many_pixels") from None
     except UnidentifiedImageError:
-        file.seek(0)
         if head.startswith(SIGNATURES):
             raise damaged from None
         raise ValidationError(
             f"{label} is not an image. Upload {ACCEPTED_LABEL}.", code="not_an_image"
         ) from None
     except (OSError, SyntaxError, ValueError):
-        file.seek(0)
         raise damaged from None
 
     try:
@@ -117,32 +119,30 @@ def validate_image_upload(file: IO[bytes], *, name: str = "") -> ImageInfo:
                 f"({pixels / 1_000_000:.0f} megapixels).",
                 code="too_many_pixels",
             )
-        _check_image_data(file, info, label=label)
+        _check_image_data(data, info, label=label)
     finally:
         image.close()
-        file.seek(0)
     return info
 
 
-def _check_image_data(file: IO[bytes], info: ImageInfo, *, label: str) -> None:
+def _check_image_data(data: bytes, info: ImageInfo, *, label: str) -> None:
     """Read the image data through, to catch truncated or corrupt files.
 
-    PNG: verify() checks every chunk's checksum and the end marker without decoding. JPEG
-    has no checksums, so it is decoded, but in draft mode at 1/8 scale: a truncated file
-    still fails, at a fraction of the memory. WebP is decoded; the pixel cap above bounds it.
+    verify() checks what the format can check without decoding (PNG chunk checksums and end
+    marker). Then the pixels are decoded, since a PNG can carry too little data behind valid
+    checksums and a JPEG has no checksums at all: JPEG in draft mode at 1/8 scale, a
+    fraction of the memory; PNG and WebP in full, which the 100 megapixel cap bounds (and
+    only staff can upload).
     """
     try:
-        file.seek(0)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(file) as image:
+            with Image.open(io.BytesIO(data)) as image:
                 image.verify()
-            file.seek(0)
-            if info.format != "PNG":
-                with Image.open(file) as image:
-                    if info.format in ("JPEG", "MPO"):
-                        image.draft("RGB", (max(1, info.width // 8), max(1, info.height // 8)))
-                    image.load()
+            with Image.open(io.BytesIO(data)) as image:
+                if info.format in ("JPEG", "MPO"):
+                    image.draft("RGB", (max(1, info.width // 8), max(1, info.height // 8)))
+                image.load()
     except Exception as exc:  # Pillow reports bad data as OSError, SyntaxError, ValueError…
         truncated = "truncated" in str(exc).lower()
         raise ValidationError(
