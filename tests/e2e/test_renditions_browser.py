@@ -1,0 +1,91 @@
+"""Responsive photos in a real browser (Debian's chromium): which file the browser picks,
+that it is sharp enough and no bigger than needed, and that nothing shifts as it loads."""
+
+import re
+
+import pytest
+from django.core.files.base import ContentFile
+
+from articles.services import photo_process
+from tests.articles import renditions_images as images
+from tests.e2e.conftest import ARTIFACTS
+from tests.factories import ArticleFactory, PhotoFactory
+
+pytestmark = pytest.mark.e2e
+
+HERO = "figure.hero img"
+LAYOUT_SHIFT = """() => new Promise(resolve => {
+  let total = 0;
+  new PerformanceObserver(list => {
+    for (const entry of list.getEntries()) total += entry.value;
+  }).observe({type: "layout-shift", buffered: true});
+  setTimeout(() => resolve(total), 300);
+})"""
+
+
+@pytest.fixture
+def article(transactional_db, settings):
+    settings.STORAGES = settings.STORAGES | {
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    }
+    image = ContentFile(images.jpeg(images.picture(2400, 1600)), name="hero.jpg")
+    photo = photo_process(photo_id=PhotoFactory(image=image).pk)
+    return ArticleFactory(hero_photo=photo)
+
+
+def hero_state(page) -> dict:
+    """What the browser chose for the hero; `file` is that file's width in pixels (the
+    rendition's name says it: naturalWidth is divided by the srcset density)."""
+    page.wait_for_function(f"document.querySelector('{HERO}').complete")
+    state = page.eval_on_selector(
+        HERO,
+        """img => ({src: img.currentSrc, natural: img.naturalWidth, shown: img.clientWidth,
+                   loading: img.loading, priority: img.fetchPriority})""",
+    )
+    width = re.search(r"-w(\d+)-\w+\.\w+$", state["src"])
+    state["file"] = int(width.group(1)) if width else state["natural"]
+    return state
+
+
+def test_a_desktop_browser_loads_a_modern_format_sized_for_the_column(page, live_server, article):
+    page.goto(live_server.url + article.get_absolute_url())
+
+    hero = hero_state(page)
+
+    assert hero["src"].endswith((".avif", ".webp")), hero
+    assert "/media/renditions/" in hero["src"]
+    # Big enough to be sharp in the column it fills, and not the 1920 one it does not need.
+    assert hero["shown"] == 992 and hero["file"] == 1280, hero
+    assert (hero["loading"], hero["priority"]) == ("eager", "high")
+    assert page.evaluate(LAYOUT_SHIFT) < 0.01
+
+
+def test_a_phone_with_a_dense_screen_gets_enough_pixels(browser, live_server, article):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True
+    )
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + article.get_absolute_url())
+        hero = hero_state(page)
+        page.screenshot(path=str(ARTIFACTS / "renditions-phone.png"))
+    finally:
+        context.close()
+
+    assert hero["shown"] == 390 and hero["file"] == 960, hero  # 780 device pixels needed
+
+
+def test_a_pending_photo_shows_its_original_at_the_right_shape(page, live_server, settings):
+    settings.STORAGES = settings.STORAGES | {
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    }
+    image = ContentFile(images.jpeg(images.picture(1200, 800)), name="new.jpg")
+    article = ArticleFactory(hero_photo=PhotoFactory(image=image))
+
+    page.goto(live_server.url + article.get_absolute_url())
+
+    hero = hero_state(page)
+    assert "/media/photos/" in hero["src"] and hero["natural"] == 1200
+    box = page.eval_on_selector(HERO, "img => img.getBoundingClientRect().toJSON()")
+    assert abs(box["width"] / box["height"] - 1.5) < 0.01
+    assert page.evaluate(LAYOUT_SHIFT) < 0.01
