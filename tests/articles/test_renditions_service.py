@@ -2,12 +2,15 @@
 idempotency, stale files, failed states, and the remake_renditions command."""
 
 import io
+import os
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import InMemoryStorage
 from django.core.management import CommandError, call_command
+from django.utils._os import safe_join
 from PIL import ExifTags, Image
 
 from articles.models import Photo, Rendition
@@ -423,3 +426,35 @@ def test_the_command_can_queue_instead(django_capture_on_commit_callbacks):
 
     assert "Queued 1 photo for the workers." in out.getvalue()
     assert len(callbacks) == 1
+
+
+class PathlessStorage(InMemoryStorage):
+    """Files that live nowhere on disk, as on S3: path() is refused to callers."""
+
+    def path(self, name):
+        raise NotImplementedError("no local paths on this storage")
+
+    def _relative_path(self, name):  # InMemoryStorage's own bookkeeping used path()
+        return os.path.relpath(safe_join(self.location, name), self.location)
+
+
+def test_nothing_assumes_a_local_file_system(settings, django_capture_on_commit_callbacks):
+    """Upload, renditions, replacement and stale-file deletion on a storage with no path()
+    (as on S3): everything goes through the storage API."""
+    settings.STORAGES = settings.STORAGES | {"default": {"BACKEND": f"{__name__}.PathlessStorage"}}
+    storage = Photo._meta.get_field("image").storage
+    with pytest.raises(NotImplementedError):
+        storage.path("anything")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        photo = upload(images.jpeg(exif=images.gps_exif()))
+        processed = photo_process(photo_id=photo.pk)
+        old = rendition_names(processed)
+        photo.image = ContentFile(images.png(), name="replacement.png")
+        photo.save()
+        photo_process(photo_id=photo.pk)
+
+    assert processed.status == Photo.Status.READY and len(old) == EXPECTED_COUNT
+    assert not any(storage.exists(name) for name in old)
+    assert all(storage.exists(name) for name in rendition_names(photo))
+    assert images.metadata_markers(stored(photo.image.name)) == []
