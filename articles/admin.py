@@ -37,9 +37,15 @@ BOTH_LOCATIONS = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_
 def photo_thumbnail(photo: Photo | None, *, width: int = THUMB_WIDTH) -> str:
     if photo is None or not photo.image:
         return "—"
+    # The smallest JPEG rendition once made, rather than the (up to 25 MB) original.
+    small = min(
+        (r for r in photo.ready_renditions() if r.spec.startswith("w") and r.format == "jpeg"),
+        key=lambda r: r.width,
+        default=None,
+    )
     return format_html(
         '<img src="{}" alt="{}" width="{}" class="nr-thumb" loading="lazy">',
-        photo.image.url,
+        small.url if small else photo.image.url,
         photo.alt_text,
         width,
     )
@@ -93,10 +99,19 @@ class AuthorAdmin(PurgeOnDeleteMixin, admin.ModelAdmin):
 @admin.register(Photo)
 class PhotoAdmin(PurgeOnDeleteMixin, admin.ModelAdmin):
     form = PhotoAdminForm
-    list_display = ("thumbnail", "alt_text", "credit_name", "dimensions", "created_at")
+    list_display = (
+        "thumbnail",
+        "alt_text",
+        "credit_name",
+        "dimensions",
+        "renditions_status",
+        "created_at",
+    )
     list_display_links = ("thumbnail", "alt_text")
+    list_filter = ("status",)
     search_fields = ("alt_text", "caption", "credit_name")
-    readonly_fields = ("thumbnail", "dimensions")
+    readonly_fields = ("thumbnail", "dimensions", "renditions_status", "rendition_list")
+    actions = ("remake_renditions",)
     date_hierarchy = "created_at"
     fieldsets = (
         (None, {"fields": ("image", "thumbnail", "dimensions", "alt_text", "caption")}),
@@ -108,6 +123,7 @@ class PhotoAdmin(PurgeOnDeleteMixin, admin.ModelAdmin):
                 "description": "The point that must stay in every crop of this photo.",
             },
         ),
+        ("Renditions", {"fields": ("renditions_status", "rendition_list")}),
     )
 
     class Media:
@@ -123,6 +139,47 @@ class PhotoAdmin(PurgeOnDeleteMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.photo_save(photo=obj)
+
+    # Renditions (issue 4): made by the worker; their state, files and a way to remake them.
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("renditions")
+
+    @admin.display(description="Renditions", ordering="status")
+    def renditions_status(self, photo: Photo) -> str:
+        if photo.status == Photo.Status.FAILED:
+            return format_html('<strong class="errornote">Failed:</strong> {}', photo.error)
+        return photo.get_status_display() if photo.pk else "—"
+
+    @admin.display(description="Files")
+    def rendition_list(self, photo: Photo) -> str:
+        rows = sorted(photo.renditions.all(), key=lambda r: (r.spec[0] != "w", r.width, r.format))
+        if not rows:
+            return "—"
+        return format_html(
+            "<table><tr><th>Rendition</th><th>Format</th><th>Size</th><th>Bytes</th></tr>{}</table>",
+            format_html_join(
+                "",
+                '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{} × {}</td><td>{}</td></tr>',
+                ((r.url, r.spec, r.format, r.width, r.height, f"{r.bytes:,}") for r in rows),
+            ),
+        )
+
+    @admin.action(
+        permissions=["change"],
+        description="Remake renditions",
+        description_plural="Remake renditions of selected photos",
+        location=BOTH_LOCATIONS,
+    )
+    def remake_renditions(self, request, queryset):
+        count = services.photo_request_renditions(
+            photo_ids=list(queryset.values_list("pk", flat=True)), force=True
+        )
+        self.message_user(
+            request,
+            f"Renditions of {count} photo{'s' if count != 1 else ''} queued: the worker remakes "
+            "them in the background.",
+            messages.SUCCESS,
+        )
 
 
 class ArticleChildInline:
