@@ -23,6 +23,7 @@ from django.utils.html import strip_tags
 from articles import renditions
 from articles.markdown import render_markdown
 from articles.search import SEARCHED_FIELDS, search_document, uses_postgres
+from articles.validators import MAX_UPLOAD_BYTES
 from newsroom.pagecache import purge
 
 
@@ -109,7 +110,7 @@ def validate_photo_upload(file) -> None:
     """Refuse, at upload, what the photo pipeline cannot use, and say why."""
     if getattr(file, "_committed", True):
         return  # already stored: it passed when it was uploaded
-    if file.size is not None and file.size > renditions.MAX_UPLOAD_BYTES:
+    if file.size is not None and file.size > MAX_UPLOAD_BYTES:
         return  # too large to read here; the size validator says so
     file.open("rb")
     file.seek(0)

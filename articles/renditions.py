@@ -29,12 +29,14 @@ from typing import IO, Any
 
 from PIL import Image, ImageCms, ImageOps, IptcImagePlugin, UnidentifiedImageError, features
 
+# The upload limits are the upload validator's; the worker re-checks the pixel count for
+# files that reached storage another way.
+from articles.validators import MAX_PIXELS
+
 WIDTHS = (320, 640, 960, 1280, 1920)
 # Open Graph and Google's article images want 16:9, 4:3 and 1:1 at about 1200 pixels wide.
 CROPS = {"16x9": (16, 9), "4x3": (4, 3), "1x1": (1, 1)}
 CROP_WIDTH = 1200
-MAX_PIXELS = 100_000_000
-MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 # No GIF: newsroom photos are not palette images, and an animation would be lost (the
 # upload validator refuses GIFs too); animated PNG and WebP are refused below.
 UPLOAD_FORMATS = {"JPEG": ".jpg", "MPO": ".jpg", "PNG": ".png", "WEBP": ".webp"}

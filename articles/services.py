@@ -274,6 +274,10 @@ def photo_save(*, photo: Photo) -> Photo:
 def content_delete(*, instance: Desk | Author | Topic | Photo | Article) -> None:
     """Delete a desk, author, topic or photo and purge the pages that showed it."""
     keys = _page_keys(instance)
+    if isinstance(instance, Photo):  # its original and renditions go too, once committed
+        storage = instance.image.storage
+        files = [instance.image.name, *instance.renditions.values_list("file", flat=True)]
+        transaction.on_commit(lambda: _delete_files(storage, files))
     instance.delete()
     _purge_on_commit(keys)
 

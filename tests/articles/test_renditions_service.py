@@ -458,3 +458,19 @@ def test_nothing_assumes_a_local_file_system(settings, django_capture_on_commit_
     assert not any(storage.exists(name) for name in old)
     assert all(storage.exists(name) for name in rendition_names(photo))
     assert images.metadata_markers(stored(photo.image.name)) == []
+
+
+def test_deleting_a_photo_deletes_its_original_and_renditions_after_commit(
+    django_capture_on_commit_callbacks,
+):
+    from articles.services import content_delete
+
+    photo = photo_process(photo_id=upload(images.jpeg()).pk)
+    names = [photo.image.name, *rendition_names(photo)]
+    assert all(exists(name) for name in names)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        content_delete(instance=photo)
+
+    assert not any(exists(name) for name in names)
+    assert Rendition.objects.count() == 0
