@@ -28,7 +28,7 @@ from articles.models import Article, Author, Byline, Correction, Desk, Topic
 from articles.search import search_articles
 from newsroom.pagecache import tag_response
 
-LATEST_PER_DESK = 4
+LATEST_PER_DESK = 3  # one row of cards beside the desk's name
 TOP_STORIES = 5
 PAGE_SIZE = 12
 

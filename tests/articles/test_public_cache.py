@@ -107,3 +107,9 @@ def test_the_clock_task_purges_nothing_when_nothing_is_due(db):
     ArticleFactory(published_at=timezone.now() - timedelta(days=3))
     purge_due_pages()
     assert purge_due_pages() == []
+
+
+def test_beat_runs_the_clock_task_every_minute(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["articles-purge-due-pages"]
+    assert entry["task"] == purge_due_pages.name
+    assert entry["schedule"] <= 60
