@@ -19,7 +19,7 @@ from collections import OrderedDict
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Case, Count, F, Prefetch, Value, When, Window
 from django.db.models.functions import RowNumber
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
@@ -248,18 +248,27 @@ class ArticleView(DetailView):
             )
         )
 
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        canonical = self.object.get_absolute_url()
+        if request.path != canonical:  # an old link from before its publication time moved
+            return HttpResponsePermanentRedirect(canonical)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
     def get_object(self, queryset=None):
         try:
             day = datetime.date(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
         except ValueError:
             raise Http404("No such date") from None
-        candidates = self.get_queryset().filter(
-            desk__slug=self.kwargs["desk"], slug=self.kwargs["slug"]
+        candidates = list(
+            self.get_queryset().filter(desk__slug=self.kwargs["desk"], slug=self.kwargs["slug"])
         )
         # The URL's date is the publication day in the site's time zone (drafts: creation day).
         for article in candidates:
             if timezone.localdate(article.published_at or article.created_at) == day:
                 return article
+        if len(candidates) == 1:  # the same story at another date: get() redirects to it
+            return candidates[0]
         raise Http404("No article at this address")
 
     def get_context_data(self, **kwargs):

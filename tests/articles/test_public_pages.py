@@ -312,3 +312,12 @@ def test_search_vector_follows_edits(client):
     article.save()
     assert card_titles(get(client, "/search/?q=vocabulary")) == ["Replacement vocabulary"]
     assert card_titles(get(client, "/search/?q=original")) == []
+
+
+def test_without_postgres_search_falls_back_to_matching_every_word(client, monkeypatch):
+    """`make run` on SQLite has no full-text search: plain filtering, newest first."""
+    monkeypatch.setattr("articles.search.uses_postgres", lambda queryset: False)
+    ArticleFactory(headline="Chip export limits", published_at=ago(hours=2))
+    ArticleFactory(headline="Chip fabs", body="New limits on exports.", published_at=ago(hours=1))
+    ArticleFactory(headline="Chip news")
+    assert card_titles(get(client, "/search/?q=chip+limits")) == ["Chip fabs", "Chip export limits"]

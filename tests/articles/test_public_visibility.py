@@ -129,13 +129,30 @@ def test_unpublishing_takes_an_article_off_the_site(client, settings):
     assert client.get(article.get_absolute_url()).status_code == 404
 
 
-def test_an_article_is_found_only_at_its_own_date(client):
+def test_an_old_address_redirects_to_the_articles_own_date(client):
     article = ArticleFactory()
     url = article.get_absolute_url()
     day = timezone.localdate(article.published_at)
     other_day = day - timedelta(days=1)
-    wrong = url.replace(f"/{day:%Y/%m/%d}/", f"/{other_day:%Y/%m/%d}/")
-    assert client.get(wrong).status_code == 404
+    old = url.replace(f"/{day:%Y/%m/%d}/", f"/{other_day:%Y/%m/%d}/")
+    response = client.get(old)
+    assert response.status_code == 301
+    assert response["Location"] == url
+
+
+def test_an_address_shared_by_two_stories_on_other_days_is_404(client):
+    desk = DeskFactory(slug="world")
+    now = timezone.now()
+    first = ArticleFactory(desk=desk, slug="same", published_at=now - timedelta(days=3))
+    ArticleFactory(desk=desk, slug="same", published_at=now - timedelta(days=2))
+    day = timezone.localdate(now - timedelta(days=1))
+    assert client.get(f"/world/{day:%Y/%m/%d}/same/").status_code == 404
+    assert client.get(first.get_absolute_url()).status_code == 200
+
+
+def test_a_hidden_article_never_redirects_the_public(client):
+    article = hidden_article("draft")
+    assert client.get(f"/world/2001/01/01/{article.slug}/").status_code == 404
 
 
 @pytest.mark.parametrize(
