@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from django import template
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from articles.seo import absolute_url, json_ld, news_article_schema
@@ -29,3 +30,9 @@ def article_jsonld(article) -> SafeString:
 @register.filter
 def absolute(path: str) -> str:
     return absolute_url(path)
+
+
+@register.filter
+def iso(value) -> str:
+    """A datetime as HTML's `datetime` attribute wants it: to the second, with its offset."""
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else ""

@@ -94,7 +94,7 @@ def test_published_date_is_shown_as_a_machine_readable_time(page, article):
     assert "Published" in dateline.text
     published = timezone.localtime(article.published_at)
     assert published.strftime("%-d %B %Y, %H:%M") in dateline.text
-    assert page.select("time", datetime=published.isoformat())
+    assert page.select("time", datetime=published.isoformat(timespec="seconds"))
 
 
 def test_updated_date_shows_only_when_an_editor_marks_an_update(client, article, page):
