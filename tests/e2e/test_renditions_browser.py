@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from articles.services import photo_process
 from tests.articles import renditions_images as images
 from tests.e2e.conftest import ARTIFACTS
-from tests.factories import ArticleFactory, PhotoFactory
+from tests.factories import ArticleFactory, DeskFactory, PhotoFactory
 
 pytestmark = pytest.mark.e2e
 
@@ -89,3 +89,34 @@ def test_a_pending_photo_shows_its_original_at_the_right_shape(page, live_server
     box = page.eval_on_selector(HERO, "img => img.getBoundingClientRect().toJSON()")
     assert abs(box["width"] / box["height"] - 1.5) < 0.01
     assert page.evaluate(LAYOUT_SHIFT) < 0.01
+
+
+def test_every_card_gets_a_file_as_wide_as_it_is_shown(browser, live_server, settings):
+    """The sizes each template passes must match the CSS: too small a file is blurry, too
+    big a file is wasted bandwidth."""
+    settings.STORAGES = settings.STORAGES | {
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    }
+    pair, four = DeskFactory(), DeskFactory()
+    for desk in [pair, pair, four, four, four, four]:
+        image = ContentFile(images.jpeg(images.picture(1400, 900)), name="card.jpg")
+        ArticleFactory(desk=desk, hero_photo=photo_process(photo_id=PhotoFactory(image=image).pk))
+
+    for path, count in [("/", 5), (four.get_absolute_url(), 4)]:
+        # A fresh context each time: Chrome reuses a bigger file it already has in cache.
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        try:
+            page = context.new_page()
+            page.goto(live_server.url + path)
+            page.wait_for_load_state("networkidle")
+            shown = page.eval_on_selector_all(
+                "picture img",
+                "imgs => imgs.map(img => ({src: img.currentSrc, shown: img.clientWidth}))",
+            )
+        finally:
+            context.close()
+
+        assert len(shown) >= count, path  # home: the lead, a top story, the desk cards
+        for image in shown:
+            width = int(re.search(r"-w(\d+)-", image["src"]).group(1))
+            assert image["shown"] <= width < 2 * image["shown"], (path, image)
