@@ -178,7 +178,8 @@ class Photo(models.Model):
         the article form's pop-up, loaddemo, a shell) must strip GPS data and remake
         renditions; a path that forgot would leak or show stale crops."""
         touched: set[str] = set()
-        if self.image and not self.image._committed:
+        # Only when the image is loaded: touching a deferred field would query for it.
+        if "image" in self.__dict__ and self.image and not self.image._committed:
             touched |= self._ingest_upload()
         inputs = self._rendition_inputs()
         previous_name = self._saved_inputs[0]

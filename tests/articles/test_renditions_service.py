@@ -474,3 +474,17 @@ def test_deleting_a_photo_deletes_its_original_and_renditions_after_commit(
 
     assert not any(exists(name) for name in names)
     assert Rendition.objects.count() == 0
+
+
+def test_saving_a_photo_loaded_without_its_image_queues_nothing(
+    django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    photo = photo_process(photo_id=upload(images.jpeg()).pk)
+    partial = Photo.objects.only("pk", "alt_text").get(pk=photo.pk)
+    partial.alt_text = "A better description"
+
+    with django_capture_on_commit_callbacks() as callbacks, django_assert_num_queries(1):
+        partial.save(update_fields=["alt_text"])
+
+    assert callbacks == []
+    assert Photo.objects.get(pk=photo.pk).status == Photo.Status.READY
