@@ -14,7 +14,7 @@ from articles.models import Article, Photo
 from articles.renditions import output_formats
 from articles.services import photo_process
 from tests.articles import renditions_images as images
-from tests.factories import ArticleFactory, PhotoFactory
+from tests.factories import ArticleFactory, DeskFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -235,3 +235,23 @@ def test_home_page_cards_use_renditions_without_a_query_per_card(
 
     assert html.count("<picture>") >= 4
     assert "/media/photos/" not in html  # every card shows renditions, not an original
+
+
+def test_cards_credit_the_photographer_with_the_link(client, settings):
+    settings.PAGE_CACHE_ENABLED = False
+    desk = DeskFactory()
+    for credit_url in ["https://photos.example/ana", ""]:
+        photo = PhotoFactory(
+            credit_name=f"Ana Lima{credit_url and ' (linked)'}", credit_url=credit_url
+        )
+        ArticleFactory(desk=desk, hero_photo=photo)
+    ArticleFactory(desk=desk, hero_photo=PhotoFactory(credit_name=""))
+
+    html = client.get(desk.get_absolute_url()).content.decode()
+    home = client.get("/").content.decode()
+
+    linked = 'Photo: <a href="https://photos.example/ana" rel="noopener">Ana Lima (linked)</a>'
+    assert linked in html
+    assert "Photo: Ana Lima</span>" in html
+    assert "Photo: </span>" not in html  # no empty credit for an uncredited photo
+    assert 'class="card__credit credit">Photo: ' in home

@@ -1,6 +1,7 @@
 """Responsive photos in a real browser (Debian's chromium): which file the browser picks,
 that it is sharp enough and no bigger than needed, and that nothing shifts as it loads."""
 
+import itertools
 import re
 
 import pytest
@@ -92,8 +93,8 @@ def test_a_pending_photo_shows_its_original_at_the_right_shape(page, live_server
 
 
 def test_every_card_gets_a_file_as_wide_as_it_is_shown(browser, live_server, settings):
-    """The sizes each template passes must match the CSS: too small a file is blurry, too
-    big a file is wasted bandwidth."""
+    """The sizes each template passes must match the CSS, on a desktop and on a phone: too
+    small a file is blurry, too big a file is wasted bandwidth."""
     settings.STORAGES = settings.STORAGES | {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     }
@@ -102,9 +103,12 @@ def test_every_card_gets_a_file_as_wide_as_it_is_shown(browser, live_server, set
         image = ContentFile(images.jpeg(images.picture(1400, 900)), name="card.jpg")
         ArticleFactory(desk=desk, hero_photo=photo_process(photo_id=PhotoFactory(image=image).pk))
 
-    for path, count in [("/", 5), (four.get_absolute_url(), 4)]:
+    screens = [({"width": 1280, "height": 900}, 1), ({"width": 390, "height": 844}, 2)]
+    for (viewport, density), (path, count) in itertools.product(
+        screens, [("/", 5), (four.get_absolute_url(), 4)]
+    ):
         # A fresh context each time: Chrome reuses a bigger file it already has in cache.
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context = browser.new_context(viewport=viewport, device_scale_factor=density)
         try:
             page = context.new_page()
             page.goto(live_server.url + path)
@@ -119,4 +123,5 @@ def test_every_card_gets_a_file_as_wide_as_it_is_shown(browser, live_server, set
         assert len(shown) >= count, path  # home: the lead, a top story, the desk cards
         for image in shown:
             width = int(re.search(r"-w(\d+)-", image["src"]).group(1))
-            assert image["shown"] <= width < 2 * image["shown"], (path, image)
+            needed = image["shown"] * density
+            assert needed <= width < 2 * needed, (path, viewport, image)
