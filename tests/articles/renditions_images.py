@@ -7,7 +7,7 @@ import io
 import struct
 import zlib
 
-from PIL import ExifTags, Image, ImageDraw
+from PIL import ExifTags, Image, ImageDraw, PngImagePlugin
 
 PHOTOGRAPHER = "Abderrahmane Habibi"
 GPS_LATITUDE = (51.0, 30.0, 26.0)
@@ -94,8 +94,14 @@ def with_iptc(data: bytes, fields: dict[tuple[int, int], str]) -> bytes:
     return data[:2] + segment + data[2:]
 
 
-def png(image: Image.Image | None = None, **options) -> bytes:
+def png(image: Image.Image | None = None, *, xmp: bytes | None = None, **options) -> bytes:
+    """A PNG; XMP goes where Photoshop puts it (an iTXt chunk), with a tEXt comment."""
     buffer = io.BytesIO()
+    if xmp is not None:
+        info = PngImagePlugin.PngInfo()
+        info.add_itxt("XML:com.adobe.xmp", xmp.decode())
+        info.add_text("Comment", "shot near the station")
+        options["pnginfo"] = info
     (image or picture()).save(buffer, "PNG", **options)
     return buffer.getvalue()
 

@@ -203,6 +203,7 @@ def test_ingest_strips_metadata_but_keeps_the_pixels_bit_exact(make):
     exif = images.gps_exif()
     data = make(original, exif=exif, xmp=images.xmp_packet())
     assert Image.open(io.BytesIO(data)).getexif().get_ifd(ExifTags.IFD.GPSInfo)
+    assert {"XMP packet", "photographer"} <= set(images.metadata_markers(data))
 
     stripped = renditions.ingest(data).data
 
@@ -245,6 +246,13 @@ def test_ingest_reads_credit_caption_rights_and_licence_from_xmp():
         copyright=images.XMP_RIGHTS,
         license_url=images.XMP_LICENSE,
     )
+
+
+@pytest.mark.parametrize("make", [images.png, images.webp], ids=["png", "webp"])
+def test_ingest_reads_credits_from_xmp_in_png_and_webp_too(make):
+    found = renditions.ingest(make(xmp=images.xmp_packet())).embedded
+
+    assert (found.credit, found.caption) == (images.XMP_CREDIT, images.XMP_CAPTION)
 
 
 def test_ingest_reads_iptc_and_prefers_it_to_xmp():
