@@ -1,20 +1,117 @@
-"""Which emails a comment's life causes (issue 6 fills these in with the outbox).
+"""Which emails a comment's life causes, composed for the outbox (notifications.services).
 
 comments.services calls these inside the same transaction as the change that causes the
-mail, so the outbox row commits (or rolls back) together with its cause.
+mail, so the outbox rows commit (or roll back) together with their cause. Each mail's
+event key names the comment, so the same event never makes a second mail: approving,
+rejecting and approving again sends the commenter nothing new.
+
+What a mail says is fixed when it is written; a comment that is then rejected or marked
+as spam withdraws the mails about it that have not gone yet (`comment_moderated`), so no
+mail ever carries a rejected comment's text.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils.text import Truncator
 
-if TYPE_CHECKING:
-    from comments.models import Comment
+from comments.models import Comment
+from notifications.models import MODERATOR_DIGEST
+from notifications.services import notification_cancel, notification_enqueue
+
+MODERATORS_GROUP = "Moderators"
+EXCERPT_CHARS = 240
 
 
 def comment_held(*, comment: Comment) -> None:
-    """A comment is waiting in the queue: moderators get (a digest of) it."""
+    """A comment is waiting in the queue: moderators get it in their next digest."""
+    moderators = (
+        get_user_model()
+        .objects.filter(groups__name=MODERATORS_GROUP, is_active=True)
+        .exclude(email="")
+        .exclude(notification_preference__moderator_digest=False)
+        .values_list("email", flat=True)
+    )
+    queue_url = settings.SITE_URL + reverse("moderation:queue")
+    notification_enqueue(
+        kind=MODERATOR_DIGEST,
+        recipients=moderators,
+        event=f"comment-held:{comment.pk}",
+        about=_about(comment),
+        digest=True,
+        context={
+            "comment_id": comment.pk,
+            "name": comment.name,
+            "article": comment.article.headline,
+            "excerpt": _excerpt(comment),
+            "reasons": comment.held_reason_labels(),
+            "queue_url": queue_url,
+            "item_url": f"{queue_url}#c{comment.pk}",  # the queue's element for this comment
+            "preferences_url": settings.SITE_URL + reverse("notifications:preferences"),
+        },
+    )
 
 
 def comment_approved(*, comment: Comment) -> None:
     """A comment became approved for the first time: the commenter and the replied-to hear."""
+    if comment.status != Comment.Status.APPROVED:
+        return
+    # Approved but hanging under a rejected comment: not on the page, so nothing to announce.
+    if not Comment.objects.visible().filter(pk=comment.pk).exists():
+        return
+    url = settings.SITE_URL + comment.get_absolute_url()
+    if comment.notify_on_publish and comment.email:
+        notification_enqueue(
+            kind="comment_published",
+            recipients=[comment.email],
+            event=f"comment-published:{comment.pk}",
+            about=_about(comment),
+            context={
+                "name": comment.name,
+                "article": comment.article.headline,
+                "excerpt": _excerpt(comment),
+                "comment_url": url,
+            },
+        )
+    parent = comment.parent
+    if (
+        parent is not None
+        and parent.notify_on_reply
+        and parent.status == Comment.Status.APPROVED
+        and parent.email
+        and parent.email.strip().lower() != comment.email.strip().lower()  # not to oneself
+    ):
+        notification_enqueue(
+            kind="comment_reply",
+            recipients=[parent.email],
+            event=f"comment-reply:{comment.pk}",
+            about=_about(comment),
+            context={
+                "name": parent.name,
+                "replier": comment.name,
+                "article": comment.article.headline,
+                "excerpt": _excerpt(comment),
+                "comment_url": url,
+            },
+        )
+
+
+def comment_moderated(*, comment: Comment) -> None:
+    """A moderator changed a comment's status: withdraw the mail about it that is now wrong.
+
+    Whatever the decision, the comment has left the queue, so the moderators' digest no
+    longer lists it. Rejected or spam: nothing about it goes out at all.
+    """
+    notification_cancel(about=_about(comment), kinds=[MODERATOR_DIGEST], reason="moderated")
+    if comment.status in (Comment.Status.REJECTED, Comment.Status.SPAM):
+        notification_cancel(about=_about(comment), reason=f"comment {comment.status}")
+
+
+def _about(comment: Comment) -> str:
+    return f"comment:{comment.pk}"
+
+
+def _excerpt(comment: Comment) -> str:
+    return Truncator(" ".join(comment.body.split())).chars(EXCERPT_CHARS)

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "newsroom",
     "articles",
     "comments",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -351,6 +352,26 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 # article going live, an embargo lifting, a breaking flag expiring) within a minute.
 CELERY_BEAT_SCHEDULE["articles-purge-due-pages"] = {
     "task": "articles.tasks.purge_due_pages",
+    "schedule": 60.0,
+}
+
+# Notification outbox (notifications/; README "Operations: the outbox").
+NOTIFICATIONS_DIGEST_WINDOW = env_int("NOTIFICATIONS_DIGEST_WINDOW", 600)  # seconds per digest
+# Immediate: moderators get a mail per held comment. Default without a broker (`make run`
+# has no beat to flush digests).
+NOTIFICATIONS_IMMEDIATE = env_bool("NOTIFICATIONS_IMMEDIATE", not CELERY_BROKER_URL)
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 8)  # then failed, see admin
+NOTIFICATIONS_BACKOFF_SECONDS = env_int("NOTIFICATIONS_BACKOFF_SECONDS", 60)  # doubles per try
+NOTIFICATIONS_BACKOFF_MAX = env_int("NOTIFICATIONS_BACKOFF_MAX", 6 * 3600)
+NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE = env_int("NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE", 365 * 86400)
+for _name in ("NOTIFICATIONS_DIGEST_WINDOW", "NOTIFICATIONS_BACKOFF_SECONDS"):
+    if globals()[_name] < 0:
+        raise ConfigError(_name, "must not be negative")
+if NOTIFICATIONS_MAX_ATTEMPTS < 1:
+    raise ConfigError("NOTIFICATIONS_MAX_ATTEMPTS", "must be at least 1")
+CELERY_BEAT_SCHEDULE["notifications-sweep"] = {"task": "notifications.sweep", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["notifications-digests"] = {
+    "task": "notifications.flush_digests",
     "schedule": 60.0,
 }
 

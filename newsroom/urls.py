@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("moderation/", include("comments.moderation_urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("comments.urls")),
     path("", include("articles.urls")),
 ]

@@ -62,7 +62,8 @@ def notification_enqueue(
     adds nothing (one row per event and recipient). Addresses that unsubscribed from
     `kind` are skipped, and so are malformed ones (logged), so stored data can never block
     the change that causes the mail. Digest rows wait for the digest window and then go
-    out as one mail per recipient. Returns the ids of the pending rows for the event.
+    out as one mail per recipient (in immediate mode they are ordinary rows, sent at once).
+    Returns the ids of the pending rows for the event.
     """
     _check_kind(kind)
     if not event or len(event) > Notification._meta.get_field("event").max_length:
@@ -76,8 +77,10 @@ def notification_enqueue(
     addresses = [address for address in addresses if address not in suppressed]
     if not addresses:
         return []
+    # Immediate mode: what would be a digest goes out as one mail per event, at once.
+    digest = digest and not settings.NOTIFICATIONS_IMMEDIATE
     now = timezone.now()
-    wait = _digest_wait() if digest else timedelta(0)
+    wait = timedelta(seconds=settings.NOTIFICATIONS_DIGEST_WINDOW) if digest else timedelta(0)
     rows = [
         Notification(
             kind=kind,
@@ -99,7 +102,7 @@ def notification_enqueue(
             .filter(event=event, recipient__in=addresses)
             .values_list("pk", flat=True)
         )
-    if ids and not wait:
+    if ids and not digest:  # digests wait for the beat job that flushes them
         transaction.on_commit(partial(_nudge, ids))
     return ids
 
@@ -263,19 +266,13 @@ def _valid_address(value: str) -> str:
     return address
 
 
-def _digest_wait() -> timedelta:
-    if settings.NOTIFICATIONS_IMMEDIATE:
-        return timedelta(0)
-    return timedelta(seconds=settings.NOTIFICATIONS_DIGEST_WINDOW)
-
-
 def _digest_hold_until(lead: Notification, now: datetime) -> datetime | None:
     """When this recipient may next get a digest of this kind, if that is still to come.
 
     Rows wait for the window after they are written, so digests are already spaced; this
     guards the rule "at most one per window" against retries and hand-made nudges too.
     """
-    window = _digest_wait()
+    window = timedelta(seconds=settings.NOTIFICATIONS_DIGEST_WINDOW)
     if not window:
         return None
     last_sent = Notification.objects.filter(

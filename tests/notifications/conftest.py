@@ -167,13 +167,14 @@ def own_broker(redis_broker) -> Iterator[RedisBroker]:
     """This process publishes tasks to our own redis-server instead of the shared broker."""
     from newsroom.celery import app
 
-    before = app.conf.broker_url
-    app.conf.broker_url = redis_broker.url
+    names = ("broker_url", "broker_write_url", "broker_read_url")
+    before = {name: app.conf[name] for name in names}
+    app.conf.update({name: redis_broker.url for name in names})
     _reset_producer_pools(app)
     try:
         yield redis_broker
     finally:
-        app.conf.broker_url = before
+        app.conf.update(before)
         _reset_producer_pools(app)
 
 

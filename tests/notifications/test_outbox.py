@@ -105,6 +105,7 @@ def test_html_email_escapes_what_a_commenter_wrote(db, mail_server):
     assert "<b>Eve</b>" not in html
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_row_locked_by_another_worker_is_skipped_not_sent_twice(transactional_db, mail_server):
     [pk] = enqueue()
     locked, release = threading.Event(), threading.Event()
@@ -206,6 +207,7 @@ def digest_item(n: int) -> dict:
         "excerpt": f"Held comment number {n}",
         "reasons": ["First comment from this email"],
         "queue_url": "https://news.example.org/moderation/",
+        "item_url": f"https://news.example.org/moderation/#c{n}",
         "preferences_url": "https://news.example.org/notifications/preferences/",
     }
 
@@ -269,6 +271,7 @@ def test_immediate_mode_mails_each_held_comment_on_commit(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         [pk] = hold(1)
     assert len(callbacks) == 1
+    assert Notification.objects.get().digest is False
     assert deliver(pk) is True
     [message] = mail_server.wait_for(1)
     assert message["Subject"] == "1 comment waiting for moderation on Alverno Alpha"

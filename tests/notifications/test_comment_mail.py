@@ -1,0 +1,204 @@
+"""The mail a comment's life causes, driven through the comments app's own services and form."""
+
+import itertools
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.db import transaction
+
+from comments import notify, services
+from comments.models import Comment, Term
+from notifications.models import MODERATOR_DIGEST, Notification, NotificationPreference
+from notifications.services import notification_deliver
+from notifications.tasks import flush_digests
+from tests.factories import ArticleFactory
+from tests.notifications.test_worker import drain
+
+_numbers = itertools.count(1)
+
+
+def submit(article, *, body="A thoughtful point about the fares.", parent=None, **extra):
+    n = next(_numbers)
+    fields = {
+        "name": f"Reader {n}",
+        "email": f"reader{n}@example.org",
+        "ip": f"10.0.{n // 250}.{n % 250}",
+    }
+    fields.update(extra)
+    result = services.comment_submit(
+        submission=services.Submission(
+            article=article,
+            parent=parent,
+            body=body,
+            honeypot="",
+            stamp=services.form_stamp_issue(),
+            user_agent="pytest",
+            **fields,
+        )
+    )
+    assert result.comment is not None, result.rejected
+    return result.comment
+
+
+def moderator_named(name: str, *, digest: bool = True) -> User:
+    user = User.objects.create_user(name, email=f"{name}@newsroom.example", is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    if not digest:
+        NotificationPreference.objects.create(user=user, moderator_digest=False)
+    return user
+
+
+def rows(kind: str) -> list[Notification]:
+    return list(Notification.objects.filter(kind=kind).order_by("pk"))
+
+
+@pytest.fixture
+def article(db):
+    return ArticleFactory(headline="Metro fares rise again")
+
+
+# Transactional tests flush every table; serialized rollback brings back the roles' groups.
+real_commits = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@real_commits
+def test_a_posted_comment_reaches_each_moderator_in_one_digest(
+    celery_worker, mail_server, client, settings, moderator, editor
+):
+    settings.NOTIFICATIONS_DIGEST_WINDOW = 0
+    settings.SITE_URL = "https://news.example.org"
+    article = ArticleFactory(headline="Metro fares rise again")
+    moderator_named("second")
+    moderator_named("quiet", digest=False)
+    response = client.post(
+        article.get_absolute_url() + "comments/",
+        {
+            "name": "Ana",
+            "email": "ana@example.org",
+            "body": "The night buses matter more than the fares.",
+            "timestamp": services.form_stamp_issue(),
+        },
+    )
+    assert response.status_code == 303
+    comment = Comment.objects.get()
+    assert comment.status == "pending"
+    assert mail_server.count() == 0  # a digest waits for the beat job, not for the request
+
+    assert flush_digests.delay().get(timeout=30) == 2
+    messages = mail_server.wait_for(2)
+    drain()
+    assert mail_server.count() == 2
+    assert sorted(m["To"] for m in messages) == [
+        "moderator@example.org",
+        "second@newsroom.example",
+    ]
+    text = messages[0].get_body(("plain",)).get_content()
+    assert "The night buses matter more than the fares." in text
+    assert "Metro fares rise again" in text
+    assert f"https://news.example.org/moderation/#c{comment.pk}" in text
+    assert "ana@example.org" not in text  # the commenter's address stays out of mail
+
+
+@real_commits
+def test_approving_with_opt_in_mails_the_commenter_exactly_once(
+    celery_worker, mail_server, moderator, settings
+):
+    settings.SITE_URL = "https://news.example.org"
+    article = ArticleFactory(headline="Metro fares rise again")
+    comment = submit(article, notify_on_publish=True, email="ana@example.org")
+    assert services.comment_approve(comment=comment, moderator=moderator) is True
+    [message] = mail_server.wait_for(1)
+    assert services.comment_approve(comment=comment, moderator=moderator) is False
+    services.comment_reject(comment=comment, moderator=moderator)
+    services.comment_approve(comment=comment, moderator=moderator)
+    drain()
+    assert mail_server.count() == 1
+    assert message["To"] == "ana@example.org"
+    assert message["Subject"] == 'Your comment on "Metro fares rise again" is published'
+    text = message.get_body(("plain",)).get_content()
+    assert f"https://news.example.org{article.get_absolute_url()}#comment-{comment.pk}" in text
+    assert message["List-Unsubscribe"].startswith(
+        "<https://news.example.org/notifications/unsubscribe/"
+    )
+    # It left the queue before any digest went out: the moderators are not told about it.
+    assert {row.state for row in rows(MODERATOR_DIGEST)} == {"cancelled"}
+
+
+def test_no_opt_in_means_no_mail_to_the_commenter(article, moderator):
+    comment = submit(article)
+    services.comment_approve(comment=comment, moderator=moderator)
+    assert not Notification.objects.exclude(kind=MODERATOR_DIGEST).exists()
+
+
+@pytest.mark.parametrize("decision", ["reject", "spam"])
+def test_a_rejected_or_spam_comment_never_mails_its_commenter(article, moderator, decision):
+    comment = submit(article, notify_on_publish=True, notify_on_reply=True)
+    services.comment_moderate(comment=comment, decision=decision, moderator=moderator)
+    assert rows("comment_published") == []
+    assert {row.state for row in rows(MODERATOR_DIGEST)} == {"cancelled"}
+
+
+def test_a_comment_rejected_before_its_mail_went_out_is_never_echoed(
+    article, moderator, mail_server
+):
+    comment = submit(article, body="Something the desk later rejected.", notify_on_publish=True)
+    services.comment_approve(comment=comment, moderator=moderator)
+    [row] = rows("comment_published")
+    services.comment_reject(comment=comment, moderator=moderator, reason="abusive")
+    assert notification_deliver(notification_id=row.pk) is False
+    row.refresh_from_db()
+    assert row.state == "cancelled"
+    assert mail_server.count() == 0
+
+
+def test_a_spam_comment_caught_at_posting_tells_no_moderator(article, moderator):
+    Term.objects.create(term="cheap pills", kind=Term.Kind.BLOCKED)
+    comment = submit(article, body="Buy cheap pills now")
+    assert comment.status == "spam"
+    assert not Notification.objects.exists()
+
+
+def test_an_approved_reply_mails_the_parent_author_who_opted_in(article, moderator, mail_server):
+    parent = submit(article, name="Ana", email="ana@example.org", notify_on_reply=True)
+    services.comment_approve(comment=parent, moderator=moderator)
+    reply = submit(article, parent=parent, name="Ben", body="I disagree about the buses.")
+    services.comment_approve(comment=reply, moderator=moderator)
+    [row] = rows("comment_reply")
+    assert row.recipient == "ana@example.org"
+    assert notification_deliver(notification_id=row.pk) is True
+    [message] = mail_server.wait_for(1)
+    assert message["Subject"] == 'Ben replied to your comment on "Metro fares rise again"'
+    text = message.get_body(("plain",)).get_content()
+    assert "I disagree about the buses." in text
+    assert f"#comment-{reply.pk}" in text
+
+
+def test_no_reply_mail_for_a_spam_reply_or_a_reply_to_oneself(article, moderator):
+    parent = submit(article, email="ana@example.org", notify_on_reply=True)
+    services.comment_approve(comment=parent, moderator=moderator)
+    spam = submit(article, parent=parent, body="Visit my shop")
+    services.comment_mark_spam(comment=spam, moderator=moderator)
+    own = submit(article, parent=parent, email="ana@example.org", body="And one more thing.")
+    services.comment_approve(comment=own, moderator=moderator)
+    assert rows("comment_reply") == []
+
+
+def test_the_mail_rolls_back_with_an_approval_that_fails(article, moderator):
+    comment = submit(article, notify_on_publish=True)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.comment_approve(comment=comment, moderator=moderator)
+        assert len(rows("comment_published")) == 1
+        raise RuntimeError("the approval's transaction fails after the hook")
+    assert rows("comment_published") == []
+    comment.refresh_from_db()
+    assert comment.status == "pending"
+
+
+def test_the_held_hook_costs_a_fixed_number_of_queries(article, django_assert_max_num_queries):
+    for n in range(20):
+        moderator_named(f"mod{n}")
+    comment = submit(article)
+    Notification.objects.all().delete()
+    with django_assert_max_num_queries(6):
+        notify.comment_held(comment=comment)
+    assert len(rows(MODERATOR_DIGEST)) == 20
