@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.text import Truncator
 
 from notifications import services
 from notifications.models import Notification, NotificationPreference, Suppression
@@ -10,17 +11,7 @@ from notifications.models import Notification, NotificationPreference, Suppressi
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = [
-        "created_at",
-        "kind",
-        "recipient",
-        "about",
-        "state",
-        "attempts",
-        "next_attempt_at",
-        "sent_at",
-        "short_error",
-    ]
+    list_display = ["created_at", "kind", "recipient", "state", "attempts", "short_error"]
     list_filter = ["state", "kind", "digest"]
     search_fields = ["recipient", "about", "event"]
     date_hierarchy = "created_at"
@@ -37,12 +28,13 @@ class NotificationAdmin(admin.ModelAdmin):
 
     @admin.display(description="Last error")
     def short_error(self, obj: Notification) -> str:
-        return obj.last_error[:80]
+        return Truncator(obj.last_error).chars(60)
 
     @admin.action(description="Retry the selected notifications now", permissions=["change"])
     def retry(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
-        count = services.notification_retry(ids=queryset.values_list("pk", flat=True))
-        skipped = queryset.count() - count
+        selected = list(queryset.values_list("pk", flat=True))
+        count = services.notification_retry(ids=selected)
+        skipped = len(selected) - count
         self.message_user(
             request,
             f"{count} notification(s) queued for another round of attempts."

@@ -10,6 +10,7 @@ every due row again, so a lost Celery message (broker down, worker killed) only 
 
 from __future__ import annotations
 
+import email.policy
 import logging
 import re
 import smtplib
@@ -297,6 +298,15 @@ def _nudge(ids: list[int]) -> None:
             return
 
 
+class OutboxEmail(EmailMultiAlternatives):
+    def message(self, *, policy=email.policy.default):
+        # The signed unsubscribe URL is longer than the 78-character line the default policy
+        # folds at, and it cannot be folded: Python would turn it into RFC 2047 encoded
+        # words, which mail clients do not accept in List-Unsubscribe (RFC 2369). RFC 5322
+        # allows lines up to 998 characters.
+        return super().message(policy=policy.clone(max_line_length=998))
+
+
 def _send(batch: list[Notification]) -> None:
     lead = batch[0]
     unsubscribe = unsubscribe_url(recipient=lead.recipient, kind=lead.kind)
@@ -309,7 +319,7 @@ def _send(batch: list[Notification]) -> None:
         "unsubscribe_url": unsubscribe,
     }
     subject = " ".join(render_to_string(f"emails/{lead.kind}/subject.txt", context).split())
-    message = EmailMultiAlternatives(
+    message = OutboxEmail(
         subject=subject,
         body=render_to_string(f"emails/{lead.kind}/body.txt", context),
         to=[lead.recipient],

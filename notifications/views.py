@@ -54,7 +54,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
     initial = {
         "moderator_digest": (preference is None or preference.moderator_digest) and not suppressed
     }
-    form = PreferenceForm(request.POST or None, initial=initial)
+    # An unticked box sends nothing at all, so an empty POST is still a submission.
+    form = PreferenceForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.notification_preference_set(
             user=request.user, moderator_digest=form.cleaned_data["moderator_digest"]

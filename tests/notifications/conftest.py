@@ -4,6 +4,7 @@ our own redis-server as a broker we can take down, and real `celery worker` proc
 from __future__ import annotations
 
 import asyncio
+import importlib
 import os
 import shutil
 import signal
@@ -23,6 +24,29 @@ from tests.conftest import free_port
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.fixture(autouse=True)
+def _roles_after_flush(request) -> None:
+    """Transactional tests flush every table, the roles' groups too: make them again.
+
+    (Serialized rollback cannot be relied on: once Playwright's session fixture has started,
+    Django's connection handles live in another context and lose the serialized data.)
+    """
+    if "transactional_db" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.contrib.auth.models import Group, Permission
+
+    if Group.objects.exists():
+        return
+    roles = importlib.import_module("newsroom.migrations.0001_groups").ROLES
+    for name, codenames in roles.items():
+        Group.objects.create(name=name).permissions.set(
+            Permission.objects.filter(
+                codename__in=codenames, content_type__app_label__in=["articles", "comments"]
+            )
+        )
+
+
 class OutboxSMTP:
     """A real SMTP server (aiosmtpd) that can be stopped and restarted on the same port,
     can refuse mail (`mode = "tempfail"` or `"reject"`), and can stall in the middle of a
@@ -31,6 +55,7 @@ class OutboxSMTP:
     def __init__(self) -> None:
         self.port = free_port()
         self.messages: list = []
+        self.raw: list[bytes] = []
         self.mode = "accept"
         self.rcpt_started = threading.Event()
         self._open = threading.Event()
@@ -70,6 +95,7 @@ class OutboxSMTP:
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
         with self._lock:
             self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+            self.raw.append(envelope.content)
         return "250 OK"
 
     def count(self) -> int:

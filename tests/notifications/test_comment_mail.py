@@ -57,8 +57,7 @@ def article(db):
     return ArticleFactory(headline="Metro fares rise again")
 
 
-# Transactional tests flush every table; serialized rollback brings back the roles' groups.
-real_commits = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+real_commits = pytest.mark.django_db(transaction=True)
 
 
 @real_commits

@@ -23,7 +23,7 @@ from tests.notifications.conftest import start_worker_process
 from tests.notifications.test_comment_mail import submit
 from tests.notifications.test_worker import cause, drain
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def add_moderator(name: str) -> User:

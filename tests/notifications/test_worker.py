@@ -9,8 +9,7 @@ from notifications.models import Notification
 from notifications.tasks import deliver_notification, flush_digests, sweep_notifications
 from tests.notifications.test_outbox import PUBLISHED, hold
 
-# Transactional tests flush every table; serialized rollback brings back the roles' groups.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def drain() -> None:
