@@ -19,7 +19,7 @@ from django.utils.text import Truncator
 
 from comments.models import Comment
 from notifications.models import MODERATOR_DIGEST
-from notifications.services import notification_cancel, notification_enqueue
+from notifications.services import notification_cancel, notification_enqueue, notification_forget
 
 MODERATORS_GROUP = "Moderators"
 EXCERPT_CHARS = 240
@@ -107,6 +107,11 @@ def comment_moderated(*, comment: Comment) -> None:
     notification_cancel(about=_about(comment), kinds=[MODERATOR_DIGEST], reason="moderated")
     if comment.status in (Comment.Status.REJECTED, Comment.Status.SPAM):
         notification_cancel(about=_about(comment), reason=f"comment {comment.status}")
+
+
+def commenter_erased(*, email: str, comments: list[Comment]) -> None:
+    """A commenter's personal data was erased: the outbox forgets their mail too."""
+    notification_forget(email=email, about=[_about(comment) for comment in comments])
 
 
 def _about(comment: Comment) -> str:

@@ -460,6 +460,7 @@ def commenter_erase(*, email: str) -> int:
                 to_status=comment.status,
                 reason="commenter's personal data erased on request",
             )
+        notify.commenter_erased(email=email, comments=comments)  # issue 6: the outbox too
         articles = sorted({c.article_id for c in comments})
         transaction.on_commit(lambda: pagecache.purge([f"article-{pk}" for pk in articles]))
     return len(comments)

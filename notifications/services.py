@@ -208,6 +208,18 @@ def notification_unsubscribe(*, recipient: str, kind: str) -> None:
         )
 
 
+def notification_forget(*, email: str, about: Iterable[str] = ()) -> int:
+    """Erase what the outbox holds on a person (a privacy request): every mail addressed to
+    them and every mail about their things, sent or not. Their unsubscribes are kept, so an
+    opt-out outlives the erasure. Returns how many rows went."""
+    address = email.strip().lower()
+    rows = Notification.objects.filter(recipient=address) | Notification.objects.filter(
+        about__in=list(about)
+    )
+    deleted, _ = rows.delete()
+    return deleted
+
+
 def notification_preference_set(*, user, moderator_digest: bool) -> NotificationPreference:
     """Save a staff member's choice; opting back in also lifts an earlier unsubscribe."""
     with transaction.atomic():

@@ -8,7 +8,12 @@ from django.db import transaction
 
 from comments import notify, services
 from comments.models import Comment, Term
-from notifications.models import MODERATOR_DIGEST, Notification, NotificationPreference
+from notifications.models import (
+    MODERATOR_DIGEST,
+    Notification,
+    NotificationPreference,
+    Suppression,
+)
 from notifications.services import notification_deliver
 from notifications.tasks import flush_digests
 from tests.factories import ArticleFactory
@@ -201,3 +206,26 @@ def test_the_held_hook_costs_a_fixed_number_of_queries(article, django_assert_ma
     with django_assert_max_num_queries(6):
         notify.comment_held(comment=comment)
     assert len(rows(MODERATOR_DIGEST)) == 20
+
+
+def test_erasing_a_commenter_erases_their_mail_from_the_outbox(article, moderator):
+    parent = submit(article, email="ana@example.org", notify_on_publish=True, notify_on_reply=True)
+    services.comment_approve(comment=parent, moderator=moderator)
+    reply = submit(article, parent=parent, email="ben@example.org", notify_on_publish=True)
+    services.comment_approve(comment=reply, moderator=moderator)
+    mine = submit(article, email="ana@example.org", body="A second thought.")
+    Suppression.objects.create(email="ana@example.org", kind="comment_reply")
+    assert Notification.objects.filter(recipient="ana@example.org").count() == 2
+    about_reply = set(
+        Notification.objects.filter(about=f"comment:{reply.pk}")
+        .exclude(recipient="ana@example.org")
+        .values_list("kind", "recipient")
+    )
+
+    assert services.commenter_erase(email="ana@example.org") == 2
+    assert not Notification.objects.filter(recipient="ana@example.org").exists()
+    assert not Notification.objects.filter(about__in=[f"comment:{mine.pk}", f"comment:{parent.pk}"])
+    # Ben's mail about his reply, and the moderators' row about it, stay.
+    assert set(Notification.objects.values_list("kind", "recipient")) == about_reply
+    assert ("comment_published", "ben@example.org") in about_reply
+    assert Suppression.objects.filter(email="ana@example.org").exists()  # the opt-out outlives it

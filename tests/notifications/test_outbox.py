@@ -308,3 +308,28 @@ def test_enqueue_and_sweep_use_a_bounded_number_of_queries(
         enqueue(recipients=[f"r{n}@example.org" for n in range(50)])
     with django_assert_max_num_queries(2):
         services.notification_sweep(digests=False)
+
+
+def test_desk_editors_can_be_told_of_an_article_submitted_for_review(db, mail_server):
+    """The mail issue 8 sends when a reporter submits: ready to enqueue with the article."""
+    ids = services.notification_enqueue(
+        kind="article_submitted",
+        recipients=["desk1@newsroom.example", "desk2@newsroom.example"],
+        event="article-submitted:42:1",
+        about="article:42",
+        context={
+            "headline": "Metro fares rise again",
+            "desk": "Transport",
+            "reporter": "Ruth Reporter",
+            "review_url": "https://news.example.org/admin/articles/article/42/change/",
+        },
+    )
+    for pk in ids:
+        assert deliver(pk) is True
+    messages = mail_server.wait_for(2)
+    assert {m["Subject"] for m in messages} == {
+        'For review: "Metro fares rise again" by Ruth Reporter'
+    }
+    text = messages[0].get_body(("plain",)).get_content()
+    assert "https://news.example.org/admin/articles/article/42/change/" in text
+    assert "Transport desk" in text
