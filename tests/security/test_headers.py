@@ -1,0 +1,216 @@
+"""Security headers on every kind of page, with the values production really runs with.
+
+The production values are read from the settings module in a subprocess started with a
+production-like environment (DEBUG off, no test overrides), then applied here with
+`override_settings`: a change to settings.py that weakens production fails these tests.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+
+from comments.models import Comment
+from tests.articles import seed_article as seed
+from tests.comments.conftest import CommentFactory, form_data
+from tests.factories import CorrectionFactory, TopicFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_KEYS = [
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "SESSION_COOKIE_SECURE",
+    "SESSION_COOKIE_HTTPONLY",
+    "CSRF_COOKIE_SECURE",
+    "CSRF_COOKIE_HTTPONLY",
+    "SECURE_CONTENT_TYPE_NOSNIFF",
+    "SECURE_REFERRER_POLICY",
+    "SECURE_CROSS_ORIGIN_OPENER_POLICY",
+    "X_FRAME_OPTIONS",
+]
+PUBLIC_PAGES = {
+    "home": "/",
+    "desk": "/technology/",
+    "article with a correction": None,  # filled in from the seed article
+    "author": "/authors/mei-lin/",
+    "topic": "/topics/ai/",
+    "search": "/search/?q=deepseek",
+    "site feed": "/feed/",
+    "desk feed": "/technology/feed/",
+    "author feed": "/authors/mei-lin/feed/",
+    "sitemap": "/sitemap.xml",
+    "news sitemap": "/news-sitemap.xml",
+    "robots": "/robots.txt",
+    "not found": "/no-such-desk/2020/01/01/nothing/",
+    "health": "/healthz",
+}
+
+
+@pytest.fixture(scope="module")
+def production() -> dict:
+    """The security settings as production computes them (DEBUG off, nothing overridden)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "DEBUG"))}
+    env.update(DEBUG="false", SECRET_KEY="x" * 60, ALLOWED_HOSTS="news.example.org")
+    script = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        f"print(json.dumps({{k: getattr(settings, k) for k in {PRODUCTION_KEYS!r}}}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env | {"DJANGO_SETTINGS_MODULE": "newsroom.settings", "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def prod(production):
+    with override_settings(**production):
+        yield production
+
+
+@pytest.fixture
+def site(db):
+    article = seed.build_seed_article()
+    article.topics.add(TopicFactory(name="AI", slug="ai"))
+    CorrectionFactory(article=article)
+    comment = CommentFactory(article=article, body="A published comment.")
+    comment.status = Comment.Status.APPROVED
+    comment.save()
+    return article
+
+
+def csp(response) -> dict[str, list[str]]:
+    header = response.headers.get("Content-Security-Policy", "")
+    assert header, f"no Content-Security-Policy on {response.request['PATH_INFO']}"
+    directives = {}
+    for part in header.split(";"):
+        name, *values = part.split()
+        directives[name] = values
+    return directives
+
+
+def assert_secure_headers(response, path: str) -> None:
+    policy = csp(response)
+    assert policy["default-src"] == ["'self'"], path
+    assert policy["frame-ancestors"] == ["'none'"], path
+    assert policy["object-src"] == ["'none'"], path
+    assert policy["base-uri"] == ["'self'"], path
+    assert policy["form-action"] == ["'self'"], path
+    for directive in ("script-src", "style-src"):
+        values = policy[directive]
+        assert "'unsafe-inline'" not in values and "'unsafe-eval'" not in values, (path, values)
+        assert "*" not in values and "https:" not in values, (path, values)
+    assert response.headers["X-Content-Type-Options"] == "nosniff", path
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin", path
+    assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin", path
+    assert response.headers["X-Frame-Options"] == "DENY", path
+    assert response.headers["Strict-Transport-Security"] == (
+        "max-age=31536000; includeSubDomains; preload"
+    ), path
+
+
+def test_production_settings_turn_on_https_only_headers_and_cookies(production):
+    assert production["SECURE_SSL_REDIRECT"] is True
+    assert production["SECURE_HSTS_SECONDS"] >= 31536000
+    assert production["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
+    assert production["SESSION_COOKIE_SECURE"] is True
+    assert production["CSRF_COOKIE_SECURE"] is True
+    assert production["SESSION_COOKIE_HTTPONLY"] is True
+    assert production["CSRF_COOKIE_HTTPONLY"] is True
+
+
+def test_every_public_page_type_sends_the_security_headers_fresh_and_from_the_cache(
+    client, site, prod
+):
+    pages = PUBLIC_PAGES | {"article with a correction": site.get_absolute_url()}
+    for name, path in pages.items():
+        first = client.get(path, secure=True)
+        assert first.status_code == (404 if name == "not found" else 200), (name, path)
+        assert_secure_headers(first, path)
+        again = client.get(path, secure=True)  # a page-cache hit where the page is cacheable
+        assert_secure_headers(again, path)
+    assert first.headers.get("X-Page-Cache") is None  # healthz is never cached
+    assert client.get("/", secure=True).headers["X-Page-Cache"] == "hit"
+
+
+def test_the_admin_and_the_moderation_queue_send_the_security_headers(client, editor, prod):
+    for path in ("/admin/login/", "/moderation/"):
+        response = client.get(path, secure=True)
+        assert response.status_code in (200, 302), path
+        assert_secure_headers(response, path)
+    client.force_login(editor)
+    for path in ("/admin/", "/admin/articles/article/", "/admin/articles/article/add/"):
+        response = client.get(path, secure=True)
+        assert response.status_code == 200, path
+        assert_secure_headers(response, path)
+
+
+def test_the_inline_json_ld_carries_this_responses_nonce_even_from_the_page_cache(
+    client, site, prod
+):
+    nonces = []
+    for expected_cache in ("miss", "hit"):
+        response = client.get(site.get_absolute_url(), secure=True)
+        assert response.headers["X-Page-Cache"] == expected_cache
+        header_nonce = re.search(r"'nonce-([^']+)'", csp(response)["script-src"][-1])[1]
+        html = response.content.decode()
+        inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html)
+        assert inline, "the article page has its JSON-LD script"
+        for attrs in inline:
+            assert f'nonce="{header_nonce}"' in attrs
+        nonces.append(header_nonce)
+    assert nonces[0] != nonces[1]  # a fresh nonce per response, never one baked into the cache
+
+
+def test_no_page_has_inline_scripts_styles_or_event_handlers_without_a_nonce(
+    client, site, moderator, prod
+):
+    """CSP without 'unsafe-inline' would block them: the page would silently break."""
+    paths = [path for path in PUBLIC_PAGES.values() if path] + [site.get_absolute_url()]
+    client.force_login(moderator)
+    paths += ["/moderation/", "/admin/", "/admin/comments/comment/"]
+    for path in paths:
+        html = client.get(path, secure=True).content.decode()
+        assert not re.search(r"<[^>]+\son[a-z]+\s*=", html), path
+        assert not re.search(r"<script(?![^>]*\b(src|nonce)=)[^>]*>", html), path
+        assert not re.search(r"<style(?![^>]*\bnonce=)[^>]*>", html), path
+
+
+def test_plain_http_is_redirected_to_https_except_the_health_check(client, site, prod):
+    response = client.get("/technology/")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "https://testserver/technology/"
+    assert client.get("/healthz").status_code == 200  # load balancers probe over plain HTTP
+
+
+def test_every_cookie_the_site_sets_is_secure_and_http_only_in_production(
+    client, site, editor, prod
+):
+    seen = {}
+    page = client.get(site.get_absolute_url(), secure=True)  # sets the CSRF cookie
+    seen |= dict(page.cookies)
+    posted = client.post(f"{site.get_absolute_url()}comments/", form_data(), secure=True)
+    assert posted.status_code == 303
+    seen |= dict(posted.cookies)  # the "awaiting moderation" message
+    login = client.post(
+        "/admin/login/", {"username": "editor", "password": "pw-editor"}, secure=True
+    )
+    assert login.status_code == 302
+    seen |= dict(login.cookies)
+    assert {"csrftoken", "messages", "sessionid"} <= set(seen)
+    for name, morsel in seen.items():
+        assert morsel["secure"] is True, name
+        assert morsel["httponly"] is True, name
+        assert morsel["samesite"] == "Lax", name

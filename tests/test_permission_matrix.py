@@ -1,0 +1,508 @@
+"""Every URL pattern × every persona → the expected answer.
+
+The table below is the access contract. It is checked in both directions: each pattern in
+the URLconf (walked with `get_resolver()`) must have an entry, and each entry must match a
+pattern, so a new URL or a new admin action cannot ship without someone deciding who may
+use it. Each admin model is covered through its changelist, add, change, delete and history
+pages, and each admin action is POSTed to its changelist as a crafted request would be.
+
+Outcomes, one per persona in PERSONAS order:
+  200/303/403/404/405  the status code
+  login                a redirect to the sign-in page
+  302                  any other redirect
+  ran                  an admin action that ran (a redirect with the action's own message)
+  refused              an admin action the persona may not use ("No action selected.")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from articles.models import Article
+from comments.models import Comment, ModerationLog, Term
+from notifications.models import MODERATOR_DIGEST, Notification, NotificationPreference, Suppression
+from notifications.services import unsubscribe_token
+from tests.comments.conftest import CommentFactory, form_data
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    BylineFactory,
+    DeskFactory,
+    PhotoFactory,
+    TopicFactory,
+)
+
+PERSONAS = ("anonymous", "reader", "reporter", "editor", "moderator", "outsider", "superuser")
+
+# Shorthands for rows that recur.
+EVERYONE_200 = "200 200 200 200 200 200 200"
+STAFF_ONLY = "login login 200 200 200 200 200"
+SUPERUSER_ONLY = "login login 403 403 403 403 200"
+NOBODY = "login login 403 403 403 403 403"
+
+
+@dataclass(frozen=True)
+class Case:
+    expected: str
+    path: Callable[[SimpleNamespace], str]
+    method: str = "get"
+    data: Callable[[SimpleNamespace], dict] | None = None
+    label: str = ""
+
+    def outcome_for(self, persona: str) -> str:
+        outcomes = self.expected.split()
+        assert len(outcomes) == len(PERSONAS), f"{self.label}: {self.expected!r}"
+        return outcomes[PERSONAS.index(persona)]
+
+
+def case(expected: str, path: str | Callable, method: str = "get", data=None, label="") -> Case:
+    return Case(expected, path if callable(path) else (lambda o, p=path: p), method, data, label)
+
+
+def article_path(article_key: str, suffix: str = "") -> Callable:
+    return lambda o: getattr(o, article_key).get_absolute_url() + suffix
+
+
+# --- Public site, moderation, notifications, health -------------------------------------
+
+ENTRIES: dict[str, list[Case]] = {
+    "healthz": [case(EVERYONE_200, "/healthz")],
+    "": [case(EVERYONE_200, "/")],
+    "feed/": [case(EVERYONE_200, "/feed/")],
+    "search/": [case(EVERYONE_200, "/search/?q=tides")],
+    "sitemap.xml": [case(EVERYONE_200, "/sitemap.xml")],
+    "news-sitemap.xml": [case(EVERYONE_200, "/news-sitemap.xml")],
+    "robots.txt": [case(EVERYONE_200, "/robots.txt")],
+    "authors/<slug:slug>/": [case(EVERYONE_200, lambda o: f"/authors/{o.author.slug}/")],
+    "authors/<slug:slug>/feed/": [case(EVERYONE_200, lambda o: f"/authors/{o.author.slug}/feed/")],
+    "topics/<slug:slug>/": [case(EVERYONE_200, lambda o: f"/topics/{o.topic.slug}/")],
+    "<slug:desk>/": [case(EVERYONE_200, lambda o: f"/{o.desk.slug}/")],
+    "<slug:desk>/feed/": [case(EVERYONE_200, lambda o: f"/{o.desk.slug}/feed/")],
+    "<slug:desk>/<yyyy:year>/<nn:month>/<nn:day>/<slug:slug>/": [
+        case(EVERYONE_200, article_path("story"), label="a published article"),
+        # Drafts: a preview for staff who may view articles, a plain 404 for everybody else.
+        case("404 404 200 200 200 404 200", article_path("draft"), label="a draft"),
+    ],
+    r"^(?P<desk>[-\w]+)/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/"
+    r"(?P<slug>[-\w]+)/comments/$": [
+        case(
+            "303 303 303 303 303 303 303",
+            article_path("story", "comments/"),
+            "post",
+            lambda o: form_data(),
+            label="a valid comment",
+        ),
+        case("405 405 405 405 405 405 405", article_path("story", "comments/"), label="GET"),
+        case(
+            "404 404 404 404 404 404 404",
+            article_path("draft", "comments/"),
+            "post",
+            lambda o: form_data(),
+            label="on a draft",
+        ),
+    ],
+    "moderation/": [case("login 403 403 200 200 403 200", "/moderation/")],
+    "moderation/bulk/": [
+        case(
+            "login 403 403 303 303 403 303",
+            "/moderation/bulk/",
+            "post",
+            lambda o: {"ids": [o.comment.pk], "decision": "reject"},
+        ),
+        case("405 405 405 405 405 405 405", "/moderation/bulk/", label="GET"),
+    ],
+    "moderation/<int:comment_id>/": [
+        case(
+            "login 403 403 303 303 403 303",
+            lambda o: f"/moderation/{o.comment.pk}/",
+            "post",
+            lambda o: {"decision": "approve"},
+        ),
+        case("405 405 405 405 405 405 405", lambda o: f"/moderation/{o.comment.pk}/", label="GET"),
+    ],
+    "notifications/unsubscribe/<str:token>/": [
+        case(EVERYONE_200, lambda o: f"/notifications/unsubscribe/{o.token}/"),
+        case(
+            "400 400 400 400 400 400 400",
+            "/notifications/unsubscribe/forged/",
+            label="a forged token",
+        ),
+    ],
+    "notifications/preferences/": [
+        case("login 200 200 200 200 200 200", "/notifications/preferences/")
+    ],
+}
+
+# --- The admin site's own pages ----------------------------------------------------------
+
+ENTRIES |= {
+    "admin/": [case(STAFF_ONLY, "/admin/")],
+    # Signed-in staff go straight to the index; a signed-in reader is asked to sign in as staff.
+    "admin/login/": [case("200 200 302 302 302 302 302", "/admin/login/")],
+    "admin/logout/": [
+        case("302 302 200 200 200 200 200", "/admin/logout/", "post", lambda o: {}),
+        case("302 302 405 405 405 405 405", "/admin/logout/", label="GET"),
+    ],
+    "admin/password_change/": [case(STAFF_ONLY, "/admin/password_change/")],
+    "admin/password_change/done/": [case(STAFF_ONLY, "/admin/password_change/done/")],
+    "admin/autocomplete/": [
+        case(
+            "login login 200 200 403 403 200",
+            "/admin/autocomplete/?app_label=articles&model_name=article&field_name=hero_photo",
+            label="photos for an article's hero",
+        ),
+        case("login login 403 403 403 403 403", "/admin/autocomplete/", label="no field"),
+    ],
+    "admin/jsi18n/": [case(STAFF_ONLY, "/admin/jsi18n/")],
+    "admin/r/<path:content_type_id>/<path:object_id>/": [
+        case(
+            "login login 302 302 302 302 302",
+            lambda o: f"/admin/r/{ContentType.objects.get_for_model(Article).pk}/{o.story.pk}/",
+        )
+    ],
+    r"admin/^(?P<app_label>auth|articles|comments|notifications)/$": [
+        case("login login 200 200 200 404 200", "/admin/articles/"),
+        case("login login 404 200 200 404 200", "/admin/comments/"),
+        case("login login 404 404 404 404 200", "/admin/auth/"),
+        case("login login 404 404 404 404 200", "/admin/notifications/"),
+    ],
+    "admin/(?P<url>.*)$": [case("login login 404 404 404 404 404", "/admin/no-such-page/")],
+    "admin/auth/user/<id>/password/": [
+        case(SUPERUSER_ONLY, lambda o: f"/admin/auth/user/{o.user.pk}/password/")
+    ],
+}
+
+# --- Each admin model: changelist, add, change, delete, history --------------------------
+# label → (object key, {view: expected}); "change"/"history" may list (object key, expected).
+
+ADMIN_MODELS: dict[str, tuple[str, dict[str, object]]] = {
+    "auth.group": (
+        "group",
+        dict.fromkeys(["changelist", "add", "change", "delete", "history"], SUPERUSER_ONLY),
+    ),
+    "auth.user": (
+        "user",
+        dict.fromkeys(["changelist", "add", "change", "delete", "history"], SUPERUSER_ONLY),
+    ),
+    # Reporters may look at desks, topics and authors; editors manage them; moderators and
+    # staff without a role see nothing.
+    **{
+        label: (
+            key,
+            {
+                "changelist": "login login 200 200 403 403 200",
+                "add": "login login 403 200 403 403 200",
+                "change": "login login 200 200 403 403 200",
+                "delete": "login login 403 200 403 403 200",
+                "history": "login login 200 200 403 403 200",
+            },
+        )
+        for label, key in [
+            ("articles.desk", "desk"),
+            ("articles.topic", "topic"),
+            ("articles.author", "author"),
+        ]
+    },
+    "articles.photo": (
+        "photo",
+        {
+            "changelist": "login login 200 200 403 403 200",
+            "add": "login login 200 200 403 403 200",
+            "change": "login login 200 200 403 403 200",
+            "delete": "login login 403 200 403 403 200",
+            "history": "login login 200 200 403 403 200",
+        },
+    ),
+    # Reporters edit their own drafts; someone else's story is not even listed for them (the
+    # admin answers "does not exist" with a redirect). Moderators may only look.
+    "articles.article": (
+        "draft",
+        {
+            "changelist": "login login 200 200 200 403 200",
+            "add": "login login 200 200 403 403 200",
+            "change": [
+                ("draft", "login login 200 200 200 403 200"),
+                ("story", "login login 302 200 200 403 200"),
+            ],
+            "delete": "login login 403 200 403 403 200",
+            "history": [
+                ("draft", "login login 200 200 200 403 200"),
+                ("story", "login login 302 200 200 403 200"),
+            ],
+        },
+    ),
+    # Comments come only from readers (no add, ever); editors and moderators decide them
+    # (through the queue's services); only a superuser may delete one.
+    "comments.comment": (
+        "comment",
+        {
+            "changelist": "login login 403 200 200 403 200",
+            "add": NOBODY,
+            "change": "login login 403 200 200 403 200",
+            "delete": SUPERUSER_ONLY,
+            "history": "login login 403 200 200 403 200",
+        },
+    ),
+    # The moderation log is append-only, for everybody.
+    "comments.moderationlog": (
+        "log",
+        {
+            "changelist": "login login 403 200 200 403 200",
+            "add": NOBODY,
+            "change": "login login 403 200 200 403 200",
+            "delete": NOBODY,
+            "history": "login login 403 200 200 403 200",
+        },
+    ),
+    # Moderators keep the word lists; editors may read them.
+    "comments.term": (
+        "term",
+        {
+            "changelist": "login login 403 200 200 403 200",
+            "add": "login login 403 403 200 403 200",
+            "change": "login login 403 200 200 403 200",
+            "delete": "login login 403 403 200 403 200",
+            "history": "login login 403 200 200 403 200",
+        },
+    ),
+    # The outbox: rows are written only with their cause and never deleted by hand.
+    "notifications.notification": (
+        "notification",
+        {
+            "changelist": SUPERUSER_ONLY,
+            "add": NOBODY,
+            "change": SUPERUSER_ONLY,
+            "delete": NOBODY,
+            "history": SUPERUSER_ONLY,
+        },
+    ),
+    "notifications.notificationpreference": (
+        "preference",
+        dict.fromkeys(["changelist", "add", "change", "delete", "history"], SUPERUSER_ONLY),
+    ),
+    "notifications.suppression": (
+        "suppression",
+        dict.fromkeys(["changelist", "add", "change", "delete", "history"], SUPERUSER_ONLY),
+    ),
+}
+
+# --- Each admin action, POSTed to its changelist ----------------------------------------
+# (label, action) → (object key, expected). delete_selected "runs" as far as its confirmation
+# page, shown only to those who may delete.
+
+DELETERS = {
+    "auth.group": "login login 403 403 403 403 ran",
+    "auth.user": "login login 403 403 403 403 ran",
+    "articles.desk": "login login refused ran 403 403 ran",
+    "articles.topic": "login login refused ran 403 403 ran",
+    "articles.author": "login login refused ran 403 403 ran",
+    "articles.photo": "login login refused ran 403 403 ran",
+    "articles.article": "login login refused ran refused 403 ran",
+    "comments.comment": "login login 403 refused refused 403 ran",
+    "comments.moderationlog": "login login 403 refused refused 403 refused",
+    "comments.term": "login login 403 refused ran 403 ran",
+    "notifications.notification": "login login 403 403 403 403 refused",
+    "notifications.notificationpreference": "login login 403 403 403 403 ran",
+    "notifications.suppression": "login login 403 403 403 403 ran",
+}
+ACTIONS: dict[tuple[str, str], tuple[str, str]] = {
+    **{
+        (label, "delete_selected"): (ADMIN_MODELS[label][0], row) for label, row in DELETERS.items()
+    },
+    ("articles.photo", "remake_renditions"): ("photo", "login login ran ran 403 403 ran"),
+    # A reporter's crafted POST cannot publish, even their own draft.
+    ("articles.article", "publish_selected"): ("draft", "login login refused ran refused 403 ran"),
+    ("articles.article", "unpublish_selected"): (
+        "story",
+        "login login refused ran refused 403 ran",
+    ),
+    ("articles.article", "submit_for_review"): ("draft", "login login ran ran refused 403 ran"),
+    ("comments.comment", "approve_comments"): ("comment", "login login 403 ran ran 403 ran"),
+    ("comments.comment", "reject_comments"): ("comment", "login login 403 ran ran 403 ran"),
+    ("comments.comment", "spam_comments"): ("comment", "login login 403 ran ran 403 ran"),
+    ("notifications.notification", "retry"): ("notification", "login login 403 403 403 403 ran"),
+}
+
+
+def _rows(value: str | list[tuple[str, str]], key: str) -> list[tuple[str, str]]:
+    return value if isinstance(value, list) else [(key, value)]
+
+
+def _admin_model_entries() -> dict[str, list[Case]]:
+    entries: dict[str, list[Case]] = {}
+    for label, (key, views) in ADMIN_MODELS.items():
+        app, model = label.split(".")
+        base = f"admin/{app}/{model}/"
+
+        def obj_path(suffix: str, obj_key: str, base=base) -> Callable:
+            return lambda o: f"/{base}{getattr(o, obj_key).pk}/{suffix}"
+
+        entries[base] = [case(views["changelist"], f"/{base}")]
+        entries[base + "add/"] = [case(views["add"], f"/{base}add/")]
+        for view in ("change", "delete", "history"):
+            entries[f"{base}<path:object_id>/{view}/"] = [
+                case(expected, obj_path(f"{view}/", obj_key), label=obj_key)
+                for obj_key, expected in _rows(views[view], key)
+            ]
+        # The bare object address redirects to its change page, whoever asks.
+        entries[f"{base}<path:object_id>/"] = [
+            case("login login 302 302 302 302 302", obj_path("", key))
+        ]
+        for (action_label, action), (obj_key, expected) in ACTIONS.items():
+            if action_label == label:
+                entries[base].append(
+                    case(
+                        expected,
+                        f"/{base}",
+                        "post",
+                        lambda o, a=action, k=obj_key: {
+                            "action": a,
+                            "_selected_action": [getattr(o, k).pk],
+                            "index": "0",
+                        },
+                        label=f"action {action}",
+                    )
+                )
+    return entries
+
+
+ENTRIES |= _admin_model_entries()
+
+
+def url_patterns(patterns=None, prefix: str = "") -> Iterator[str]:
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            yield from url_patterns(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern)
+
+
+def admin_actions() -> set[tuple[str, str]]:
+    found = set()
+    for model, model_admin in admin.site._registry.items():
+        # _get_base_actions: every action the ModelAdmin defines, before permission filtering.
+        for action in model_admin._get_base_actions():
+            found.add((model._meta.label_lower, action.name))
+    return found
+
+
+# --- Fixtures ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def objects(reader, reporter, editor, moderator, outsider, superuser) -> SimpleNamespace:
+    desk = DeskFactory(slug="science", name="Science")
+    reporters_author = AuthorFactory(user=reporter, slug="kim-reporter")
+    draft = ArticleFactory(desk=desk, draft=True, created_by=reporter, slug="a-draft")
+    BylineFactory(article=draft, author=reporters_author)
+    story = ArticleFactory(desk=desk, slug="tides", headline="Tides")  # not the reporter's
+    BylineFactory(article=story)
+    story.topics.add(topic := TopicFactory(slug="energy"))
+    comment = CommentFactory(article=story)
+    return SimpleNamespace(
+        desk=desk,
+        topic=topic,
+        author=reporters_author,
+        photo=PhotoFactory(),
+        draft=draft,
+        story=story,
+        comment=comment,
+        log=ModerationLog.objects.create(comment=comment, to_status=Comment.Status.PENDING),
+        term=Term.objects.create(term="casino"),
+        notification=Notification.objects.create(
+            kind="comment_published",
+            recipient="ada@example.net",
+            event="test:1",
+            state=Notification.State.FAILED,
+        ),
+        preference=NotificationPreference.objects.create(user=moderator),
+        suppression=Suppression.objects.create(email="x@example.net", kind=MODERATOR_DIGEST),
+        group=Group.objects.get(name="Editors"),
+        user=reader,
+        token=unsubscribe_token(recipient="ada@example.net", kind="comment_published"),
+        users={
+            "reader": reader,
+            "reporter": reporter,
+            "editor": editor,
+            "moderator": moderator,
+            "outsider": outsider,
+            "superuser": superuser,
+        },
+    )
+
+
+def signed_in(objects: SimpleNamespace, persona: str) -> Client:
+    client = Client()
+    if persona != "anonymous":
+        client.force_login(objects.users[persona])
+    return client
+
+
+def outcome(response, *, action: bool) -> str:
+    redirect = response.status_code in (301, 302)
+    if redirect and response.headers["Location"].startswith("/admin/login/"):
+        return "login"
+    if action and response.status_code in (200, 302):
+        # An action that may not be used is either not offered ("No action selected.") or,
+        # when the persona has no action at all, the POST just shows the list again.
+        if any("delete_selected_confirmation" in (t.name or "") for t in response.templates):
+            return "ran"  # delete_selected's first step: the confirmation page
+        notes = [str(m) for m in response.wsgi_request._messages]
+        return "ran" if redirect and "No action selected." not in notes else "refused"
+    return str(response.status_code)
+
+
+# --- Tests -----------------------------------------------------------------------------
+
+
+def test_every_url_pattern_has_an_entry_and_every_entry_a_pattern():
+    patterns = set(url_patterns())
+    assert patterns - set(ENTRIES) == set(), "URL patterns without an entry in the matrix"
+    assert set(ENTRIES) - patterns == set(), "matrix entries for URL patterns that do not exist"
+
+
+def test_every_admin_action_has_an_entry_and_every_entry_an_action():
+    assert admin_actions() == set(ACTIONS)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_persona_gets_the_expected_answer_from_every_url(persona, objects, settings):
+    settings.PAGE_CACHE_ENABLED = False  # each answer comes from the view, not a cached page
+    mismatches = []
+    client = signed_in(objects, persona)
+    for route, cases in ENTRIES.items():
+        for entry in cases:
+            # Signing out gets a client of its own, so the next requests stay signed in.
+            own = signed_in(objects, persona) if route == "admin/logout/" else client
+            own.cookies.pop("messages", None)  # so only this request's messages are read
+            path = entry.path(objects)
+            send = getattr(own, entry.method)
+            data = entry.data(objects) if entry.data else None
+            response = send(path, data) if data is not None else send(path)
+            got = outcome(response, action="_selected_action" in (data or {}))
+            want = entry.outcome_for(persona)
+            if got != want:
+                mismatches.append(
+                    f"{entry.method.upper()} {path} ({entry.label}): {got}, not {want}"
+                )
+    assert mismatches == [], f"{persona}:\n" + "\n".join(mismatches)
+
+
+def test_a_reporters_crafted_publish_leaves_the_draft_unpublished(objects):
+    client = signed_in(objects, "reporter")
+    client.post(
+        "/admin/articles/article/",
+        {"action": "publish_selected", "_selected_action": [objects.draft.pk], "index": "0"},
+    )
+    objects.draft.refresh_from_db()
+    assert objects.draft.status == Article.Status.DRAFT
+    assert objects.draft.published_at is None
