@@ -9,6 +9,8 @@ from collections.abc import Iterator
 import pytest
 from django.contrib.auth.models import Group, User
 
+from tests.browser import browser, page  # noqa: F401 - the real-browser fixtures, suite-wide
+
 
 @pytest.fixture(autouse=True)
 def _media_root(tmp_path, settings):

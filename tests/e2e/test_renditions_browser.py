@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 
 from articles.services import photo_process
 from tests.articles import renditions_images as images
-from tests.e2e.conftest import ARTIFACTS
+from tests.browser import ARTIFACTS
 from tests.factories import ArticleFactory, DeskFactory, PhotoFactory
 
 pytestmark = pytest.mark.e2e

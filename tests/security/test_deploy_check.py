@@ -20,6 +20,7 @@ def _check_deploy(**overrides: str) -> subprocess.CompletedProcess:
         EMAIL_USE_TLS="true",
     )
     env.pop("SECURE_COOKIES", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests only
     env.update(overrides)
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -1,4 +1,8 @@
-"""Real-browser fixtures: Playwright driving Debian's chromium (never Playwright's own build)."""
+"""Real-browser fixtures: Playwright driving Debian's chromium (never Playwright's own build).
+
+Registered for the whole suite by tests/conftest.py, so one browser serves every test that
+asks for `page` (a second sync Playwright in the same process cannot start).
+"""
 
 import os
 import shutil
@@ -10,7 +14,7 @@ import pytest
 # test body are still synchronous and safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-ARTIFACTS = Path(__file__).parent / "artifacts"
+ARTIFACTS = Path(__file__).parent / "e2e" / "artifacts"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -44,7 +48,11 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, request):
+def page(browser, request, settings):
+    # live_server serves /static/ from the source folders, which know no hashed names.
+    settings.STORAGES = settings.STORAGES | {
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    }
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     yield page
