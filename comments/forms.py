@@ -24,6 +24,15 @@ def fill_form_stamp(request: HttpRequest) -> str:
     return services.form_stamp_issue()
 
 
+class TextField(forms.CharField):
+    """Plain text with one kind of line break: browsers send CRLF, which would count twice
+    against the length limit and store a different body from the same words."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
 class CommentForm(forms.Form):
     name = forms.CharField(
         label="Name",
@@ -42,7 +51,7 @@ class CommentForm(forms.Form):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    body = forms.CharField(
+    body = TextField(
         label="Comment",
         max_length=5000,
         error_messages={

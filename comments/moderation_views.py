@@ -119,7 +119,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "filters": filters,
         "desks": _desks(),
-        "reasons": HeldReason.choices,
+        "reasons": [("", "Any reason"), *HeldReason.choices],
         "statuses": Comment.Status.choices,
     }
     if not filters.is_valid():

@@ -109,6 +109,10 @@
         announce("Comment by " + name + " " + DONE[decision] + ".");
         select(next);
         if (!items().length && cleared) {
+          if (list.dataset.status === "pending" && body.counts && body.counts.pending === 0) {
+            cleared.querySelector(".mod-cleared__text").textContent =
+              "The queue is clear: nothing is waiting for a decision.";
+          }
           cleared.hidden = false;
           cleared.querySelector("a").focus();
         }

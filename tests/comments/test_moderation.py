@@ -126,6 +126,14 @@ def test_the_queue_counts_comments_per_status(client, moderator, article):
     }
 
 
+def test_the_filters_start_at_all_desks_and_any_reason(client, moderator, held):
+    page = Page(as_user(client, moderator).get(QUEUE).content.decode())
+    selected = [o for o in page.select("option") if "selected" in o.attrs]
+    assert selected == []  # so the browser shows each select's first option
+    assert [o.text for o in page.select("option")][:1] == ["All desks"]
+    assert "Any reason" in [o.text for o in page.select("option")]
+
+
 def test_the_queue_filters_by_status_desk_article_and_reason(client, moderator):
     science, sport = DeskFactory(slug="science"), DeskFactory(slug="sport")
     on_science = ArticleFactory(desk=science)

@@ -454,3 +454,9 @@ def test_a_reply_to_a_comment_it_cannot_answer_is_a_400(post, article, case, mes
     assert response.status_code == 400
     assert message in response.content.decode()
     assert Comment.objects.count() == before
+
+
+def test_browser_line_breaks_are_stored_as_plain_newlines_and_count_once(post):
+    body = "line\r\n" * 833 + "ab"  # 5000 characters once CRLF counts as one
+    assert post(body=body).status_code == 303
+    assert Comment.objects.get().body == "line\n" * 833 + "ab"

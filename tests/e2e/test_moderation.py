@@ -1,0 +1,175 @@
+"""Moderators clear the queue in a real browser (Debian chromium), keyboard first."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, Permission, User
+from playwright.sync_api import expect
+
+from comments.models import Comment
+from tests.comments.conftest import CommentFactory
+from tests.factories import ArticleFactory, DeskFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path(tempfile.gettempdir()) / "newsroom-shots"  # screenshots for people to look at
+PASSWORD = "a-long-moderator-password"
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_names(settings):
+    """live_server serves static files through the finders, which know no hashed names: use
+    plain names so the browser really gets moderation.js and the stylesheets."""
+    settings.STORAGES = settings.STORAGES | {
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    }
+
+
+@pytest.fixture
+def mod_user(transactional_db) -> User:
+    # A transactional test empties the tables the groups migration filled: rebuild the group.
+    group, _ = Group.objects.get_or_create(name="Moderators")
+    group.permissions.add(*Permission.objects.filter(codename="moderate_comment"))
+    user = User.objects.create_user("moderator", "mod@example.org", PASSWORD, is_staff=True)
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def article():
+    desk = DeskFactory(name="Technology", slug="technology", title="The Technology Desk")
+    return ArticleFactory(desk=desk, headline="Tidal power comes of age", slug="tidal-power")
+
+
+def log_in(page, live_server) -> None:
+    page.goto(f"{live_server.url}/moderation/")
+    assert "/admin/login/" in page.url  # anonymous: sent to log in first
+    page.fill("#id_username", "moderator")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit], button[type=submit]")
+    page.wait_for_url(re.compile(r".*/moderation/$"))
+
+
+def test_a_reader_posts_a_moderator_approves_with_the_keyboard_and_the_reader_sees_it(
+    browser, page, live_server, article, mod_user
+):
+    # The reader posts.
+    page.goto(live_server.url + article.get_absolute_url())
+    assert re.search(r"Conversation\s+0 comments", page.locator(".conversation").inner_text())
+    page.fill("#id_name", "Ada Reader")
+    page.fill("#id_email", "ada@example.net")
+    page.fill("#id_body", "Fish passes are the real cost of tidal barrages.")
+    page.click("button:has-text('Post comment')")
+    page.wait_for_load_state()
+    assert "Thanks — your comment is awaiting moderation." in page.content()
+
+    # The moderator, in their own browser, approves it with the keyboard.
+    moderator_context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        mod = moderator_context.new_page()
+        log_in(mod, live_server)
+        item = mod.locator(".mod-item").first
+        assert "Fish passes are the real cost" in item.inner_text()
+        assert "ada@example.net" in item.inner_text()
+        mod.keyboard.press("a")
+        mod.wait_for_selector(".mod-item", state="detached")
+        assert mod.locator(".mod-tabs [data-status=approved] .mod-count").inner_text() == "1"
+        assert mod.locator(".mod-tabs [data-status=pending] .mod-count").inner_text() == "0"
+        assert "/moderation/" in mod.url  # no page load: still the same page
+    finally:
+        moderator_context.close()
+    comment = Comment.objects.get()
+    assert (comment.status, comment.moderated_by) == (Comment.Status.APPROVED, mod_user)
+
+    # The reader reloads and sees it.
+    page.goto(live_server.url + article.get_absolute_url())
+    conversation = page.locator(".conversation").inner_text()
+    assert re.search(r"Conversation\s+1 comment\b", conversation)
+    assert "Fish passes are the real cost of tidal barrages." in conversation
+    assert "Ada Reader" in conversation
+    assert "ada@example.net" not in page.content()
+
+
+def test_j_and_k_move_and_r_and_s_decide_without_reloading(page, live_server, article, mod_user):
+    comments = [CommentFactory(article=article, name=f"Person {n}") for n in range(4)]
+    log_in(page, live_server)
+    page.evaluate("window.notReloaded = true")
+    current = page.locator(".mod-item.is-current")
+    assert current.get_attribute("data-comment-id") == str(comments[0].pk)
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    page.keyboard.press("k")
+    assert current.get_attribute("data-comment-id") == str(comments[1].pk)
+    page.keyboard.press("r")
+    page.wait_for_selector(f"[data-comment-id='{comments[1].pk}']", state="detached")
+    assert current.get_attribute("data-comment-id") == str(comments[2].pk)
+    page.keyboard.press("s")
+    page.wait_for_selector(f"[data-comment-id='{comments[2].pk}']", state="detached")
+    assert page.evaluate("window.notReloaded") is True
+    statuses = dict(Comment.objects.values_list("pk", "status"))
+    assert [statuses[c.pk] for c in comments] == ["pending", "rejected", "spam", "pending"]
+
+
+def test_question_mark_shows_the_shortcuts(page, live_server, article, mod_user):
+    CommentFactory(article=article)
+    log_in(page, live_server)
+    page.keyboard.press("?")
+    assert page.locator("#mod-help").is_visible()
+    assert "Approve the current comment" in page.locator("#mod-help").inner_text()
+    page.keyboard.press("Escape")
+    assert not page.locator("#mod-help").is_visible()
+
+
+def test_the_buttons_work_without_javascript(browser, live_server, article, mod_user):
+    comment = CommentFactory(article=article)
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        log_in(page, live_server)
+        page.click(f"[data-comment-id='{comment.pk}'] button[value=spam]")
+        page.wait_for_load_state()
+        assert "marked as spam" in page.locator(".messages").inner_text()
+    finally:
+        context.close()
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.SPAM
+
+
+def test_a_moderator_clears_fifty_comments_quickly(page, live_server, mod_user):
+    """Fifty held comments, cleared with one key each; the page is screenshotted to look at."""
+    desk = DeskFactory(name="Technology", slug="technology")
+    articles = [ArticleFactory(desk=desk, headline=f"Story {n} about tides") for n in range(3)]
+    bodies = [
+        "Tidal barrages change estuaries; the piece should say more about birds.",
+        "Great piece. Buy cheap watches at https://spam.example and https://spam2.example",
+        "I worked on the Severn study in 2008 and the numbers here match ours.\nThanks.",
+    ]
+    for n in range(50):
+        CommentFactory(
+            article=articles[n % 3],
+            name=f"Reader {n}",
+            email=f"reader{n % 12}@example.net",
+            body=bodies[n % 3],
+            held_reasons=["links", "first_time"] if n % 3 == 1 else ["first_time"],
+        )
+    log_in(page, live_server)
+    assert page.locator(".mod-item").count() == 50
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "moderation-queue.png"))
+    started = time.monotonic()
+    for n in range(50):
+        page.keyboard.press("s" if n % 3 == 1 else "a")
+        expect(page.locator(".mod-item")).to_have_count(49 - n)
+    elapsed = time.monotonic() - started
+    assert page.locator(".mod-cleared").is_visible()
+    assert "The queue is clear" in page.locator(".mod-cleared").inner_text()
+    page.screenshot(path=str(SHOTS / "moderation-cleared.png"))
+    assert Comment.objects.filter(status=Comment.Status.PENDING).count() == 0
+    assert Comment.objects.filter(status=Comment.Status.SPAM).count() == 17
+    print(f"\ncleared 50 comments with the keyboard in {elapsed:.1f}s")
+    assert elapsed < 30
