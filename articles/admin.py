@@ -240,8 +240,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "published",
         "breaking",
         "byline_names",
-        "approved_comment_count",
-        "site_link",
+        "comments",
     )
     list_filter = ("desk", "status", "is_breaking", AuthorListFilter)
     list_select_related = ("desk",)
@@ -263,8 +262,6 @@ class ArticleAdmin(admin.ModelAdmin):
                 "fields": (
                     "status",
                     "published_at",
-                    "embargo_until",
-                    "updated_at",
                     ("is_breaking", "breaking_until"),
                     ("is_top_story", "top_story_order"),
                 )
@@ -272,8 +269,19 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
         ("Topics", {"fields": ("topics",)}),
         (
+            "Embargo and significant updates",
+            {"fields": ("embargo_until", "updated_at"), "classes": ("collapse",)},
+        ),
+        (
             "Comments",
-            {"fields": ("comments_enabled", "comments_close_after_days", "approved_comment_count")},
+            {
+                "fields": (
+                    "comments_enabled",
+                    "comments_close_after_days",
+                    "approved_comment_count",
+                ),
+                "classes": ("collapse",),
+            },
         ),
     )
 
@@ -402,33 +410,47 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="Status", ordering="status")
     def status_badge(self, article: Article) -> str:
+        """The status as a coloured badge, with the way to see it on the site beneath:
+        "Preview" while the public cannot see it, "View" once it can."""
         now = timezone.now()
         label = article.get_status_display()
         css = article.status
-        if article.status == Article.Status.PUBLISHED and not article.is_public(now):
+        public = article.is_public(now)
+        if article.status == Article.Status.PUBLISHED and not public:
             label, css = "Scheduled", "scheduled"
-        return format_html('<span class="nr-status nr-status-{}">{}</span>', css, label)
+        return format_html(
+            '<span class="nr-status nr-status-{}">{}</span><br>'
+            '<a class="nr-site-link" href="{}" target="_blank" rel="noopener">{}</a>',
+            css,
+            label,
+            article.get_absolute_url(),
+            "View" if public else "Preview",
+        )
 
     @admin.display(description="Published", ordering="published_at")
     def published(self, article: Article) -> str:
         if article.published_at is None:
             return "—"
-        return timezone.localtime(article.published_at).strftime("%-d %b %Y, %H:%M")
+        when = timezone.localtime(article.published_at)
+        # Short, so the list fits beside the filters: the year only when it is not this one.
+        if when.year == timezone.localdate().year:
+            return when.strftime("%-d %b, %H:%M")
+        return when.strftime("%-d %b %Y")
 
-    @admin.display(description="Breaking", boolean=True, ordering="is_breaking")
-    def breaking(self, article: Article) -> bool:
-        return article.is_breaking_now()
+    @admin.display(description="Breaking", ordering="is_breaking", empty_value="")
+    def breaking(self, article: Article) -> str:
+        # Only the stories breaking now are marked: a column of crosses would hide them.
+        if not article.is_breaking_now():
+            return ""
+        return format_html('<span class="nr-status nr-status-breaking">{}</span>', "Breaking")
+
+    @admin.display(description="Comments", ordering="approved_comment_count")
+    def comments(self, article: Article) -> int:
+        return article.approved_comment_count
 
     @admin.display(description="Bylines")
     def byline_names(self, article: Article) -> str:
         return ", ".join(byline.author.name for byline in article.bylines.all()) or "—"
-
-    @admin.display(description="On site")
-    def site_link(self, article: Article) -> str:
-        label = "View" if article.is_public() else "Preview"
-        return format_html(
-            '<a href="{}" target="_blank" rel="noopener">{}</a>', article.get_absolute_url(), label
-        )
 
     @admin.display(description="Preview")
     def hero_preview(self, article: Article) -> str:

@@ -11,6 +11,26 @@ from pathlib import Path
 
 SEED_BODY = (Path(__file__).parent / "seed_article.md").read_text()
 
+
+def unwrap(markdown: str) -> str:
+    """Join the hard-wrapped lines of this file's bodies into one line per paragraph, as an
+    editor types them in admin (a textarea wraps by itself). Lists keep their lines."""
+    blocks = []
+    for block in markdown.strip().split("\n\n"):
+        lines = block.splitlines()
+        if all(line.startswith("- ") for line in lines):
+            blocks.append(block)
+        elif lines[0].startswith("!!! "):
+            blocks.append(lines[0] + "\n    " + " ".join(line.strip() for line in lines[1:]))
+        elif lines[0].startswith("    "):
+            blocks.append("    " + " ".join(line.strip() for line in lines))
+        elif lines[0].startswith("> "):
+            blocks.append("> " + " ".join(line.removeprefix(">").strip() for line in lines))
+        else:
+            blocks.append(" ".join(line.strip() for line in lines))
+    return "\n\n".join(blocks) + "\n"
+
+
 DESKS = [
     {
         "slug": "technology",
@@ -468,3 +488,7 @@ growing share of recycled content in new batteries.
 """,
     },
 ]
+
+
+for _article in OTHER_ARTICLES + DRAFT_ARTICLES:
+    _article["body"] = unwrap(_article["body"])

@@ -58,15 +58,28 @@ def test_list_shows_headline_desk_status_published_breaking_bylines_and_comments
     BylineFactory(article=article, author=AuthorFactory(name="Priya Raman"), order=0)
     BylineFactory(article=article, author=AuthorFactory(name="Tomás Reyes"), order=1)
     html = changelist(editor_client).content.decode()
-    for header in ("Headline", "Desk", "Status", "Published", "Breaking", "Bylines", "Comments"):
-        assert re.search(rf"<th[^>]*>.*?{header}", html, re.S), header
+    start = html.index("<thead>")
+    head = html[start : html.index("</thead>", start)]
+    headers = [
+        re.sub(r"<[^>]+>|\s+", "", th)
+        for th in re.findall(r"<th scope=\"col\".*?</th>", head, re.S)
+    ]
+    assert headers[1:] == [
+        "Headline",
+        "Desk",
+        "Status",
+        "Published",
+        "Breaking",
+        "Bylines",
+        "Comments",
+    ]
     row = html[html.index("Rates held") :]
     row = row[: row.index("</tr>")]
     assert "Business" in row
     assert "nr-status-published" in row
     assert "Priya Raman, Tomás Reyes" in row
     assert ">12<" in row
-    assert 'alt="True"' in row  # the breaking icon
+    assert "nr-status-breaking" in row
 
 
 def test_scheduled_articles_show_as_scheduled(editor_client):
@@ -133,8 +146,8 @@ def test_list_links_drafts_to_their_preview_and_published_articles_to_the_site(e
     draft = ArticleFactory(draft=True)
     live = ArticleFactory()
     html = changelist(editor_client).content.decode()
-    assert f'href="{draft.get_absolute_url()}" target="_blank" rel="noopener">Preview<' in html
-    assert f'href="{live.get_absolute_url()}" target="_blank" rel="noopener">View<' in html
+    assert re.search(rf'href="{re.escape(draft.get_absolute_url())}"[^>]*>Preview<', html)
+    assert re.search(rf'href="{re.escape(live.get_absolute_url())}"[^>]*>View<', html)
 
 
 # --- The form -----------------------------------------------------------------------------
