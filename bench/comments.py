@@ -1,0 +1,185 @@
+"""Comments at scale: the moderation queue with 1,000,000 comments (200,000 pending),
+an approve action, and a flood of 2,000 comment POSTs from 50 concurrent clients.
+
+Needs Postgres and Redis (BENCH_DATABASE_URL / BENCH_REDIS_URL), like bench/pages.py.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import io
+import re
+import statistics
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import psycopg
+
+from bench.harness import gunicorn, table
+from bench.pages import DATABASE_URL, PROD_ENV, manage, prepare
+
+TOTAL, PENDING = 1_000_000, 200_000
+FLOOD_POSTS, FLOOD_CLIENTS = 2_000, 50
+FLOOD_ENV = {  # the flood comes from one address: lift the per-address limits for it
+    "COMMENTS_RATE_PER_MINUTE": "100000",
+    "COMMENTS_RATE_PER_DAY": "100000",
+    "COMMENTS_FORM_MIN_SECONDS": "0",
+}
+
+
+def load_comments(article_path: str) -> None:
+    """COPY a million comments in (one round trip per 100k rows), then ANALYZE."""
+    url = DATABASE_URL.replace("postgres://", "postgresql://")
+    with psycopg.connect(url) as conn:
+        article_ids = [row[0] for row in conn.execute("SELECT id FROM articles_article")]
+        columns = (
+            "article_id, name, email, body, status, held_reasons, created_at, ip_hash, "
+            "user_agent, notify_on_publish, notify_on_reply, email_verified"
+        )
+        with conn.cursor().copy(f"COPY comments_comment ({columns}) FROM STDIN") as copy:
+            for start in range(0, TOTAL, 100_000):
+                buffer = io.StringIO()
+                for i in range(start, min(start + 100_000, TOTAL)):
+                    status = "pending" if i % 5 == 0 else "approved"
+                    buffer.write(
+                        f"{article_ids[i % len(article_ids)]}\tReader {i}\tr{i}@example.org\t"
+                        f"Comment {i} about the story.\t{status}\t[]\t"
+                        f"2026-01-01 00:00:00+00\t\t\tf\tf\tf\n"
+                    )
+                copy.write(buffer.getvalue())
+        conn.execute("ANALYZE comments_comment")
+        conn.commit()
+
+
+def signed_in_opener(base: str, username: str, password: str) -> urllib.request.OpenerDirector:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.open(base + "/admin/login/").read()
+    token = next(c.value for c in jar if c.name == "csrftoken")
+    data = urllib.parse.urlencode(
+        {
+            "username": username,
+            "password": password,
+            "csrfmiddlewaretoken": token,
+            "next": "/admin/",
+        }
+    ).encode()
+    opener.open(urllib.request.Request(base + "/admin/login/", data=data)).read()
+    return opener
+
+
+def timed(call) -> float:
+    started = time.perf_counter()
+    call()
+    return (time.perf_counter() - started) * 1000
+
+
+def moderation(base: str) -> list[tuple]:
+    opener = signed_in_opener(base, "moderator", "bench-password-123")
+    queue_ms = [timed(lambda: opener.open(base + "/moderation/").read()) for _ in range(50)]
+    html = opener.open(base + "/moderation/").read().decode()
+    ids = re.findall(r'data-comment-id="(\d+)"', html)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
+    approve_ms = []
+    for comment_id in ids[:50]:
+        data = urllib.parse.urlencode(
+            {"decision": "approve", "csrfmiddlewaretoken": token}
+        ).encode()
+        request = urllib.request.Request(
+            f"{base}/moderation/{comment_id}/",
+            data=data,
+            headers={"Referer": base + "/moderation/"},
+        )
+        approve_ms.append(timed(lambda request=request: opener.open(request).read()))
+    return [
+        ("moderation queue, first page", f"{statistics.median(queue_ms):.1f} ms", "< 50 ms"),
+        ("approve one comment", f"{statistics.median(approve_ms):.1f} ms", "< 30 ms"),
+    ]
+
+
+def flood(base: str, article_path: str) -> list[tuple]:
+    """2,000 POSTs from 50 clients, each with its own cookie jar and a fresh form."""
+    lock = threading.Lock()
+    results = {"accepted": 0, "5xx": 0, "other": 0, "latencies": []}
+    per_client = FLOOD_POSTS // FLOOD_CLIENTS
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    def client(n: int) -> None:
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
+        for i in range(per_client):
+            html = opener.open(base + article_path).read().decode()
+            fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
+            fields.update(
+                name=f"Flood {n}",
+                email=f"flood{n}-{i}@example.org",
+                body=f"Flood comment {n}-{i}: a view on the story.",
+                website="",
+            )
+            fields.pop("parent", None)
+            request = urllib.request.Request(
+                base + article_path + "comments/", data=urllib.parse.urlencode(fields).encode()
+            )
+            started = time.perf_counter()
+            try:
+                status = opener.open(request).status
+            except urllib.error.HTTPError as error:
+                status = error.code
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                results["latencies"].append(elapsed)
+                if status == 303:
+                    results["accepted"] += 1
+                elif status >= 500:
+                    results["5xx"] += 1
+                else:
+                    results["other"] += 1
+
+    url = DATABASE_URL.replace("postgres://", "postgresql://")
+    with psycopg.connect(url) as conn:
+        before = conn.execute("SELECT count(*) FROM comments_comment").fetchone()[0]
+    with ThreadPoolExecutor(FLOOD_CLIENTS) as pool:
+        list(pool.map(client, range(FLOOD_CLIENTS)))
+    with psycopg.connect(url) as conn:
+        stored = conn.execute("SELECT count(*) FROM comments_comment").fetchone()[0] - before
+    p99 = statistics.quantiles(results["latencies"], n=100)[98]
+    return [
+        ("flood: accepted (303)", results["accepted"], f"= stored ({stored})"),
+        ("flood: 5xx", results["5xx"], "0"),
+        ("flood: other refusals", results["other"], "-"),
+        ("flood: p99", f"{p99:.0f} ms", "< 500 ms"),
+    ]
+
+
+SET_MODERATOR_PASSWORD = """
+from django.contrib.auth.models import User
+moderator = User.objects.get(username="moderator")
+moderator.set_password("bench-password-123")
+moderator.save()
+"""
+
+
+def main() -> None:
+    article_path = prepare()
+    manage("shell", "-c", SET_MODERATOR_PASSWORD)
+    load_comments(article_path)
+    rows = []
+    with gunicorn("newsroom.wsgi", {**PROD_ENV, **FLOOD_ENV}) as base:
+        rows += moderation(base)
+        rows += flood(base, article_path)
+    print(
+        f"\nComments ({TOTAL:,} comments, {PENDING:,} pending; flood {FLOOD_POSTS} POSTs "
+        f"from {FLOOD_CLIENTS} clients)"
+    )
+    print(table(rows, ("target", "measured", "goal")))
+
+
+if __name__ == "__main__":
+    main()
