@@ -251,7 +251,9 @@ class ArticleView(DetailView):
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
         canonical = self.object.get_absolute_url()
-        if request.path != canonical:  # an old link from before its publication time moved
+        # An old link from before its publication time moved. (The comment view renders this
+        # page at .../comments/ to show a form's errors: that is not an old link.)
+        if request.path not in (canonical, f"{canonical}comments/"):
             return HttpResponsePermanentRedirect(canonical)
         return self.render_to_response(self.get_context_data(object=self.object))
 

@@ -63,6 +63,7 @@ class Rejection:
     STAMP_INVALID = "stamp_invalid"
     STAMP_EXPIRED = "stamp_expired"
     RATE = "rate"
+    RATE_UNAVAILABLE = "rate_unavailable"  # the limits cannot be counted, and we fail closed
 
     MESSAGES = {
         HONEYPOT: "Please leave the last field empty: it is there to catch spam robots.",
@@ -71,6 +72,10 @@ class Rejection:
             "This form was open for too long. Your comment is still here: please send it again."
         ),
         RATE: "You are commenting faster than we allow. Please wait a minute and try again.",
+        RATE_UNAVAILABLE: (
+            "We cannot take comments for a few minutes. Your comment is still here: please "
+            "send it again shortly."
+        ),
     }
 
 
@@ -191,7 +196,12 @@ def _check_rate(run: _Run) -> None:
                     run.result = SubmitResult(rejected=Rejection.RATE)
                     return
     except Exception:
-        # Redis down: let the comment through to pre-moderation rather than lose it.
+        # Redis down. COMMENTS_RATE_LIMIT_FAIL_OPEN (default): let the comment through to
+        # pre-moderation rather than lose it. Off: refuse it until the limits can be counted.
+        if not settings.COMMENTS_RATE_LIMIT_FAIL_OPEN:
+            logger.warning("comment rate limit unavailable; refusing comments", exc_info=True)
+            run.result = SubmitResult(rejected=Rejection.RATE_UNAVAILABLE)
+            return
         logger.warning("comment rate limit unavailable; letting the comment through", exc_info=True)
 
 

@@ -86,8 +86,13 @@ def comment_post(request: HttpRequest, **address: str) -> HttpResponse:
     )
     if result.rejected:
         form.add_error(None, result.message)
-        status = 429 if result.rejected == services.Rejection.RATE else 400
-        return _article_page(request, article, form, status=status)
+        status = {services.Rejection.RATE: 429, services.Rejection.RATE_UNAVAILABLE: 503}.get(
+            result.rejected, 400
+        )
+        response = _article_page(request, article, form, status=status)
+        if status == 503:
+            response["Retry-After"] = "120"
+        return response
     # Stored, stored before (a double submit), or quietly caught as spam: the poster is told
     # the same thing, so neither robots nor people learn which rule caught them.
     published = result.comment.status == result.comment.Status.APPROVED and not result.duplicate

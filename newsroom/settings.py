@@ -376,6 +376,12 @@ CELERY_BEAT_SCHEDULE["notifications-digests"] = {
     "schedule": 60.0,
 }
 
+# Hardening (issue 9; README "Security and privacy"). When Redis is down the comment rate
+# limits cannot be counted: fail open (true, default) lets comments through to the moderation
+# queue, where every first-time comment waits anyway; false refuses them with a 503 until
+# Redis is back.
+COMMENTS_RATE_LIMIT_FAIL_OPEN = env_bool("COMMENTS_RATE_LIMIT_FAIL_OPEN", True)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
