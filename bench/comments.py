@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 import psycopg
 
 from bench.harness import gunicorn, table
-from bench.pages import DATABASE_URL, PROD_ENV, manage, prepare
+from bench.pages import DATABASE_URL, SERVE_ENV, manage, prepare
 
 TOTAL, PENDING = 1_000_000, 200_000
 FLOOD_POSTS, FLOOD_CLIENTS = 2_000, 50
@@ -171,7 +171,7 @@ def main() -> None:
     manage("shell", "-c", SET_MODERATOR_PASSWORD)
     load_comments(article_path)
     rows = []
-    with gunicorn("newsroom.wsgi", {**PROD_ENV, **FLOOD_ENV}) as base:
+    with gunicorn("newsroom.wsgi", {**SERVE_ENV, **FLOOD_ENV}) as base:
         rows += moderation(base)
         rows += flood(base, article_path)
     print(
