@@ -6,19 +6,48 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Prefetch
-from django.http import HttpRequest
-from django.urls import reverse
+from django.db.models import Prefetch, Q
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    JsonResponse,
+)
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
-from articles import services
-from articles.forms import ArticleAdminForm, AuthorAdminForm, PhotoAdminForm
-from articles.models import Article, Author, Byline, Correction, Desk, Photo, Topic
+from articles import revisions, services
+from articles.clock import newsroom_time, zone_note
+from articles.forms import (
+    ArticleAdminForm,
+    AuthorAdminForm,
+    PhotoAdminForm,
+    ReturnForm,
+    ShareLinkForm,
+)
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    Correction,
+    Desk,
+    Photo,
+    Revision,
+    ShareLink,
+    Topic,
+    Transition,
+)
 
 THUMB_WIDTH = 160
 # Fields only an editor sets: when and how a story goes public.
@@ -65,10 +94,23 @@ class PurgeOnDeleteMixin:
 
 @admin.register(Desk)
 class DeskAdmin(PurgeOnDeleteMixin, admin.ModelAdmin):
-    list_display = ("name", "title", "slug", "order")
+    list_display = ("name", "title", "slug", "order", "member_names")
     list_editable = ("order",)
     search_fields = ("name", "title")
     prepopulated_fields = {"slug": ("name",)}  # noqa: RUF012 - Django's API is a dict
+    filter_horizontal = ("members",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("members")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "members":  # only staff can work on a desk
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description="Members")
+    def member_names(self, desk: Desk) -> str:
+        return ", ".join(sorted(user.get_username() for user in desk.members.all())) or "—"
 
     def save_model(self, request, obj, form, change):
         services.desk_save(desk=obj)
@@ -211,10 +253,31 @@ class BylineInline(ArticleChildInline, admin.TabularInline):
 
 
 class CorrectionInline(ArticleChildInline, admin.StackedInline):
+    """Corrections are added by choosing "update" or "correction" when editing a published
+    article (which also sets its Updated time); here their wording can be fixed."""
+
     model = Correction
     fields = ("kind", "text", "created_at")
     extra = 0
     verbose_name_plural = "Corrections and updates (shown on the article, oldest first)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+def share_link_address(link: ShareLink) -> str:
+    url = settings.SITE_URL + link.get_absolute_url()
+    if not link.is_active():
+        return format_html("<del>{}</del>", url)
+    return format_html('<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>', url, url)
+
+
+def share_link_state(link: ShareLink) -> str:
+    if link.revoked_at is not None:
+        return f"Revoked {newsroom_time(link.revoked_at)}"
+    if not link.is_active():
+        return "Expired"
+    return "Active"
 
 
 class AuthorListFilter(admin.SimpleListFilter):
@@ -251,7 +314,13 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("headline",)}  # noqa: RUF012
     autocomplete_fields = ("hero_photo", "topics")
     inlines = (BylineInline, CorrectionInline)
-    actions = ("publish_selected", "unpublish_selected", "submit_for_review")
+    actions = (
+        "publish_selected",
+        "unpublish_selected",
+        "submit_for_review",
+        "breaking_for_two_hours",
+        "make_share_link",
+    )
     save_on_top = True
     fieldsets = (
         (None, {"fields": ("headline", "slug", "desk", "standfirst", "body")}),
@@ -285,8 +354,20 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
     )
 
+    # Editing a public article: what kind of edit it is (issue 8, corrections as data).
+    change_fieldset = (
+        "This edit",
+        {
+            "fields": ("change_kind", "change_note"),
+            "description": "Readers can see this article. Say what kind of edit you are "
+            "saving: updates and corrections are shown with the article and on the "
+            "corrections page.",
+        },
+    )
+
     class Media:
-        css = {"all": ["css/admin.css"]}  # noqa: RUF012
+        css = {"all": ["css/admin.css", "css/admin_workflow.css"]}  # noqa: RUF012
+        js = ["js/article_lock.js"]  # noqa: RUF012
 
     # --- who sees and edits what -------------------------------------------------------
 
@@ -298,10 +379,17 @@ class ArticleAdmin(admin.ModelAdmin):
             .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
         )
         user = request.user
-        if user.has_perm("articles.change_article") and not services.user_can_publish(user):
-            # Reporters work on their own articles only.
-            articles = articles.filter(pk__in=services.articles_owned_by(user=user).values("pk"))
+        if user.has_perm("articles.change_article"):
+            # Writers see their desks' articles (reporters: their own); readers (moderators)
+            # see everything, read-only.
+            articles = articles.filter(pk__in=services.articles_editable_by(user=user).values("pk"))
         return articles
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None and obj.is_public() and self.has_change_permission(request, obj):
+            fieldsets.insert(1, self.change_fieldset)
+        return fieldsets
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
@@ -312,7 +400,8 @@ class ArticleAdmin(admin.ModelAdmin):
         return services.user_can_publish(request.user)
 
     def get_readonly_fields(self, request, obj=None):
-        fields = ["hero_preview", "approved_comment_count"]
+        # The Updated time follows from the kind of edit (an update or a correction).
+        fields = ["hero_preview", "approved_comment_count", "updated_at"]
         if not services.user_can_publish(request.user):
             fields += PUBLISHING_FIELDS
         return fields
@@ -326,7 +415,24 @@ class ArticleAdmin(admin.ModelAdmin):
     # --- saving through the services -----------------------------------------------------
 
     def save_model(self, request, obj, form, change):
-        services.article_save(article=obj, user=request.user)
+        services.article_save(
+            article=obj,
+            user=request.user,
+            version=form.cleaned_data.get("version"),
+            change_kind=form.cleaned_data.get("change_kind") or "",
+            change_note=form.cleaned_data.get("change_note") or "",
+        )
+
+    def save_related(self, request, form, formsets, change):
+        """After the bylines and topics are saved: keep a revision, and let go of the lock."""
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        kind, note = Revision.Kind.EDIT, ""
+        if getattr(form, "public_edit", False):
+            kind = form.cleaned_data.get("change_kind") or Revision.Kind.SILENT
+            note = form.cleaned_data.get("change_note") or "" if kind != "silent" else ""
+        services.article_record_revision(article=article, user=request.user, kind=kind, note=note)
+        services.article_lock_release(article_id=article.pk, user=request.user)
 
     def delete_model(self, request, obj):
         services.article_delete(article=obj)
@@ -338,7 +444,16 @@ class ArticleAdmin(admin.ModelAdmin):
 
     # --- actions: the list's bulk actions and buttons on the article's own page ----------
 
-    def _run(self, request, queryset, service, *, done: str, skip_status: str | None = None):
+    def _run(
+        self,
+        request,
+        queryset,
+        service,
+        *,
+        done: str,
+        skip_status: str | None = None,
+        summary: str = "{Done} {count} {noun}.",
+    ):
         done_count, skipped, refused = 0, 0, []
         for article in queryset.select_related("desk", "hero_photo"):
             if skip_status is not None and article.status == skip_status:
@@ -353,7 +468,9 @@ class ArticleAdmin(admin.ModelAdmin):
         if done_count:
             noun = "article" if done_count == 1 else "articles"
             self.message_user(
-                request, f"{done.capitalize()} {done_count} {noun}.", messages.SUCCESS
+                request,
+                summary.format(Done=done.capitalize(), count=done_count, noun=noun),
+                messages.SUCCESS,
             )
         if skipped:
             self.message_user(request, f"{skipped} already {done}: left as it was.", messages.INFO)
@@ -405,6 +522,257 @@ class ArticleAdmin(admin.ModelAdmin):
             done="submitted",
             skip_status=Article.Status.IN_REVIEW,
         )
+
+    @admin.action(
+        permissions=["publish"],
+        description=f"Breaking for {services.BREAKING_NOW_HOURS} hours",
+        description_plural=f"Mark selected breaking for {services.BREAKING_NOW_HOURS} hours",
+        location=BOTH_LOCATIONS,
+    )
+    def breaking_for_two_hours(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            services.article_mark_breaking,
+            done="marked breaking",
+            summary=f"Breaking for {services.BREAKING_NOW_HOURS} hours: {{count}} {{noun}}. "
+            "The flag and the home page banner switch off by themselves.",
+        )
+
+    def has_share_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("articles.add_sharelink")
+
+    @admin.action(
+        permissions=["share"],
+        description=f"Make a share link ({settings.SHARE_LINK_DAYS} days)",
+        description_plural="Make share links for selected articles",
+        location=BOTH_LOCATIONS,
+    )
+    def make_share_link(self, request, queryset):
+        for article in queryset:
+            try:
+                link = services.share_link_create(article=article, user=request.user)
+            except ValidationError as exc:
+                self.message_user(
+                    request, f"“{article.headline}”: {' '.join(exc.messages)}", messages.ERROR
+                )
+                continue
+            self.message_user(
+                request,
+                format_html(
+                    "Share link for “{}”, working until {}: {}. Anyone with it can read the "
+                    "article; revoke it on the article's page when it is no longer needed.",
+                    article.headline,
+                    newsroom_time(link.expires_at),
+                    share_link_address(link),
+                ),
+                messages.SUCCESS,
+            )
+
+    # --- the workflow's own pages: scheduled, revisions, send back, edit lock -----------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("scheduled/", view(self.scheduled_view), name="articles_article_scheduled"),
+            path(
+                "<int:article_id>/revisions/",
+                view(self.revisions_view),
+                name="articles_article_revisions",
+            ),
+            path(
+                "<int:article_id>/revisions/compare/",
+                view(self.compare_view),
+                name="articles_article_compare",
+            ),
+            path(
+                "<int:article_id>/revisions/<int:number>/restore/",
+                view(self.restore_view),
+                name="articles_article_restore",
+            ),
+            path(
+                "<int:article_id>/return/", view(self.return_view), name="articles_article_return"
+            ),
+            path("<int:article_id>/lock/", view(self.lock_view), name="articles_article_lock"),
+            *super().get_urls(),
+        ]
+
+    def _article_or_404(self, request: HttpRequest, article_id: int) -> Article:
+        article = self.get_object(request, str(article_id))
+        if article is None or not self.has_view_permission(request, article):
+            raise Http404("No such article")
+        return article
+
+    def _page(self, request: HttpRequest, template: str, title: str, **context: Any):
+        return TemplateResponse(
+            request,
+            f"admin/articles/article/{template}",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": title,
+                "zone": zone_note(),
+                **context,
+            },
+        )
+
+    def scheduled_view(self, request: HttpRequest):
+        """What goes out when: scheduled and embargoed articles by day, in newsroom time."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        now = timezone.now()
+        articles = sorted(
+            self.get_queryset(request)
+            .filter(status=Article.Status.PUBLISHED)
+            .filter(Q(published_at__gt=now) | Q(embargo_until__gt=now))
+            .select_related("desk"),
+            key=lambda a: (a.goes_live_at(), a.pk),
+        )
+        scheduled_by = {
+            t.article_id: t
+            for t in Transition.objects.filter(
+                article__in=[a.pk for a in articles],
+                action__in=[Transition.Action.SCHEDULE, Transition.Action.PUBLISH],
+            )
+            .select_related("user")
+            .order_by("created_at", "id")
+        }
+        days: list[dict] = []
+        for article in articles:
+            when = timezone.localtime(article.goes_live_at())
+            if not days or days[-1]["date"] != when.date():
+                days.append({"date": when.date(), "entries": []})
+            days[-1]["entries"].append(
+                {
+                    "article": article,
+                    "time": newsroom_time(when, with_date=False),
+                    "embargoed": article.embargo_until is not None
+                    and article.embargo_until > (article.published_at or now),
+                    "by": scheduled_by.get(article.pk),
+                    "url": reverse("admin:articles_article_change", args=[article.pk]),
+                }
+            )
+        return self._page(
+            request, "scheduled.html", "Scheduled", days=days, today=timezone.localdate()
+        )
+
+    def revisions_view(self, request: HttpRequest, article_id: int):
+        article = self._article_or_404(request, article_id)
+        rows = list(article.revisions.select_related("user").order_by("-number"))
+        for row in rows:
+            row.when = newsroom_time(row.created_at)
+            row.summary = revisions.summary(row.changes)
+        return self._page(
+            request,
+            "revisions.html",
+            f"Revisions of “{article.headline}”",
+            original=article,
+            revisions=rows,
+            can_restore=self.has_change_permission(request, article),
+        )
+
+    def compare_view(self, request: HttpRequest, article_id: int):
+        article = self._article_or_404(request, article_id)
+        numbers = sorted(article.revisions.values_list("number", flat=True))
+        try:
+            old = int(request.GET.get("from") or (numbers[-2] if len(numbers) > 1 else 0))
+            new = int(request.GET.get("to") or (numbers[-1] if numbers else 0))
+        except ValueError:
+            old = new = 0
+        if old not in numbers or new not in numbers:
+            self.message_user(request, "Choose two revisions of this article.", messages.ERROR)
+            return redirect("admin:articles_article_revisions", article_id=article.pk)
+        old, new = min(old, new), max(old, new)
+        versions = revisions.replay(
+            article.revisions.filter(number__lte=new).order_by("number").only("number", "changes")
+        )
+        return self._page(
+            request,
+            "revision_compare.html",
+            f"Revision {old} and revision {new} of “{article.headline}”",
+            original=article,
+            old=old,
+            new=new,
+            tables=revisions.diff_tables(
+                versions[old],
+                versions[new],
+                old_label=f"Revision {old}",
+                new_label=f"Revision {new}",
+            ),
+            can_restore=self.has_change_permission(request, article),
+        )
+
+    def restore_view(self, request: HttpRequest, article_id: int, number: int):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article_or_404(request, article_id)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        try:
+            revision = services.article_restore_revision(
+                article=article, number=number, user=request.user
+            )
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return redirect("admin:articles_article_revisions", article_id=article.pk)
+        done = f"as revision {revision.number}" if revision else "(it is the current text)"
+        self.message_user(request, f"Restored revision {number} {done}.", messages.SUCCESS)
+        return redirect("admin:articles_article_change", article.pk)
+
+    def return_view(self, request: HttpRequest, article_id: int):
+        """Send an article in review back to its writer, with a note saying what to change."""
+        article = self._article_or_404(request, article_id)
+        if not self.has_change_permission(request, article) or not services.user_can_publish_on(
+            user=request.user, desk_id=article.desk_id
+        ):
+            raise PermissionDenied
+        form = ReturnForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.article_return(
+                    article=article, user=request.user, note=form.cleaned_data["note"]
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                self.message_user(
+                    request,
+                    f"“{article.headline}” went back to its writer with your note.",
+                    messages.SUCCESS,
+                )
+                return redirect("admin:articles_article_changelist")
+        return self._page(
+            request,
+            "return.html",
+            f"Send “{article.headline}” back",
+            original=article,
+            form=form,
+        )
+
+    def lock_view(self, request: HttpRequest, article_id: int):
+        """The edit lock: take it over (a button), refresh it or let it go (the page's script)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article_or_404(request, article_id)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        action = request.POST.get("action")
+        if action == "release":
+            services.article_lock_release(article_id=article.pk, user=request.user)
+            return HttpResponse(status=204)
+        if action == "refresh":
+            lock = services.article_lock_take(article=article, user=request.user)
+            return JsonResponse({"mine": lock.user_id == request.user.pk})
+        if action == "take_over":
+            services.article_lock_take(article=article, user=request.user, take_over=True)
+            self.message_user(
+                request,
+                "You are editing this article now. The person editing before you is told "
+                "when they try to save over your changes.",
+                messages.WARNING,
+            )
+            return redirect("admin:articles_article_change", article.pk)
+        return HttpResponseBadRequest("Unknown lock action")
 
     # --- what the list and the form show ---------------------------------------------------
 
@@ -492,4 +860,160 @@ class ArticleAdmin(admin.ModelAdmin):
             # The object tools say "Preview" for anything the public cannot see yet.
             context["article_is_public"] = obj.is_public()
             context["article_url"] = obj.get_absolute_url()
+            context["revisions_url"] = reverse("admin:articles_article_revisions", args=[obj.pk])
+            can_change = self.has_change_permission(request, obj)
+            if (
+                can_change
+                and obj.status == Article.Status.IN_REVIEW
+                and services.user_can_publish_on(user=request.user, desk_id=obj.desk_id)
+            ):
+                context["return_url"] = reverse("admin:articles_article_return", args=[obj.pk])
+            if can_change:
+                context.update(self._lock_context(request, obj))
+            context["returned"] = self._return_note(obj)
+            # The audit log and the share links: records the services write, shown below.
+            context["transitions"] = [
+                {"row": t, "when": newsroom_time(t.created_at), "at": t.at and newsroom_time(t.at)}
+                for t in obj.transitions.select_related("user")[:100]
+            ]
+            context["share_links"] = [
+                {
+                    "row": link,
+                    "address": share_link_address(link),
+                    "expires": newsroom_time(link.expires_at),
+                    "state": share_link_state(link),
+                }
+                for link in obj.share_links.select_related("created_by")
+            ]
+            context["can_share"] = self.has_share_permission(request) and can_change
         return super().render_change_form(request, context, *args, **kwargs)
+
+    def _lock_context(self, request: HttpRequest, article: Article) -> dict[str, Any]:
+        """Opening the form takes the soft lock, or shows who holds it."""
+        lock = services.article_lock_take(article=article, user=request.user)
+        mine = lock.user_id == request.user.pk
+        since = timezone.localtime(lock.since)
+        same_day = since.date() == timezone.localdate()
+        return {
+            "lock_url": reverse("admin:articles_article_lock", args=[article.pk]),
+            "lock_mine": mine,
+            "lock_holder": "" if mine else (lock.user.get_full_name() or lock.user.get_username()),
+            "lock_since": newsroom_time(lock.since, with_date=not same_day),
+            "lock_refresh_seconds": settings.ARTICLE_LOCK_MINUTES * 60 // 3,
+        }
+
+    def _return_note(self, article: Article) -> Transition | None:
+        """The editor's note, while an article sent back is still a draft."""
+        if article.status != Article.Status.DRAFT:
+            return None
+        last = article.transitions.select_related("user").first()
+        if last is None or last.action != Transition.Action.RETURN:
+            return None
+        last.when = newsroom_time(last.created_at)
+        return last
+
+
+class ShareLinkStateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("active", "Active"), ("ended", "Expired or revoked")]
+
+    def queryset(self, request, queryset):
+        active = Q(revoked_at__isnull=True, expires_at__gt=timezone.now())
+        if self.value() == "active":
+            return queryset.filter(active)
+        if self.value() == "ended":
+            return queryset.exclude(active)
+        return queryset
+
+
+@admin.register(ShareLink)
+class ShareLinkAdmin(admin.ModelAdmin):
+    """Share links: made here or from an article's page; never edited, only revoked."""
+
+    form = ShareLinkForm
+    list_display = ("article", "note", "created_by", "expires", "state", "address")
+    list_select_related = ("article", "created_by")
+    list_filter = (ShareLinkStateFilter,)
+    search_fields = ("article__headline", "note")
+    autocomplete_fields = ("article",)
+    actions = ("revoke",)
+
+    def get_queryset(self, request):
+        links = super().get_queryset(request)
+        # The links of the articles the user can edit (their desks; a reporter's own).
+        return links.filter(article__in=services.articles_editable_by(user=request.user))
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("article", "note", "days")
+        return ("article", "note", "address", "expires", "state", "created_by", "created_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return self.get_fields(request, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a link is never edited: revoke it and make another
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # kept, revoked, for the record of who could read what
+
+    def has_revoke_permission(self, request: HttpRequest) -> bool:
+        user = request.user
+        return user.has_perm("articles.change_sharelink") or user.has_perm("articles.add_sharelink")
+
+    def save_model(self, request, obj, form, change):
+        link = services.share_link_create(
+            article=obj.article,
+            user=request.user,
+            days=form.cleaned_data["days"],
+            note=obj.note,
+        )
+        # The admin's "added" message and redirect use `obj`: make it the stored link.
+        obj.pk, obj.token, obj.expires_at = link.pk, link.token, link.expires_at
+        obj.created_by, obj.created_at = link.created_by, link.created_at
+        obj._state.adding = False
+
+    @admin.display(description="Address")
+    def address(self, link: ShareLink) -> str:
+        return share_link_address(link)
+
+    @admin.display(description="Expires", ordering="expires_at")
+    def expires(self, link: ShareLink) -> str:
+        return newsroom_time(link.expires_at)
+
+    @admin.display(description="State")
+    def state(self, link: ShareLink) -> str:
+        return share_link_state(link)
+
+    @admin.action(
+        permissions=["revoke"],
+        description="Revoke",
+        description_plural="Revoke selected share links",
+        location=BOTH_LOCATIONS,
+    )
+    def revoke(self, request, queryset):
+        revoked, refused = 0, []
+        for link in queryset.select_related("article"):
+            try:
+                services.share_link_revoke(link=link, user=request.user)
+            except ValidationError as exc:
+                refused.append(f"“{link.article.headline}”: {' '.join(exc.messages)}")
+            else:
+                revoked += 1
+        if revoked:
+            noun = "link" if revoked == 1 else "links"
+            self.message_user(
+                request, f"Revoked {revoked} share {noun}: they stop working now.", messages.SUCCESS
+            )
+        for message in refused:
+            self.message_user(request, message, messages.ERROR)

@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 
 from articles import services
+from articles.clock import zone_note
 from articles.markdown import SYNTAX_HELP
-from articles.models import Article, Author, Photo
+from articles.models import Article, Author, Photo, ShareLink
 from articles.validators import (
     MAX_PIXELS,
     MAX_UPLOAD_BYTES,
@@ -72,12 +75,42 @@ class AuthorAdminForm(forms.ModelForm):
         help_texts: ClassVar[dict] = {"photo": UPLOAD_HELP}
 
 
+CHANGE_KINDS = [
+    ("silent", "Silent fix: a typo or a broken link; readers are not told"),
+    ("update", "Update: new information; shows an “Updated” time and the note"),
+    ("correction", "Correction: we got something wrong; shows the time and the note"),
+]
+TIME_FIELDS = ("published_at", "embargo_until", "breaking_until")
+
+
 class ArticleAdminForm(forms.ModelForm):
     """The article form. `user` is set by the admin (ArticleAdmin.get_form) for each request:
-    reporters see only the draft and in-review statuses, and publishing is checked against
-    the user's permission and the hero photo before anything is saved."""
+    reporters see only the draft and in-review statuses and their own desks, and publishing
+    is checked against the user's rights and the hero photo before anything is saved.
+
+    `version` carries the article's version from when the form was opened: saving over a
+    newer one is refused (optimistic concurrency). Editing an article the public can see,
+    `change_kind` says whether the edit is a silent fix, an update or a correction."""
 
     user: ClassVar[Any] = None
+    public_edit = False
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    change_kind = forms.ChoiceField(
+        label="This edit is",
+        choices=CHANGE_KINDS,
+        initial="silent",
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    change_note = forms.CharField(
+        label="Note for readers",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required for an update or a correction: shown under the article and on "
+        "the corrections page.",
+    )
 
     class Meta:
         model = Article
@@ -114,6 +147,18 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["version"].initial = self.instance.version
+            self.fields["version"].required = True
+        desk = self.fields.get("desk")
+        if desk is not None and self.user is not None:
+            # Only the user's desks; a crafted POST with another is "not one of the choices".
+            desk.queryset = services.desks_for(user=self.user)
+        zone = zone_note()
+        for name in TIME_FIELDS:
+            if name in self.fields:
+                help_text = self.fields[name].help_text
+                self.fields[name].help_text = f"{help_text} {zone}".strip()
         status = self.fields.get("status")
         if status is not None and not services.user_can_publish(self.user):
             # A crafted POST with another status fails as "not one of the available choices".
@@ -126,10 +171,41 @@ class ArticleAdminForm(forms.ModelForm):
                 "Submit the article for review when it is ready; an editor publishes it."
             )
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.instance.pk is not None:
+            try:
+                # Runs inside the admin's transaction: the row stays locked until the save.
+                services.article_check_version(
+                    article_id=self.instance.pk, version=cleaned.get("version"), user=self.user
+                )
+            except ValidationError as exc:
+                self.add_error(None, exc)
+                return cleaned
+        self.public_edit = self.is_public_edit()
+        if cleaned.get("change_kind") in ("update", "correction") and self.public_edit:
+            if not (cleaned.get("change_note") or "").strip():
+                self.add_error(
+                    "change_note", "Say what changed: readers see this note with the article."
+                )
+        return cleaned
+
+    def is_stale(self) -> bool:
+        return self.has_error(NON_FIELD_ERRORS, code=services.STALE_VERSION)
+
+    def is_public_edit(self) -> bool:
+        """Editing an article the public can see now (corrections apply)."""
+        return (
+            self.instance.pk is not None
+            and Article.objects.published().filter(pk=self.instance.pk).exists()
+        )
+
     def _post_clean(self) -> None:
         """After the instance has the submitted values: the checks that need the whole
         article (publishing rules, a free address), reported against the right fields."""
         super()._post_clean()
+        if self.is_stale():
+            return  # a stale form: nothing else matters until it is reloaded
         article = self.instance
         if not article.desk_id or not article.slug or self.has_error("slug"):
             return
@@ -153,3 +229,40 @@ class ArticleAdminForm(forms.ModelForm):
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 self.add_error(field if field in self.fields else None, messages)
+
+
+class ReturnForm(forms.Form):
+    """Sending an article in review back to its writer: the note says what to change."""
+
+    note = forms.CharField(
+        label="What needs to change",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 70}),
+        help_text="The writer sees this note on the article and in their email.",
+    )
+
+
+class ShareLinkForm(forms.ModelForm):
+    """A new share link: which article, for whom, for how long."""
+
+    days = forms.IntegerField(
+        label="Works for (days)",
+        min_value=1,
+        help_text="The link stops working after this many days; you can revoke it sooner.",
+    )
+
+    class Meta:
+        model = ShareLink
+        fields = ("article", "note")
+
+    user: ClassVar[Any] = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["days"].initial = settings.SHARE_LINK_DAYS
+        self.fields["days"].validators.append(MaxValueValidator(settings.SHARE_LINK_MAX_DAYS))
+        self.fields["days"].widget.attrs["max"] = settings.SHARE_LINK_MAX_DAYS
+        article = self.fields.get("article")
+        if article is not None and self.user is not None:
+            # Only articles the user may edit; a crafted POST with another is refused.
+            article.queryset = services.articles_editable_by(user=self.user)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+import secrets
+from datetime import datetime, timedelta
 from pathlib import PurePath
 from typing import Any
 from urllib.parse import urljoin
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
@@ -33,6 +36,12 @@ class Desk(models.Model):
     title = models.CharField(max_length=120, help_text='Full title, e.g. "The Technology Desk".')
     about = models.TextField(blank=True, help_text="Shown on the desk page and under articles.")
     order = models.PositiveSmallIntegerField(default=0, help_text="Position in the navigation.")
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="desks",
+        help_text="Who works on this desk: its reporters write for it, its editors publish it.",
+    )
 
     class Meta:
         ordering = ["order", "name"]
@@ -313,6 +322,14 @@ class Rendition(models.Model):
         return renditions.MIME_TYPES.get(self.format, "application/octet-stream")
 
 
+EVERY_DESK_PERMISSION = "articles.work_on_every_desk"
+
+
+def works_on_every_desk(user) -> bool:
+    """Superusers, and a managing editor given the right, are not bound to desks."""
+    return bool(user.is_active and (user.is_superuser or user.has_perm(EVERY_DESK_PERMISSION)))
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, at=None) -> ArticleQuerySet:
         """What the public may see: published status and a publication time that has come."""
@@ -326,6 +343,13 @@ class ArticleQuerySet(models.QuerySet):
     def breaking(self, at=None) -> ArticleQuerySet:
         now = at or timezone.now()
         return self.published(now).filter(is_breaking=True, breaking_until__gt=now)
+
+    def on_desks_of(self, user) -> ArticleQuerySet:
+        """Articles of the desks `user` works on (issue 8): the desks they are a member of;
+        every desk for superusers and staff with the `articles.work_on_every_desk` right."""
+        if works_on_every_desk(user):
+            return self
+        return self.filter(desk__in=Desk.objects.filter(members=user.pk).values("pk"))
 
     def for_listing(self) -> ArticleQuerySet:
         """Everything a card shows, in a fixed number of queries."""
@@ -384,12 +408,24 @@ class Article(models.Model):
         related_name="+",
         editable=False,
     )
+    # Optimistic concurrency (issue 8): every save adds one; an edit form sends back the
+    # version it was opened on, and a save over a newer one is refused.
+    version = models.PositiveIntegerField(default=0, editable=False)
+    went_live_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The publication time whose going-live work (purges, mail) is done.",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-id"]
-        permissions = [("publish_article", "Can publish articles")]
+        permissions = [
+            ("publish_article", "Can publish articles"),
+            ("work_on_every_desk", "Can write and publish for every desk"),
+        ]
         indexes = [
             models.Index(fields=["desk", "status", "-published_at"], name="article_desk_pub"),
             models.Index(fields=["status", "-published_at"], name="article_status_pub"),
@@ -404,7 +440,10 @@ class Article(models.Model):
         if update_fields is None or "body" in update_fields:
             self.body_html = render_markdown(self.body)
             if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "body_html"}
+                kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
+        self.version = (self.version or 0) + 1
+        if update_fields is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         super().save(*args, **kwargs)
         if update_fields is None or SEARCHED_FIELDS & set(update_fields):
             # An expression over the row's own columns: it needs the row to exist first.
@@ -440,6 +479,19 @@ class Article(models.Model):
         its own page, and every list of cards (home, desk, author and topic pages, feeds,
         sitemaps), which may now show it, drop it or show it differently."""
         return [f"article-{self.pk}", "listings"]
+
+    def goes_live_at(self) -> datetime | None:
+        """When the public first sees it: its publication time, or the embargo's end if later."""
+        if self.published_at is None:
+            return None
+        if self.embargo_until is not None and self.embargo_until > self.published_at:
+            return self.embargo_until
+        return self.published_at
+
+    def is_scheduled(self, at=None) -> bool:
+        """Published, but its time (or its embargo's end) has not come yet."""
+        now = at or timezone.now()
+        return self.status == self.Status.PUBLISHED and not self.is_public(now)
 
     def is_public(self, at=None) -> bool:
         now = at or timezone.now()
@@ -506,3 +558,150 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.text[:60]}"
+
+
+# --- Editorial workflow (issue 8) --------------------------------------------------------
+
+
+class Transition(models.Model):
+    """The audit log of the workflow: who moved an article from which status to which, when,
+    and why (a reviewer's note). Written by the services, never edited."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "Submitted for review"
+        RETURN = "return", "Sent back to the writer"
+        PUBLISH = "publish", "Published"
+        SCHEDULE = "schedule", "Scheduled"
+        WENT_LIVE = "went_live", "Went live"
+        UNPUBLISH = "unpublish", "Unpublished"
+        STATUS = "status", "Status changed"
+        BREAKING = "breaking", "Marked breaking"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="transitions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty when the newsroom did it by itself (a scheduled time came).",
+    )
+    action = models.CharField(max_length=12, choices=Action)
+    from_status = models.CharField(max_length=12, choices=Article.Status, blank=True)
+    to_status = models.CharField(max_length=12, choices=Article.Status)
+    at = models.DateTimeField(
+        null=True, blank=True, help_text="The publication time it was published or scheduled for."
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.article_id}"
+
+
+class Revision(models.Model):
+    """One save of an article's text, photo or bylines. `changes` holds only the fields that
+    changed from the revision before (the first holds them all), so a long article edited a
+    hundred times is stored about once; `articles.revisions` rebuilds any version."""
+
+    class Kind(models.TextChoices):
+        EDIT = "edit", "Edit"
+        SILENT = "silent", "Silent fix"
+        UPDATE = "update", "Update"
+        CORRECTION = "correction", "Correction"
+        RESTORE = "restore", "Restored"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField(max_length=12, choices=Kind, default=Kind.EDIT)
+    note = models.TextField(blank=True)
+    changes = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="one_revision_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"Revision {self.number} of article {self.article_id}"
+
+
+def new_share_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class ShareLink(models.Model):
+    """A preview of an unpublished or embargoed article for someone without a login. The
+    address carries a random token, signed (a changed character fails before any query),
+    valid until `expires_at` unless revoked."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="share_links")
+    token = models.CharField(max_length=64, unique=True, default=new_share_token, editable=False)
+    note = models.CharField(
+        max_length=200, blank=True, help_text='Who it is for, e.g. "Legal: Sam Ortiz".'
+    )
+    expires_at = models.DateTimeField(help_text="The link stops working at this time.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Share link for article {self.article_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:share-preview", kwargs={"token": self.signed_token()})
+
+    def signed_token(self) -> str:
+        return signing.Signer(salt=SHARE_LINK_SALT).sign(self.token)
+
+    def is_active(self, at=None) -> bool:
+        now = at or timezone.now()
+        return self.revoked_at is None and self.expires_at > now
+
+
+SHARE_LINK_SALT = "articles.share-link"
+
+
+class EditLock(models.Model):
+    """A soft lock: who has the article's form open, shown to the others. It blocks nothing
+    by itself (the version check refuses stale saves); it expires when not refreshed."""
+
+    article = models.OneToOneField(
+        Article, primary_key=True, on_delete=models.CASCADE, related_name="edit_lock"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    since = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.user} editing article {self.article_id}"
+
+    def expires_at(self) -> datetime:
+        return self.seen_at + timedelta(minutes=settings.ARTICLE_LOCK_MINUTES)
+
+    def is_live(self, at=None) -> bool:
+        return self.expires_at() > (at or timezone.now())

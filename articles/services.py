@@ -13,15 +13,35 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import formats, timezone
 
-from articles import renditions
-from articles.models import Article, Author, Byline, Desk, Photo, Rendition, Topic
+from articles import renditions, revisions
+from articles.clock import newsroom_time
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    Correction,
+    Desk,
+    EditLock,
+    Photo,
+    Rendition,
+    Revision,
+    ShareLink,
+    Topic,
+    Transition,
+    works_on_every_desk,
+)
 from newsroom import pagecache
+from notifications.services import notification_enqueue
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -32,6 +52,7 @@ PUBLISH_PERMISSION = "articles.publish_article"
 # The statuses a reporter works in; published and unpublished belong to editors.
 REPORTER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
 BREAKING_DEFAULT_HOURS = 6
+BREAKING_NOW_HOURS = 2  # the admin's one-click "breaking for 2 hours"
 
 
 def _purge_on_commit(keys: Iterable[str]) -> None:
@@ -41,10 +62,33 @@ def _purge_on_commit(keys: Iterable[str]) -> None:
 
 
 # --- Who may do what -------------------------------------------------------------------------
+# Two things decide: the role (the groups' permissions: editors publish, reporters write
+# their own drafts) and the desk (issue 8: members of a desk work on its articles; superusers
+# and staff with `articles.work_on_every_desk` work on every desk).
 
 
 def user_can_publish(user: User) -> bool:
+    """The editor's role, on some desk; `user_can_publish_on` says on which."""
     return user.has_perm(PUBLISH_PERMISSION)
+
+
+def user_works_on_desk(*, user: User, desk_id: int | None) -> bool:
+    if works_on_every_desk(user):
+        return True
+    if desk_id is None or user.pk is None:
+        return False
+    return Desk.objects.filter(pk=desk_id, members=user.pk).exists()
+
+
+def user_can_publish_on(*, user: User, desk_id: int | None) -> bool:
+    return user_can_publish(user) and user_works_on_desk(user=user, desk_id=desk_id)
+
+
+def desks_for(*, user: User) -> models.QuerySet[Desk]:
+    """The desks a user may write for."""
+    if works_on_every_desk(user):
+        return Desk.objects.all()
+    return Desk.objects.filter(members=user.pk)
 
 
 def articles_owned_by(*, user: User) -> models.QuerySet[Article]:
@@ -54,6 +98,16 @@ def articles_owned_by(*, user: User) -> models.QuerySet[Article]:
     ).distinct()
 
 
+def articles_editable_by(*, user: User) -> models.QuerySet[Article]:
+    """What a user may open for editing: their desks' articles (a reporter: their own)."""
+    if not user.has_perm("articles.change_article"):
+        return Article.objects.none()
+    articles = Article.objects.on_desks_of(user)
+    if not user_can_publish(user):
+        articles = articles.filter(pk__in=articles_owned_by(user=user).values("pk"))
+    return articles
+
+
 def article_owned_by(*, article: Article, user: User) -> bool:
     if article.pk is None or article.created_by_id == user.pk:
         return True
@@ -61,12 +115,39 @@ def article_owned_by(*, article: Article, user: User) -> bool:
 
 
 def article_editable_by(*, article: Article, user: User) -> bool:
-    """Editors edit everything; reporters their own drafts and articles in review."""
+    """Editors edit their desks' articles; reporters their own drafts and articles in review,
+    on their desks. A new article (no desk yet) is editable by anyone who may add one."""
     if not user.has_perm("articles.change_article"):
+        return False
+    if article.desk_id is not None and not user_works_on_desk(user=user, desk_id=article.desk_id):
         return False
     if user_can_publish(user):
         return True
     return article.status in REPORTER_STATUSES and article_owned_by(article=article, user=user)
+
+
+def _desk_name(desk_id: int | None) -> str:
+    return Desk.objects.filter(pk=desk_id).values_list("name", flat=True).first() or "this"
+
+
+def _require_publisher(*, article: Article, user: User, verb: str) -> None:
+    """Refuse, saying why, unless `user` may publish (`verb`) on the article's desk."""
+    if not user_can_publish(user):
+        raise ValidationError(f"You do not have permission to {verb} articles.")
+    if not user_works_on_desk(user=user, desk_id=article.desk_id):
+        raise ValidationError(
+            f"You do not {verb} for the {_desk_name(article.desk_id)} desk: only its editors do."
+        )
+
+
+def _require_writer(*, desk_id: int | None, user: User) -> None:
+    if not user_works_on_desk(user=user, desk_id=desk_id):
+        raise ValidationError(
+            {
+                "desk": f"You do not write for the {_desk_name(desk_id)} desk. Choose one of "
+                "your desks, or ask an editor to add you to this one."
+            }
+        )
 
 
 # --- Rules an article must meet ----------------------------------------------------------
@@ -110,6 +191,18 @@ def article_check_publishable(
             "You do not have permission to publish articles. Submit the article for review "
             "and an editor will publish it."
         ]
+    elif not user_works_on_desk(user=user, desk_id=article.desk_id):
+        errors[NON_FIELD_ERRORS] = [
+            f"You do not publish for the {_desk_name(article.desk_id)} desk: only its editors "
+            "do. Submit the article for review and they will publish it."
+        ]
+    when = at or article.published_at
+    if article.embargo_until is not None and when is not None and when < article.embargo_until:
+        errors["published_at"] = [
+            "This article is under embargo until "
+            f"{newsroom_time(article.embargo_until)}: it cannot be published or scheduled "
+            "earlier. Choose that time or a later one."
+        ]
     photo = hero_photo if hero_photo is not None else article.hero_photo
     if check_photo and photo is not None:
         missing = []
@@ -138,43 +231,106 @@ def slug_clash_message(*, clash: Article, day: datetime.date) -> str:
     )
 
 
-# --- Workflow ----------------------------------------------------------------------------
+# --- Workflow (issue 8) -------------------------------------------------------------------
+# draft → in review (submit) → published now or at a time (publish / schedule), or back to
+# draft with a note (return); published → unpublished (unpublish). Every move is written to
+# the audit log (Transition) in the same transaction, and so are its emails (the outbox).
+
+STALE_VERSION = "stale_version"
+
+
+def _log(
+    *,
+    article: Article,
+    user: User | None,
+    action: str,
+    from_status: str | None,
+    note: str = "",
+    at: datetime.datetime | None = None,
+) -> Transition:
+    return Transition.objects.create(
+        article=article,
+        user=user if user is not None and user.pk else None,
+        action=action,
+        from_status=from_status or "",
+        to_status=article.status,
+        note=note,
+        at=at,
+    )
+
+
+def _stored(article: Article) -> dict | None:
+    """The article's row as stored, locked until the transaction ends (None: not saved yet)."""
+    if article.pk is None:
+        return None
+    return (
+        Article.objects.select_for_update()
+        .filter(pk=article.pk)
+        .values("status", "desk_id", "version", "published_at", "embargo_until")
+        .first()
+    )
+
+
+def article_check_version(*, article_id: int, version: int | None, user: User) -> None:
+    """Refuse a save made from a form opened on an older version of the article (optimistic
+    concurrency): somebody saved, published or returned it meanwhile, and saving would
+    silently undo their work. Locks the row, so nobody can slip in before the save."""
+    stored = (
+        Article.objects.select_for_update()
+        .filter(pk=article_id)
+        .values_list("version", flat=True)
+        .first()
+    )
+    if stored is None or version is None or stored == version:
+        return
+    who, when = _last_change(article_id)
+    if who is not None and who.pk == user.pk:
+        by = "You saved it in another window"
+    else:
+        by = f"{_person(who)} saved it" if who is not None else "Someone else saved it"
+    raise ValidationError(
+        f"This article changed after you opened it: {by}"
+        f"{f' at {newsroom_time(when)}' if when else ''}. Your changes have not been saved, "
+        "so nothing of theirs is overwritten. Copy what you changed, reload the page, and "
+        "make your changes again.",
+        code=STALE_VERSION,
+    )
+
+
+def _last_change(article_id: int) -> tuple[User | None, datetime.datetime | None]:
+    revision = (
+        Revision.objects.filter(article_id=article_id).select_related("user").order_by("-number")
+    ).first()
+    transition = (
+        Transition.objects.filter(article_id=article_id)
+        .select_related("user")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    latest = max(
+        (row for row in (revision, transition) if row is not None),
+        key=lambda row: row.created_at,
+        default=None,
+    )
+    return (latest.user, latest.created_at) if latest else (None, None)
+
+
+def _person(user: User | None) -> str:
+    if user is None:
+        return "Someone"
+    return user.get_full_name() or user.get_username()
 
 
 @transaction.atomic
-def article_publish(
-    *, article: Article, user: User, at: datetime.datetime | None = None
-) -> Article:
-    """Publish now, or at `at` (a future time schedules it: `published()` shows it then).
-
-    A republished article keeps its first publication time, and so its address.
-    """
-    when = at or article.published_at or timezone.now()
-    article_check_publishable(article=article, user=user, at=when)
-    article.status = Article.Status.PUBLISHED
-    article.published_at = when
-    if article.is_breaking and article.breaking_until is None:
-        article.breaking_until = when + datetime.timedelta(hours=BREAKING_DEFAULT_HOURS)
-    article.save()
-    _purge_on_commit(article.cache_keys())
-    return article
-
-
-@transaction.atomic
-def article_unpublish(*, article: Article, user: User) -> Article:
-    """Take an article off the site (its address answers 404 again); it can be republished."""
-    if not user_can_publish(user):
-        raise ValidationError("You do not have permission to unpublish articles.")
-    article.status = Article.Status.UNPUBLISHED
-    article.save(update_fields=["status", "modified_at"])
-    _purge_on_commit(article.cache_keys())
-    return article
-
-
-@transaction.atomic
-def article_submit(*, article: Article, user: User) -> Article:
-    """A reporter hands a draft to the editors: draft → in review."""
+def article_submit(*, article: Article, user: User, note: str = "") -> Article:
+    """A reporter hands a draft to the desk's editors: draft → in review. They are told by
+    email, through the outbox, in the same transaction."""
     if not article_editable_by(article=article, user=user):
+        if not user_works_on_desk(user=user, desk_id=article.desk_id):
+            raise ValidationError(
+                f"You do not write for the {_desk_name(article.desk_id)} desk, so you cannot "
+                "submit its articles."
+            )
         raise ValidationError("You can only submit your own articles for review.")
     if article.status != Article.Status.DRAFT:
         raise ValidationError(
@@ -183,33 +339,543 @@ def article_submit(*, article: Article, user: User) -> Article:
         )
     article.status = Article.Status.IN_REVIEW
     article.save(update_fields=["status", "modified_at"])
+    _submitted(article=article, user=user, from_status=Article.Status.DRAFT, note=note)
+    return article
+
+
+def _submitted(*, article: Article, user: User, from_status: str | None, note: str = "") -> None:
+    transition = _log(
+        article=article,
+        user=user,
+        action=Transition.Action.SUBMIT,
+        from_status=from_status,
+        note=note,
+    )
+    editors = desk_editors(desk_id=article.desk_id).exclude(pk=user.pk)
+    notification_enqueue(
+        kind="article_submitted",
+        recipients=editors.values_list("email", flat=True),
+        event=f"article-submitted:{article.pk}:{transition.pk}",
+        about=f"article:{article.pk}",
+        context={
+            "headline": article.headline,
+            "desk": _desk_name(article.desk_id),
+            "reporter": _person(user),
+            "note": note,
+            "review_url": settings.SITE_URL
+            + reverse("admin:articles_article_change", args=[article.pk]),
+        },
+    )
+
+
+def desk_editors(*, desk_id: int | None) -> models.QuerySet:
+    """The active members of a desk who may publish: the people a submission is for."""
+    permission = Permission.objects.filter(
+        content_type__app_label="articles", codename="publish_article"
+    )
+    return (
+        get_user_model()
+        .objects.filter(desks=desk_id, is_active=True)
+        .filter(
+            models.Q(is_superuser=True)
+            | models.Q(user_permissions__in=permission)
+            | models.Q(groups__permissions__in=permission)
+        )
+        .exclude(email="")
+        .distinct()
+    )
+
+
+@transaction.atomic
+def article_return(*, article: Article, user: User, note: str) -> Article:
+    """An editor sends an article in review back to its writer with a note: → draft."""
+    _require_publisher(article=article, user=user, verb="return")
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError(
+            {"note": "Say what needs to change: the note goes back with the article."}
+        )
+    if article.status != Article.Status.IN_REVIEW:
+        raise ValidationError(
+            "Only articles in review can be sent back; this one is "
+            f"{article.get_status_display().lower()}."
+        )
+    article.status = Article.Status.DRAFT
+    article.save(update_fields=["status", "modified_at"])
+    transition = _log(
+        article=article,
+        user=user,
+        action=Transition.Action.RETURN,
+        from_status=Article.Status.IN_REVIEW,
+        note=note,
+    )
+    notification_enqueue(
+        kind="article_returned",
+        recipients=[u.email for u in article_writers(article=article) if u.pk != user.pk],
+        event=f"article-returned:{article.pk}:{transition.pk}",
+        about=f"article:{article.pk}",
+        context={
+            "headline": article.headline,
+            "editor": _person(user),
+            "note": note,
+            "edit_url": settings.SITE_URL
+            + reverse("admin:articles_article_change", args=[article.pk]),
+        },
+    )
+    return article
+
+
+def article_writers(*, article: Article) -> list:
+    """The logins behind an article: who created it and the bylined authors with a login."""
+    users = get_user_model().objects.filter(
+        models.Q(pk=article.created_by_id) | models.Q(author__bylines__article=article.pk),
+        is_active=True,
+    )
+    return list(users.exclude(email="").distinct())
+
+
+@transaction.atomic
+def article_publish(
+    *,
+    article: Article,
+    user: User,
+    at: datetime.datetime | None = None,
+    note: str = "",
+    notify: bool = True,
+) -> Article:
+    """Publish now, or at `at` (a future time schedules it: see `article_schedule`).
+
+    A republished article keeps its first publication time, and so its address. Its writers
+    are told it is live unless `notify` is off (loaddemo's backdated demo stories).
+    """
+    now = timezone.now()
+    when = at or article.published_at or now
+    if when > now:
+        return article_schedule(article=article, user=user, at=when, note=note)
+    article_check_publishable(article=article, user=user, at=when)
+    before = _stored(article)
+    article.status = Article.Status.PUBLISHED
+    article.published_at = when
+    _default_breaking_end(article)
+    article.save()
+    if before is None or (before["status"], before["published_at"]) != (article.status, when):
+        _log(
+            article=article,
+            user=user,
+            action=Transition.Action.PUBLISH,
+            from_status=before and before["status"],
+            note=note,
+            at=when,
+        )
+    if not _went_live(article=article, user=user, scheduled=False, notify=notify):
+        _purge_on_commit(article.cache_keys())  # going live purges more pages itself
     return article
 
 
 @transaction.atomic
-def article_save(*, article: Article, user: User) -> Article:
-    """Save an article edited as a whole (the admin form), its status change going through
-    the same workflow as the buttons: publishing checks, permissions, cache purges."""
-    previous = (
-        Article.objects.filter(pk=article.pk).values_list("status", flat=True).first()
-        if article.pk
-        else None
-    )
-    if article.pk is None and article.created_by_id is None and user.pk is not None:
-        article.created_by_id = user.pk
-    if article.status == Article.Status.PUBLISHED:
-        return article_publish(article=article, user=user, at=article.published_at)
-    leaving = previous in (Article.Status.PUBLISHED, Article.Status.UNPUBLISHED)
-    if (leaving or article.status not in REPORTER_STATUSES) and not user_can_publish(user):
-        raise ValidationError("You do not have permission to change this article's status.")
+def article_schedule(
+    *, article: Article, user: User, at: datetime.datetime, note: str = ""
+) -> Article:
+    """Publish at a future minute. The public sees it from then (`published()` follows the
+    time); a task queued for that moment does the rest (purges, emails), and the beat sweep
+    does it if the task is lost."""
+    if at is None or at <= timezone.now():
+        raise ValidationError(
+            {"published_at": "Choose a time in the future to schedule; to publish now, publish."}
+        )
+    article_check_publishable(article=article, user=user, at=at)
+    before = _stored(article)
+    article.status = Article.Status.PUBLISHED
+    article.published_at = at
+    _default_breaking_end(article)
+    article.save()
+    _purge_on_commit(article.cache_keys())  # it may have been public until now
+    if before is None or (before["status"], before["published_at"]) != (article.status, at):
+        _log(
+            article=article,
+            user=user,
+            action=Transition.Action.SCHEDULE,
+            from_status=before and before["status"],
+            note=note,
+            at=at,
+        )
+    _queue_go_live(article)
+    return article
+
+
+def _default_breaking_end(article: Article) -> None:
     if article.is_breaking and article.breaking_until is None and article.published_at:
         article.breaking_until = article.published_at + datetime.timedelta(
             hours=BREAKING_DEFAULT_HOURS
         )
-    article.save()
-    if previous == Article.Status.PUBLISHED:
-        _purge_on_commit(article.cache_keys())
+
+
+def _queue_go_live(article: Article) -> None:
+    """After commit, queue the going-live work for the article's minute (a Celery ETA)."""
+    from articles.tasks import go_live  # the task calls back into this module
+
+    article_id, when = article.pk, article.goes_live_at()
+    if go_live.app.conf.task_always_eager:
+        # No broker (`make run`): an eager task would run now, before its time. The page
+        # shows up by itself at the time; nothing else is waiting on it.
+        return
+    transaction.on_commit(lambda: go_live.apply_async(kwargs={"article_id": article_id}, eta=when))
+
+
+def live_page_keys(article: Article) -> list[str]:
+    """Every cached page that starts (or stops) showing an article when it goes live: its
+    own, its desk's, its authors' and topics', the home page, and the lists of cards
+    (`listings`: feeds and both sitemaps too)."""
+    keys = {*article.cache_keys(), "home", f"desk-{article.desk_id}"}
+    keys |= {f"author-{pk}" for pk in article.bylines.values_list("author_id", flat=True)}
+    keys |= {f"topic-{pk}" for pk in article.topics.values_list("pk", flat=True)}
+    return sorted(keys)
+
+
+def _went_live(
+    *, article: Article, user: User | None, scheduled: bool, notify: bool = True
+) -> bool:
+    """The work of an article's going live, done once per publication time: purge the pages
+    that now show it and tell its writers. Runs inside the caller's transaction."""
+    if not article.is_public() or article.went_live_at == article.published_at:
+        return False  # not yet (embargo), or done (a republication keeps its first time)
+    Article.objects.filter(pk=article.pk).update(went_live_at=article.published_at)
+    article.went_live_at = article.published_at
+    if scheduled:
+        _log(
+            article=article,
+            user=None,
+            action=Transition.Action.WENT_LIVE,
+            from_status=Article.Status.PUBLISHED,
+            at=article.published_at,
+        )
+    _purge_on_commit(live_page_keys(article))
+    if not notify:
+        return True
+    acting = user.pk if user is not None else None
+    notification_enqueue(
+        kind="article_published",
+        recipients=[u.email for u in article_writers(article=article) if u.pk != acting],
+        event=f"article-live:{article.pk}:{article.published_at:%Y%m%dT%H%M%S}",
+        about=f"article:{article.pk}",
+        context={
+            "headline": article.headline,
+            "desk": _desk_name(article.desk_id),
+            "url": settings.SITE_URL + article.get_absolute_url(),
+            "published": newsroom_time(article.goes_live_at()),
+        },
+    )
+    return True
+
+
+def article_go_live(*, article_id: int) -> bool:
+    """The scheduled moment's work for one article (the ETA task and the sweep call this).
+    Safe to run any number of times: the row lock and `went_live_at` let it happen once."""
+    with transaction.atomic():
+        article = (
+            Article.objects.select_for_update(of=("self",))
+            .select_related("desk")
+            .filter(pk=article_id)
+            .first()
+        )
+        if article is None:
+            return False
+        return _went_live(article=article, user=None, scheduled=True)
+
+
+GO_LIVE_LOOKBACK = datetime.timedelta(days=1)
+
+
+def article_go_live_sweep(*, now: datetime.datetime | None = None) -> list[int]:
+    """Do the going-live work of every article whose time came in the last day and whose
+    task did not run (lost with a broker outage, or a worker that was down)."""
+    now = now or timezone.now()
+    since = now - GO_LIVE_LOOKBACK
+    due = (
+        Article.objects.published(now)
+        .filter(models.Q(published_at__gt=since) | models.Q(embargo_until__gt=since))
+        .filter(
+            models.Q(went_live_at__isnull=True) | ~models.Q(went_live_at=models.F("published_at"))
+        )
+        .order_by("published_at")
+        .values_list("pk", flat=True)
+    )
+    return [pk for pk in due if article_go_live(article_id=pk)]
+
+
+@transaction.atomic
+def article_unpublish(*, article: Article, user: User, note: str = "") -> Article:
+    """Take an article off the site (its address answers 404 again); it can be republished."""
+    _require_publisher(article=article, user=user, verb="unpublish")
+    before = article.status
+    article.status = Article.Status.UNPUBLISHED
+    article.save(update_fields=["status", "modified_at"])
+    _purge_on_commit(article.cache_keys())
+    _log(
+        article=article,
+        user=user,
+        action=Transition.Action.UNPUBLISH,
+        from_status=before,
+        note=note,
+    )
     return article
+
+
+@transaction.atomic
+def article_save(
+    *,
+    article: Article,
+    user: User,
+    version: int | None = None,
+    change_kind: str = "",
+    change_note: str = "",
+) -> Article:
+    """Save an article edited as a whole (the admin form), its status change going through
+    the same workflow as the buttons: publishing checks, permissions, the audit log, mail,
+    cache purges.
+
+    `version` is the version the form was opened on: a newer one refuses the save. Editing
+    an article the public can see, `change_kind` says what the edit is: a silent fix (the
+    default: a typo), an update or a correction; the last two need `change_note`, show an
+    "Updated" time and add to the article's corrections.
+    """
+    if article.pk is not None:
+        article_check_version(article_id=article.pk, version=version, user=user)
+    before = _stored(article)
+    if before is not None and not user_works_on_desk(user=user, desk_id=before["desk_id"]):
+        raise ValidationError(
+            f"You do not work on the {_desk_name(before['desk_id'])} desk, so you cannot edit "
+            "its articles."
+        )
+    _require_writer(desk_id=article.desk_id, user=user)
+    if article.pk is None and article.created_by_id is None and user.pk is not None:
+        article.created_by_id = user.pk
+    now = timezone.now()
+    was_public = before is not None and Article(
+        status=before["status"],
+        published_at=before["published_at"],
+        embargo_until=before["embargo_until"],
+    ).is_public(now)
+    significant = was_public and change_kind in (Correction.Kind.UPDATE, Correction.Kind.CORRECTION)
+    if significant:
+        change_note = (change_note or "").strip()
+        if not change_note:
+            raise ValidationError(
+                {"change_note": "Say what changed: the note is shown to readers."}
+            )
+        article.updated_at = now
+    previous_status = before["status"] if before else None
+    if article.status == Article.Status.PUBLISHED:
+        article_publish(article=article, user=user, at=article.published_at)
+    else:
+        leaving = previous_status in (Article.Status.PUBLISHED, Article.Status.UNPUBLISHED)
+        if leaving or article.status not in REPORTER_STATUSES:
+            if not user_can_publish(user):
+                raise ValidationError("You do not have permission to change this article's status.")
+            _require_publisher(article=article, user=user, verb="change the status of")
+        _default_breaking_end(article)
+        article.save()
+        if previous_status == Article.Status.PUBLISHED:
+            _purge_on_commit(article.cache_keys())
+        _log_status_change(article=article, user=user, previous=previous_status)
+    if significant:
+        Correction.objects.create(
+            article=article, kind=change_kind, text=change_note, created_at=now
+        )
+    return article
+
+
+def _log_status_change(*, article: Article, user: User, previous: str | None) -> None:
+    """A status changed by the form's field, logged as the button would have logged it."""
+    if previous == article.status or (previous is None and article.status == Article.Status.DRAFT):
+        return
+    if article.status == Article.Status.IN_REVIEW and previous in (None, Article.Status.DRAFT):
+        _submitted(article=article, user=user, from_status=previous)
+        return
+    action = {
+        Article.Status.UNPUBLISHED: Transition.Action.UNPUBLISH,
+    }.get(article.status, Transition.Action.STATUS)
+    _log(article=article, user=user, action=action, from_status=previous)
+
+
+@transaction.atomic
+def article_mark_breaking(
+    *, article: Article, user: User, hours: int = BREAKING_NOW_HOURS
+) -> Article:
+    """Flag a published article breaking for `hours` from now (or from when it goes live).
+    The flag ends by itself: the page shows it only until `breaking_until`, and a task
+    queued for that minute clears it and purges the home page."""
+    _require_publisher(article=article, user=user, verb="mark breaking")
+    if article.status != Article.Status.PUBLISHED:
+        raise ValidationError(
+            "Only published or scheduled articles can be marked breaking; this one is "
+            f"{article.get_status_display().lower()}."
+        )
+    start = max(timezone.now(), article.goes_live_at())
+    article.is_breaking = True
+    article.breaking_until = start + datetime.timedelta(hours=hours)
+    article.save(update_fields=["is_breaking", "breaking_until", "modified_at"])
+    _purge_on_commit([*article.cache_keys(), "home"])
+    _log(
+        article=article,
+        user=user,
+        action=Transition.Action.BREAKING,
+        from_status=article.status,
+        note=f"Breaking for {hours} hours, until {newsroom_time(article.breaking_until)}.",
+    )
+    from articles.tasks import end_breaking  # the task calls back into this module
+
+    if not end_breaking.app.conf.task_always_eager:
+        article_id, until = article.pk, article.breaking_until
+        transaction.on_commit(
+            lambda: end_breaking.apply_async(kwargs={"article_id": article_id}, eta=until)
+        )
+    return article
+
+
+def article_end_breaking(*, article_id: int) -> bool:
+    """Clear an expired breaking flag and purge the home page (safe to repeat; an article
+    whose flag was extended meanwhile is left alone: its own task comes later)."""
+    now = timezone.now()
+    with transaction.atomic():
+        ended = Article.objects.filter(
+            pk=article_id, is_breaking=True, breaking_until__lte=now
+        ).update(is_breaking=False)
+    pagecache.purge([f"article-{article_id}", "listings", "home"])
+    return bool(ended)
+
+
+# --- Edit locks (issue 8) -------------------------------------------------------------------
+
+
+def article_lock_take(*, article: Article, user: User, take_over: bool = False) -> EditLock:
+    """Take (or refresh) the soft lock on an article's form. Someone else's live lock is
+    returned as it is, unless `take_over`: then it becomes `user`'s."""
+    now = timezone.now()
+    with transaction.atomic():
+        lock, created = EditLock.objects.select_for_update().get_or_create(
+            article=article, defaults={"user_id": user.pk, "since": now, "seen_at": now}
+        )
+        if created:
+            return lock
+        if lock.user_id == user.pk:
+            lock.seen_at = now
+        elif take_over or not lock.is_live(now):
+            lock.user_id, lock.since, lock.seen_at = user.pk, now, now
+        else:
+            return lock
+        lock.save()
+    return lock
+
+
+def article_lock_release(*, article_id: int, user: User) -> bool:
+    """Drop the user's own lock (on save, or when they leave the form)."""
+    deleted, _ = EditLock.objects.filter(article_id=article_id, user_id=user.pk).delete()
+    return bool(deleted)
+
+
+# --- Revisions (issue 8) --------------------------------------------------------------------
+
+
+@transaction.atomic
+def article_record_revision(
+    *, article: Article, user: User | None, kind: str = Revision.Kind.EDIT, note: str = ""
+) -> Revision | None:
+    """Keep a revision of the article as saved now: only the tracked fields that changed
+    since the last one. None when nothing tracked changed and there is no note to keep."""
+    Article.objects.select_for_update().filter(pk=article.pk).values_list("pk").first()
+    changes = revisions.changed(revisions.latest_state(article), revisions.snapshot(article))
+    if not changes and not note:
+        return None
+    last = article.revisions.aggregate(number=models.Max("number"))["number"] or 0
+    return Revision.objects.create(
+        article=article,
+        number=last + 1,
+        user=user if user is not None and user.pk else None,
+        kind=kind,
+        note=note,
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def article_restore_revision(*, article: Article, number: int, user: User) -> Revision:
+    """Put an earlier revision's text, photo and bylines back, as a new revision (the ones
+    in between stay in the history). The status and publication time are not touched."""
+    if not article_editable_by(article=article, user=user):
+        raise ValidationError("You cannot edit this article, so you cannot restore it.")
+    state = revisions.state_at(article, number)
+    if state is None:
+        raise ValidationError(f"This article has no revision {number}.")
+    photo = state["hero_photo"]
+    if photo is not None and not Photo.objects.filter(pk=photo["id"]).exists():
+        raise ValidationError(
+            f"Revision {number}'s hero photo has been deleted, so it cannot be restored. "
+            "Copy what you need from the comparison instead."
+        )
+    author_ids = [byline["author"] for byline in state["bylines"]]
+    if len(set(Author.objects.filter(pk__in=author_ids).values_list("pk", flat=True))) < len(
+        set(author_ids)
+    ):
+        raise ValidationError(
+            f"An author in revision {number}'s bylines has been deleted, so it cannot be "
+            "restored. Copy what you need from the comparison instead."
+        )
+    article.headline = state["headline"]
+    article.standfirst = state["standfirst"]
+    article.body = state["body"]
+    article.hero_photo_id = photo["id"] if photo else None
+    article_save(article=article, user=user, version=article.version)
+    Byline.objects.filter(article=article).delete()
+    Byline.objects.bulk_create(
+        Byline(article=article, author_id=byline["author"], role=byline["role"], order=order)
+        for order, byline in enumerate(state["bylines"])
+    )
+    revision = article_record_revision(
+        article=article, user=user, kind=Revision.Kind.RESTORE, note=f"Restored revision {number}."
+    )
+    return revision
+
+
+# --- Share links (issue 8) ------------------------------------------------------------------
+
+
+@transaction.atomic
+def share_link_create(
+    *,
+    article: Article,
+    user: User,
+    days: int | None = None,
+    note: str = "",
+) -> ShareLink:
+    """A preview link for someone without a login, working for `days` (SHARE_LINK_DAYS)."""
+    if not user.has_perm("articles.add_sharelink") or not article_editable_by(
+        article=article, user=user
+    ):
+        raise ValidationError("You can only share articles you can edit.")
+    days = settings.SHARE_LINK_DAYS if days is None else days
+    if not 1 <= days <= settings.SHARE_LINK_MAX_DAYS:
+        raise ValidationError(
+            {"days": f"A share link works for 1 to {settings.SHARE_LINK_MAX_DAYS} days."}
+        )
+    return ShareLink.objects.create(
+        article=article,
+        created_by=user,
+        note=note,
+        expires_at=timezone.now() + datetime.timedelta(days=days),
+    )
+
+
+@transaction.atomic
+def share_link_revoke(*, link: ShareLink, user: User) -> ShareLink:
+    """Stop a share link working now. It stays listed, revoked, for the record."""
+    if not user.has_perm("articles.change_sharelink") and link.created_by_id != user.pk:
+        raise ValidationError("You can only revoke your own share links.")
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.revoked_by = user
+        link.save(update_fields=["revoked_at", "revoked_by"])
+    return link
 
 
 @transaction.atomic

@@ -41,6 +41,46 @@ def purge_due_pages() -> list[str]:
     return keys
 
 
+# Scheduled publishing and breaking flags (issue 8) -------------------------------------
+# Queued with an ETA for the minute (after commit) by articles.services; the beat sweep
+# (CELERY_BEAT_SCHEDULE, every minute) catches any whose message was lost. A Redis broker
+# may deliver an ETA task twice (visibility timeout): the services make a repeat a no-op.
+EARLY_RETRY_LIMIT = timedelta(minutes=5)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5)
+def go_live(self, *, article_id: int) -> bool:
+    """At an article's publication minute: purge the pages that now show it, log it, mail
+    its writers. A worker whose clock runs a little early waits for the minute."""
+    from articles.models import Article
+    from articles.services import article_go_live
+
+    went = article_go_live(article_id=article_id)
+    if not went:
+        article = Article.objects.filter(pk=article_id).first()
+        when = article.goes_live_at() if article and article.is_scheduled() else None
+        if when is not None and when - timezone.now() < EARLY_RETRY_LIMIT:
+            raise self.retry(eta=when)
+    return went
+
+
+@shared_task(acks_late=True)
+def go_live_sweep() -> list[int]:
+    """Every minute: the going-live work of articles whose time came and whose task never
+    ran (broker or worker down at the minute)."""
+    from articles.services import article_go_live_sweep
+
+    return article_go_live_sweep()
+
+
+@shared_task(acks_late=True)
+def end_breaking(*, article_id: int) -> bool:
+    """When a breaking flag's time is up: clear it and purge the home page."""
+    from articles.services import article_end_breaking
+
+    return article_end_breaking(article_id=article_id)
+
+
 # Photo renditions (issue 4) -------------------------------------------------------------
 # Queued after commit whenever a photo's file or focal point changes (Photo.save), by the
 # admin's "remake renditions" action and by `remake_renditions --queue`.

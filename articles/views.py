@@ -16,15 +16,25 @@ import datetime
 import functools
 from collections import OrderedDict
 
+from django.core import signing
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Case, Count, F, Prefetch, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
-from articles.models import Article, Author, Byline, Correction, Desk, Topic
+from articles.models import (
+    SHARE_LINK_SALT,
+    Article,
+    Author,
+    Byline,
+    Correction,
+    Desk,
+    ShareLink,
+    Topic,
+)
 from articles.search import search_articles
 from newsroom.pagecache import tag_response
 
@@ -228,6 +238,19 @@ def article_page_keys(article: Article) -> list[str]:
     return keys
 
 
+def with_page_data(articles):
+    """Everything the article page shows, in a fixed number of queries."""
+    return (
+        articles.select_related("desk", "hero_photo")
+        .defer("search_vector")
+        .prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+            Prefetch("topics", queryset=Topic.objects.only("name", "slug")),
+            Prefetch("corrections", queryset=Correction.objects.all()),
+        )
+    )
+
+
 class ArticleView(DetailView):
     """The article page at its canonical URL; staff also see unpublished ones, marked Preview."""
 
@@ -238,15 +261,7 @@ class ArticleView(DetailView):
         articles = Article.objects.all() if can_preview(self.request.user) else None
         if articles is None:
             articles = Article.objects.published()
-        return (
-            articles.select_related("desk", "hero_photo")
-            .defer("search_vector")
-            .prefetch_related(
-                Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-                Prefetch("topics", queryset=Topic.objects.only("name", "slug")),
-                Prefetch("corrections", queryset=Correction.objects.all()),
-            )
-        )
+        return with_page_data(articles)
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -288,8 +303,73 @@ class ArticleView(DetailView):
         response = super().render_to_response(context, **kwargs)
         article = self.object
         if context["preview"]:
-            # A staff preview: never indexed, never stored by any cache.
+            # A preview: never indexed, never stored by any cache (no surrogate keys, so the
+            # page cache passes it by), and a share link's address never leaks as a Referer.
             response.headers["X-Robots-Tag"] = "noindex, nofollow"
             response.headers["Cache-Control"] = "private, no-store"
+            response.headers["Referrer-Policy"] = "no-referrer"
             return response
         return tag_response(response, article_page_keys(article))
+
+
+class SharePreviewView(ArticleView):
+    """A share link (issue 8): someone without a login reads an unpublished or embargoed
+    article, marked Preview. A changed token fails its signature and is a plain 404; an
+    expired or revoked link says so (410); once the article is public, the link goes to it."""
+
+    def get(self, request, *args, **kwargs):
+        link = share_link_from(self.kwargs["token"])
+        if link is None:
+            raise Http404("No such preview")
+        if not link.is_active():
+            response = render(
+                request,
+                "articles/share_link_ended.html",
+                {"revoked": link.revoked_at is not None},
+                status=410,
+            )
+            response.headers["Cache-Control"] = "private, no-store"
+            response.headers["X-Robots-Tag"] = "noindex, nofollow"
+            response.headers["Referrer-Policy"] = "no-referrer"
+            return response
+        self.object = with_page_data(Article.objects.filter(pk=link.article_id)).get()
+        if self.object.is_public():
+            return redirect(self.object.get_absolute_url())
+        context = self.get_context_data(object=self.object, share_link=link)
+        return self.render_to_response(context)
+
+
+def share_link_from(signed: str) -> ShareLink | None:
+    """The link a signed token names, or None when the signature does not match."""
+    try:
+        token = signing.Signer(salt=SHARE_LINK_SALT).unsign(signed)
+    except signing.BadSignature:
+        return None
+    return ShareLink.objects.filter(token=token).first()
+
+
+class CorrectionsView(TaggedMixin, ListView):
+    """Every correction and update on public articles, newest first (issue 8)."""
+
+    template_name = "articles/corrections.html"
+    paginate_by = 30
+    paginator_class = CountingPaginator
+    context_object_name = "corrections"
+
+    def get_queryset(self):
+        return (
+            Correction.objects.filter(article__in=Article.objects.published().values("pk"))
+            .select_related("article__desk")
+            .only(
+                "kind",
+                "text",
+                "created_at",
+                "article__headline",
+                "article__slug",
+                "article__published_at",
+                "article__created_at",
+                "article__desk__slug",
+                "article__desk__name",
+            )
+            .order_by("-created_at", "-id")
+        )

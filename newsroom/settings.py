@@ -356,6 +356,19 @@ CELERY_BEAT_SCHEDULE["articles-purge-due-pages"] = {
     "schedule": 60.0,
 }
 
+# Editorial workflow (issue 8; articles/services.py). Scheduled articles go live by a task
+# queued with an ETA for their minute; this sweep catches any whose task was lost.
+CELERY_BEAT_SCHEDULE["articles-go-live-sweep"] = {
+    "task": "articles.tasks.go_live_sweep",
+    "schedule": 60.0,
+}
+ARTICLE_LOCK_MINUTES = env_int("ARTICLE_LOCK_MINUTES", 15)  # a soft edit lock's life
+SHARE_LINK_DAYS = env_int("SHARE_LINK_DAYS", 7)  # how long a new preview link works
+SHARE_LINK_MAX_DAYS = env_int("SHARE_LINK_MAX_DAYS", 30)
+for _name in ("ARTICLE_LOCK_MINUTES", "SHARE_LINK_DAYS", "SHARE_LINK_MAX_DAYS"):
+    if globals()[_name] < 1:
+        raise ConfigError(_name, "must be at least 1")
+
 # Notification outbox (notifications/; README "Operations: the outbox").
 NOTIFICATIONS_DIGEST_WINDOW = env_int("NOTIFICATIONS_DIGEST_WINDOW", 600)  # seconds per digest
 # Immediate: moderators get a mail per held comment. Default without a broker (`make run`

@@ -57,14 +57,26 @@ def reader(db) -> User:
     return _user("reader")
 
 
+# The reporter and editor personas work on every desk (issue 8's `work_on_every_desk`
+# right), so tests of a role stay about the role; desk rights are tested with desk members
+# in tests/articles/test_desk_rights.py.
+def _every_desk(user: User) -> User:
+    from django.contrib.auth.models import Permission
+
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="articles", codename="work_on_every_desk")
+    )
+    return user
+
+
 @pytest.fixture
 def reporter(db) -> User:
-    return _user("reporter", group="Reporters", staff=True)
+    return _every_desk(_user("reporter", group="Reporters", staff=True))
 
 
 @pytest.fixture
 def editor(db) -> User:
-    return _user("editor", group="Editors", staff=True)
+    return _every_desk(_user("editor", group="Editors", staff=True))
 
 
 @pytest.fixture

@@ -100,6 +100,8 @@ def article_form(article: Article | None = None, **overrides) -> dict:
                 f"corrections-{i}-created_at_1": time,
             }
         )
+    if article is not None and article.pk:
+        data["version"] = article.version  # the version the form was opened on (issue 8)
     data["_save"] = "Save"
     return data
 

@@ -33,6 +33,9 @@ class Command(BaseCommand):
         users = self.make_users()
         with transaction.atomic():
             desks = {spec["slug"]: self.desk(spec) for spec in content.DESKS}
+            for desk in desks.values():
+                # Desk rights (issue 8): the demo editor and reporter work on every demo desk.
+                desk.members.add(users["editor"], users["reporter"])
             authors = {spec["slug"]: self.author(spec, users) for spec in content.AUTHORS}
             topics = {
                 slug: Topic.objects.get_or_create(slug=slug, defaults={"name": name})[0]
@@ -157,7 +160,10 @@ class Command(BaseCommand):
             )
         if status == Article.Status.PUBLISHED:
             services.article_publish(
-                article=article, user=editor, at=now - timedelta(hours=spec["hours_ago"])
+                article=article,
+                user=editor,
+                at=now - timedelta(hours=spec["hours_ago"]),
+                notify=False,  # backdated demo stories: no "your article is live" mail
             )
         elif status == Article.Status.IN_REVIEW:
             services.article_submit(article=article, user=owner)
