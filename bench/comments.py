@@ -16,6 +16,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 
@@ -23,6 +24,7 @@ from bench.harness import gunicorn, table
 from bench.pages import DATABASE_URL, SERVE_ENV, manage, prepare
 
 TOTAL, PENDING = 1_000_000, 200_000
+EPOCH = datetime(2026, 1, 1, tzinfo=UTC)  # one comment a second from here
 FLOOD_POSTS, FLOOD_CLIENTS = 2_000, 50
 FLOOD_ENV = {  # the flood comes from one address: lift the per-address limits for it
     "COMMENTS_RATE_PER_MINUTE": "100000",
@@ -48,7 +50,7 @@ def load_comments(article_path: str) -> None:
                     buffer.write(
                         f"{article_ids[i % len(article_ids)]}\tReader {i}\tr{i}@example.org\t"
                         f"Comment {i} about the story.\t{status}\t[]\t"
-                        f"2026-01-01 00:00:00+00\t\t\tf\tf\tf\n"
+                        f"{(EPOCH + timedelta(seconds=i)).isoformat()}\t\t\tf\tf\tf\n"
                     )
                 copy.write(buffer.getvalue())
         conn.execute("ANALYZE comments_comment")
