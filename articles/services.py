@@ -458,7 +458,7 @@ def article_publish(
     article.published_at = when
     _default_breaking_end(article)
     article.save()
-    if before is None or (before["status"], before["published_at"]) != (article.status, when):
+    if before is None or _moved(before, article):
         _log(
             article=article,
             user=user,
@@ -490,7 +490,7 @@ def article_schedule(
     _default_breaking_end(article)
     article.save()
     _purge_on_commit(article.cache_keys())  # it may have been public until now
-    if before is None or (before["status"], before["published_at"]) != (article.status, at):
+    if before is None or _moved(before, article):
         _log(
             article=article,
             user=user,
@@ -501,6 +501,21 @@ def article_schedule(
         )
     _queue_go_live(article)
     return article
+
+
+def _same_second(a: datetime.datetime | None, b: datetime.datetime | None) -> bool:
+    """Forms send times to the second: a saved time that only lost its microseconds is the
+    same moment, not a new publication."""
+    if a is None or b is None:
+        return a is b
+    return abs(a - b) < datetime.timedelta(seconds=1)
+
+
+def _moved(before: dict, article: Article) -> bool:
+    """Did this save change the status or the publication time (a step for the log)?"""
+    return before["status"] != article.status or not _same_second(
+        before["published_at"], article.published_at
+    )
 
 
 def _default_breaking_end(article: Article) -> None:
@@ -537,7 +552,7 @@ def _went_live(
 ) -> bool:
     """The work of an article's going live, done once per publication time: purge the pages
     that now show it and tell its writers. Runs inside the caller's transaction."""
-    if not article.is_public() or article.went_live_at == article.published_at:
+    if not article.is_public() or _same_second(article.went_live_at, article.published_at):
         return False  # not yet (embargo), or done (a republication keeps its first time)
     Article.objects.filter(pk=article.pk).update(went_live_at=article.published_at)
     article.went_live_at = article.published_at
