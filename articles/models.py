@@ -604,7 +604,7 @@ class Transition(models.Model):
 
 class Revision(models.Model):
     """One save of an article's text, photo or bylines. `changes` holds only the fields that
-    changed from the revision before (the first holds them all), so a long article edited a
+    changed from the revision before (the first: all that are set), so a long article edited a
     hundred times is stored about once; `articles.revisions` rebuilds any version."""
 
     class Kind(models.TextChoices):

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Author, Desk, Topic
@@ -33,7 +34,7 @@ class HomeSitemap(SiteSitemap):
     changefreq = "hourly"
 
     def items(self) -> list[str]:
-        return ["/"]
+        return ["/", reverse("articles:corrections")]
 
     def location(self, item: str) -> str:
         return item

@@ -1,0 +1,235 @@
+"""Per-desk rights: reporters write only for their desks, editors publish only for the desks
+they edit, superusers everywhere; enforced in querysets and services, so crafted POSTs fail."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission, User
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from articles import services
+from articles.models import Article
+from tests.articles.admin_helpers import ADD, CHANGELIST, action, article_form, change_url, errors
+from tests.factories import ArticleFactory, DeskFactory, PhotoFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def staff(username: str, group: str, *desks) -> User:
+    user = User.objects.create_user(username, email=f"{username}@newsroom.example", is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    for desk in desks:
+        desk.members.add(user)
+    return user
+
+
+def logged_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def transport():
+    return DeskFactory(name="Transport", slug="transport")
+
+
+@pytest.fixture
+def culture():
+    return DeskFactory(name="Culture", slug="culture")
+
+
+@pytest.fixture
+def rita(transport):
+    """A Transport reporter."""
+    return staff("rita", "Reporters", transport)
+
+
+@pytest.fixture
+def eddie(transport):
+    """A Transport editor."""
+    return staff("eddie", "Editors", transport)
+
+
+@pytest.fixture
+def culture_draft(culture):
+    return ArticleFactory(draft=True, desk=culture, headline="Opera", hero_photo=PhotoFactory())
+
+
+@pytest.fixture
+def transport_draft(transport, rita):
+    return ArticleFactory(
+        draft=True, desk=transport, created_by=rita, headline="Trams", hero_photo=PhotoFactory()
+    )
+
+
+# --- Reporters --------------------------------------------------------------------------
+
+
+def test_a_reporter_is_offered_only_their_desks(rita, transport, culture):
+    html = logged_in(rita).get(reverse(ADD)).content.decode()
+    select = html[html.index('name="desk"') : html.index("</select>", html.index('name="desk"'))]
+    assert "Transport" in select and "Culture" not in select
+
+
+def test_a_reporter_writes_for_their_desk(rita, transport):
+    response = logged_in(rita).post(reverse(ADD), article_form(desk=transport.pk, slug="trams"))
+    assert response.status_code == 302, errors(response)
+    assert Article.objects.get().desk == transport
+
+
+def test_a_reporter_cannot_write_for_another_desk_by_crafted_post(rita, culture):
+    response = logged_in(rita).post(reverse(ADD), article_form(desk=culture.pk, slug="opera"))
+    assert response.status_code == 200
+    assert "desk: Select a valid choice" in errors(response)
+    assert not Article.objects.exists()
+
+
+def test_a_reporter_cannot_move_their_draft_to_another_desk(rita, transport_draft, culture):
+    response = logged_in(rita).post(
+        change_url(transport_draft), article_form(transport_draft, desk=culture.pk)
+    )
+    assert response.status_code == 200
+    transport_draft.refresh_from_db()
+    assert transport_draft.desk.name == "Transport"
+
+
+def test_a_reporter_who_leaves_a_desk_loses_its_drafts(rita, transport, transport_draft):
+    transport.members.remove(rita)
+    client = logged_in(rita)
+    assert client.get(change_url(transport_draft)).status_code == 302  # "does not exist"
+    response = client.post(
+        change_url(transport_draft), article_form(transport_draft, headline="Edited anyway")
+    )
+    assert response.status_code == 302
+    transport_draft.refresh_from_db()
+    assert transport_draft.headline == "Trams"
+    with pytest.raises(ValidationError, match="do not write for the Transport desk"):
+        services.article_submit(article=transport_draft, user=rita)
+    with pytest.raises(ValidationError, match="do not work on the Transport desk"):
+        services.article_save(article=transport_draft, user=rita, version=transport_draft.version)
+
+
+def test_the_service_refuses_a_reporter_writing_for_another_desk(rita, culture):
+    article = ArticleFactory.build(desk=culture, status=Article.Status.DRAFT)
+    with pytest.raises(ValidationError) as caught:
+        services.article_save(article=article, user=rita)
+    assert "You do not write for the Culture desk" in caught.value.message_dict["desk"][0]
+    assert not Article.objects.exists()
+
+
+# --- Editors ----------------------------------------------------------------------------
+
+
+def test_an_editor_lists_only_the_desks_they_edit(eddie, transport_draft, culture_draft):
+    response = logged_in(eddie).get(reverse(CHANGELIST))
+    assert [a.headline for a in response.context["cl"].result_list] == ["Trams"]
+
+
+def test_an_editor_publishes_for_their_desk(eddie, transport_draft):
+    services.article_publish(article=transport_draft, user=eddie)
+    assert transport_draft.is_public()
+
+
+def test_an_editor_cannot_publish_for_a_desk_they_do_not_edit(eddie, culture_draft):
+    with pytest.raises(ValidationError, match="do not publish for the Culture desk"):
+        services.article_publish(article=culture_draft, user=eddie)
+    culture_draft.refresh_from_db()
+    assert culture_draft.status == Article.Status.DRAFT
+
+
+@pytest.mark.parametrize(
+    "service",
+    [
+        lambda article, user: services.article_unpublish(article=article, user=user),
+        lambda article, user: services.article_mark_breaking(article=article, user=user),
+        lambda article, user: services.article_return(article=article, user=user, note="No"),
+        lambda article, user: services.share_link_create(article=article, user=user),
+    ],
+    ids=["unpublish", "breaking", "return", "share"],
+)
+def test_an_editor_cannot_act_on_another_desks_articles(eddie, culture, service):
+    article = ArticleFactory(desk=culture)
+    with pytest.raises(ValidationError):
+        service(article, eddie)
+    article.refresh_from_db()
+    assert (article.status, article.is_breaking) == (Article.Status.PUBLISHED, False)
+
+
+@pytest.mark.parametrize("location", ["changelist", "change_form"])
+def test_an_editor_cannot_publish_another_desks_article_by_crafted_action(
+    eddie, culture_draft, location
+):
+    url = reverse(CHANGELIST) if location == "changelist" else change_url(culture_draft)
+    logged_in(eddie).post(url, action("publish_selected", culture_draft, location=location))
+    culture_draft.refresh_from_db()
+    assert culture_draft.status == Article.Status.DRAFT
+
+
+def test_an_editor_cannot_edit_another_desks_article_by_crafted_post(eddie, culture_draft):
+    response = logged_in(eddie).post(
+        change_url(culture_draft), article_form(culture_draft, status="published")
+    )
+    assert response.status_code == 302  # to the admin index: no such article for them
+    culture_draft.refresh_from_db()
+    assert culture_draft.status == Article.Status.DRAFT
+
+
+def test_an_editor_cannot_move_an_article_to_a_desk_they_do_not_edit(
+    eddie, transport_draft, culture
+):
+    response = logged_in(eddie).post(
+        change_url(transport_draft), article_form(transport_draft, desk=culture.pk)
+    )
+    assert response.status_code == 200
+    assert "desk: Select a valid choice" in errors(response)
+
+
+def test_a_submission_mails_only_that_desks_editors(rita, eddie, transport_draft, culture):
+    staff("cleo", "Editors", culture)
+    assert list(
+        services.desk_editors(desk_id=transport_draft.desk_id).values_list("username", flat=True)
+    ) == ["eddie"]
+
+
+# --- Superusers, managing editors, readers ------------------------------------------------
+
+
+def test_a_superuser_works_on_every_desk(superuser, culture_draft, transport_draft):
+    services.article_publish(article=culture_draft, user=superuser)
+    services.article_publish(article=transport_draft, user=superuser)
+    assert Article.objects.published().count() == 2
+
+
+def test_the_every_desk_right_makes_a_managing_editor(culture_draft, transport_draft):
+    managing = staff("mona", "Editors")
+    managing.user_permissions.add(Permission.objects.get(codename="work_on_every_desk"))
+    managing = User.objects.get(pk=managing.pk)  # a fresh permission cache
+    response = logged_in(managing).get(reverse(CHANGELIST))
+    assert len(response.context["cl"].result_list) == 2
+    services.article_publish(article=culture_draft, user=managing)
+    assert culture_draft.is_public()
+
+
+def test_an_editor_on_no_desk_may_publish_nothing(culture_draft):
+    loner = staff("lone", "Editors")
+    assert not services.user_can_publish_on(user=loner, desk_id=culture_draft.desk_id)
+    assert logged_in(loner).get(reverse(CHANGELIST)).context["cl"].result_list.count() == 0
+
+
+def test_moderators_still_read_every_desk(moderator, culture_draft, transport_draft):
+    response = logged_in(moderator).get(reverse(CHANGELIST))
+    assert len(response.context["cl"].result_list) == 2
+
+
+def test_the_queryset_of_a_users_desks(eddie, transport_draft, culture_draft, superuser):
+    assert list(Article.objects.on_desks_of(eddie)) == [transport_draft]
+    assert Article.objects.on_desks_of(superuser).count() == 2
+
+
+def test_desk_members_are_managed_on_the_desk(client, superuser, transport, rita):
+    client.force_login(superuser)
+    html = client.get(reverse("admin:articles_desk_changelist")).content.decode()
+    assert "rita" in html[html.index("Transport") :]
+    response = client.get(reverse("admin:articles_desk_change", args=[transport.pk]))
+    assert 'name="members"' in response.content.decode()
