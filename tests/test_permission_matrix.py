@@ -27,6 +27,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from articles import services as article_services
 from articles.models import Article
 from comments.models import Comment, ModerationLog, Term
 from notifications.models import MODERATOR_DIGEST, Notification, NotificationPreference, Suppression
@@ -72,6 +73,16 @@ def article_path(article_key: str, suffix: str = "") -> Callable:
     return lambda o: getattr(o, article_key).get_absolute_url() + suffix
 
 
+def tampered(url: str) -> str:
+    """The same address with the token's last character changed."""
+    last = url[-2]
+    return url[:-2] + ("A" if last != "A" else "B") + "/"
+
+
+def article_admin(article_key: str, suffix: str) -> Callable:
+    return lambda o: f"/admin/articles/article/{getattr(o, article_key).pk}/{suffix}"
+
+
 # --- Public site, moderation, notifications, health -------------------------------------
 
 ENTRIES: dict[str, list[Case]] = {
@@ -82,6 +93,16 @@ ENTRIES: dict[str, list[Case]] = {
     "sitemap.xml": [case(EVERYONE_200, "/sitemap.xml")],
     "news-sitemap.xml": [case(EVERYONE_200, "/news-sitemap.xml")],
     "robots.txt": [case(EVERYONE_200, "/robots.txt")],
+    "corrections/": [case(EVERYONE_200, "/corrections/")],
+    # A share link's token is the whole authority: anyone holding it reads the draft.
+    "preview/<str:token>/": [
+        case(EVERYONE_200, lambda o: o.share_link.get_absolute_url(), label="a live link"),
+        case(
+            "404 404 404 404 404 404 404",
+            lambda o: tampered(o.share_link.get_absolute_url()),
+            label="a changed token",
+        ),
+    ],
     "authors/<slug:slug>/": [case(EVERYONE_200, lambda o: f"/authors/{o.author.slug}/")],
     "authors/<slug:slug>/feed/": [case(EVERYONE_200, lambda o: f"/authors/{o.author.slug}/feed/")],
     "topics/<slug:slug>/": [case(EVERYONE_200, lambda o: f"/topics/{o.topic.slug}/")],
@@ -179,6 +200,62 @@ ENTRIES |= {
     "admin/auth/user/<id>/password/": [
         case(SUPERUSER_ONLY, lambda o: f"/admin/auth/user/{o.user.pk}/password/")
     ],
+    # The editorial workflow's own admin pages (issue 8). An article the persona may not
+    # see is a 404 there, not a 403, so its existence does not leak.
+    "admin/articles/article/scheduled/": [
+        case("login login 200 200 200 403 200", "/admin/articles/article/scheduled/")
+    ],
+    "admin/articles/article/<int:article_id>/revisions/": [
+        case(
+            "login login 200 200 200 404 200",
+            article_admin("draft", "revisions/"),
+            label="own draft",
+        ),
+        case(
+            "login login 404 200 200 404 200",
+            article_admin("story", "revisions/"),
+            label="someone else's story",
+        ),
+    ],
+    "admin/articles/article/<int:article_id>/revisions/compare/": [
+        case(
+            "login login 200 200 200 404 200",
+            article_admin("draft", "revisions/compare/?from=1&to=2"),
+            label="own draft",
+        ),
+    ],
+    "admin/articles/article/<int:article_id>/revisions/<int:number>/restore/": [
+        case(
+            "login login 302 302 403 404 302",
+            article_admin("draft", "revisions/1/restore/"),
+            "post",
+            lambda o: {},
+            label="own draft",
+        ),
+        case(
+            "login login 405 405 405 405 405",
+            article_admin("draft", "revisions/1/restore/"),
+            label="GET",
+        ),
+    ],
+    # Sending back to the writer: editors (publishers on the desk) only.
+    "admin/articles/article/<int:article_id>/return/": [
+        case(
+            "login login 403 200 403 404 200",
+            article_admin("review", "return/"),
+            label="an article in review",
+        ),
+    ],
+    "admin/articles/article/<int:article_id>/lock/": [
+        case(
+            "login login 200 200 403 404 200",
+            article_admin("draft", "lock/"),
+            "post",
+            lambda o: {"action": "refresh"},
+            label="refresh own draft's lock",
+        ),
+        case("login login 405 405 405 405 405", article_admin("draft", "lock/"), label="GET"),
+    ],
 }
 
 # --- Each admin model: changelist, add, change, delete, history --------------------------
@@ -238,6 +315,19 @@ ADMIN_MODELS: dict[str, tuple[str, dict[str, object]]] = {
                 ("draft", "login login 200 200 200 403 200"),
                 ("story", "login login 302 200 200 403 200"),
             ],
+        },
+    ),
+    # Share links are never edited or deleted, only revoked; reporters see their own
+    # articles' links, editors their desks'.
+    "articles.sharelink": (
+        "share_link",
+        {
+            "changelist": "login login 200 200 403 403 200",
+            "add": "login login 200 200 403 403 200",
+            "change": "login login 200 200 403 403 200",
+            "delete": NOBODY,
+            # Links outside the persona's articles are "not found" before any rights check.
+            "history": "login login 200 200 302 302 200",
         },
     ),
     # Comments come only from readers (no add, ever); editors and moderators decide them
@@ -307,6 +397,7 @@ DELETERS = {
     "articles.author": "login login refused ran 403 403 ran",
     "articles.photo": "login login refused ran 403 403 ran",
     "articles.article": "login login refused ran refused 403 ran",
+    "articles.sharelink": "login login refused refused 403 403 refused",
     "comments.comment": "login login 403 refused refused 403 ran",
     "comments.moderationlog": "login login 403 refused refused 403 refused",
     "comments.term": "login login 403 refused ran 403 ran",
@@ -326,6 +417,12 @@ ACTIONS: dict[tuple[str, str], tuple[str, str]] = {
         "login login refused ran refused 403 ran",
     ),
     ("articles.article", "submit_for_review"): ("draft", "login login ran ran refused 403 ran"),
+    ("articles.article", "breaking_for_two_hours"): (
+        "story",
+        "login login refused ran refused 403 ran",
+    ),
+    ("articles.article", "make_share_link"): ("draft", "login login ran ran refused 403 ran"),
+    ("articles.sharelink", "revoke"): ("share_link", "login login ran ran 403 403 ran"),
     ("comments.comment", "approve_comments"): ("comment", "login login 403 ran ran 403 ran"),
     ("comments.comment", "reject_comments"): ("comment", "login login 403 ran ran 403 ran"),
     ("comments.comment", "spam_comments"): ("comment", "login login 403 ran ran 403 ran"),
@@ -408,7 +505,16 @@ def objects(reader, reporter, editor, moderator, outsider, superuser) -> SimpleN
     BylineFactory(article=story)
     story.topics.add(topic := TopicFactory(slug="energy"))
     comment = CommentFactory(article=story)
+    review = ArticleFactory(
+        desk=desk, draft=True, status=Article.Status.IN_REVIEW, created_by=reporter, slug="review"
+    )
+    for headline in ("First words", "Second words"):  # revisions 1 and 2 of the draft
+        draft.headline = headline
+        draft.save()
+        article_services.article_record_revision(article=draft, user=reporter)
     return SimpleNamespace(
+        review=review,
+        share_link=article_services.share_link_create(article=draft, user=reporter),
         desk=desk,
         topic=topic,
         author=reporters_author,

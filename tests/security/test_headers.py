@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from django.test import override_settings
 
+from articles.models import Article
+from articles.services import share_link_create
 from comments.models import Comment
 from tests.articles import seed_article as seed
 from tests.comments.conftest import CommentFactory, form_data
@@ -48,6 +50,7 @@ PUBLIC_PAGES = {
     "sitemap": "/sitemap.xml",
     "news sitemap": "/news-sitemap.xml",
     "robots": "/robots.txt",
+    "corrections": "/corrections/",
     "not found": "/no-such-desk/2020/01/01/nothing/",
     "health": "/healthz",
 }
@@ -101,7 +104,9 @@ def csp(response) -> dict[str, list[str]]:
     return directives
 
 
-def assert_secure_headers(response, path: str) -> None:
+def assert_secure_headers(
+    response, path: str, *, referrer: str = "strict-origin-when-cross-origin"
+) -> None:
     policy = csp(response)
     assert policy["default-src"] == ["'self'"], path
     assert policy["frame-ancestors"] == ["'none'"], path
@@ -113,7 +118,7 @@ def assert_secure_headers(response, path: str) -> None:
         assert "'unsafe-inline'" not in values and "'unsafe-eval'" not in values, (path, values)
         assert "*" not in values and "https:" not in values, (path, values)
     assert response.headers["X-Content-Type-Options"] == "nosniff", path
-    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin", path
+    assert response.headers["Referrer-Policy"] == referrer, path
     assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin", path
     assert response.headers["X-Frame-Options"] == "DENY", path
     assert response.headers["Strict-Transport-Security"] == (
@@ -155,6 +160,18 @@ def test_the_admin_and_the_moderation_queue_send_the_security_headers(client, ed
         response = client.get(path, secure=True)
         assert response.status_code == 200, path
         assert_secure_headers(response, path)
+
+
+def test_a_share_link_preview_never_leaks_its_address_nor_is_stored(client, site, editor, prod):
+    draft = Article.objects.create(
+        desk=site.desk, headline="Embargoed story", slug="embargoed", standfirst="Soon."
+    )
+    link = share_link_create(article=draft, user=editor)
+    response = client.get(link.get_absolute_url(), secure=True)
+    assert response.status_code == 200
+    assert_secure_headers(response, "preview", referrer="no-referrer")
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert response.headers["X-Robots-Tag"] == "noindex, nofollow"
 
 
 def test_the_inline_json_ld_carries_this_responses_nonce_even_from_the_page_cache(
