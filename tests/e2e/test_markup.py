@@ -16,6 +16,7 @@ import pytest
 from comments import services
 from tests.articles import seed_article as seed
 from tests.comments.conftest import CommentFactory, form_data
+from tests.factories import CorrectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,7 @@ def test_reader_and_moderator_pages_have_no_html_errors(client, moderator, tmp_p
     reply = CommentFactory(article=article, parent=first, body="See https://example.org/x.")
     services.comment_approve(comment=reply, moderator=None)
     CommentFactory(article=article, body="Held <b>bold</b> & https://example.org/y")
+    CorrectionFactory(article=article)
 
     pages = {
         "home": client.get("/"),
@@ -46,6 +48,7 @@ def test_reader_and_moderator_pages_have_no_html_errors(client, moderator, tmp_p
         "author": client.get("/authors/mei-lin/"),
         "search": client.get("/search/?q=deepseek"),
         "search-empty": client.get("/search/?q=nothing-matches-this"),
+        "corrections": client.get("/corrections/"),
     }
     client.force_login(moderator)
     pages["moderation-queue"] = client.get("/moderation/")
