@@ -338,7 +338,7 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
         ("Topics", {"fields": ("topics",)}),
         (
-            "Embargo and significant updates",
+            "Embargo and the Updated time",
             {"fields": ("embargo_until", "updated_at"), "classes": ("collapse",)},
         ),
         (

@@ -90,7 +90,7 @@ def lines(field: str, value: Any) -> list[str]:
 def diff_tables(old: State, new: State, *, old_label: str, new_label: str) -> list[dict]:
     """For each field that differs, a side-by-side HTML table (difflib's, which escapes the
     text) showing the changed lines with two lines of context."""
-    differ = difflib.HtmlDiff(tabsize=4, wrapcolumn=72)
+    differ = difflib.HtmlDiff(tabsize=4)  # no hard wrapping: the page's CSS wraps words
     tables = []
     for field in TRACKED:
         if old.get(field) == new.get(field):

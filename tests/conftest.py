@@ -47,6 +47,8 @@ def _role_group(name: str) -> Group:
         from django.apps import apps
 
         importlib.import_module("newsroom.migrations.0001_groups").make_groups(apps, None)
+        workflow = importlib.import_module("articles.migrations.0005_workflow_permissions")
+        workflow.grant_to_groups(apps)  # issue 8's rights: share links, revisions, the log
         group = Group.objects.get(name=name)
     return group
 

@@ -23,6 +23,11 @@ def grant(apps, schema_editor):
     app_config.models_module = True
     create_permissions(app_config, verbosity=0)
     app_config.models_module = None
+    grant_to_groups(apps)
+
+
+def grant_to_groups(apps) -> None:
+    """Give the roles their workflow rights (tests call it again after a flush)."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, codenames in GRANTS.items():

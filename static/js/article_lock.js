@@ -1,7 +1,7 @@
 /* The article form's soft edit lock (issue 8). While this editor holds it, refresh it now and
    then so it does not expire under them; let it go when they leave without saving (saving
    releases it on the server). Without JavaScript the lock simply expires after a while. */
-(function () {
+function startEditLock() {
   "use strict";
   const lock = document.getElementById("nr-lock");
   const form = document.getElementById("article_form");
@@ -41,4 +41,11 @@
       navigator.sendBeacon(url, body("release"));
     }
   });
-})();
+}
+
+// Loaded in the page's head with the form's media: wait for the form.
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", startEditLock);
+} else {
+  startEditLock();
+}
