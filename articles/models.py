@@ -29,10 +29,24 @@ from articles.search import SEARCHED_FIELDS, search_document, uses_postgres
 from articles.validators import MAX_UPLOAD_BYTES
 from newsroom.pagecache import purge
 
+# First path segments the site itself uses: a desk with one of these slugs would be hidden.
+RESERVED_DESK_SLUGS = frozenset(
+    {"admin", "authors", "corrections", "feed", "media", "moderation", "notifications"}
+    | {"preview", "search", "static", "topics"}
+)
+
+
+def validate_desk_slug(value: str) -> None:
+    if value in RESERVED_DESK_SLUGS:
+        raise ValidationError(
+            f"“{value}” is an address the site already uses: choose another slug.",
+            code="reserved_slug",
+        )
+
 
 class Desk(models.Model):
     name = models.CharField(max_length=60, help_text='Short label, e.g. "Technology".')
-    slug = models.SlugField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True, validators=[validate_desk_slug])
     title = models.CharField(max_length=120, help_text='Full title, e.g. "The Technology Desk".')
     about = models.TextField(blank=True, help_text="Shown on the desk page and under articles.")
     order = models.PositiveSmallIntegerField(default=0, help_text="Position in the navigation.")

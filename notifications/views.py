@@ -18,6 +18,8 @@ KIND_NAMES = {
     "comment_published": "emails when your comments are published",
     "comment_reply": "emails when someone replies to your comments",
     "article_submitted": "emails when an article is submitted for review",
+    "article_returned": "emails when your article is sent back with a note",
+    "article_published": "emails when your article goes live",
 }
 
 

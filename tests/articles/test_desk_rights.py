@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles import services
-from articles.models import Article
+from articles.models import Article, Desk
 from tests.articles.admin_helpers import ADD, CHANGELIST, action, article_form, change_url, errors
 from tests.factories import ArticleFactory, DeskFactory, PhotoFactory
 
@@ -233,3 +233,15 @@ def test_desk_members_are_managed_on_the_desk(client, superuser, transport, rita
     assert "rita" in html[html.index("Transport") :]
     response = client.get(reverse("admin:articles_desk_change", args=[transport.pk]))
     assert 'name="members"' in response.content.decode()
+
+
+@pytest.mark.parametrize("slug", ["corrections", "preview", "search"])
+def test_a_desk_cannot_take_an_address_the_site_uses(client, superuser, slug):
+    client.force_login(superuser)
+    response = client.post(
+        reverse("admin:articles_desk_add"),
+        {"name": "Clash", "slug": slug, "title": "The Clash Desk", "about": "", "order": 0},
+    )
+    assert response.status_code == 200
+    assert "is an address the site already uses" in response.content.decode()
+    assert not Desk.objects.filter(slug=slug).exists()
