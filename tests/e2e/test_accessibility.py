@@ -17,11 +17,11 @@ from django.test import Client
 
 from comments import services
 from tests.articles import seed_article as seed
+from tests.browser import ARTIFACTS
 from tests.comments.conftest import CommentFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-ARTIFACTS = Path(__file__).parent / "artifacts"  # git-ignored; CI keeps them
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 WIDTHS = {"phone": (390, 844), "desktop": (1280, 900)}
