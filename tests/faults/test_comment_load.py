@@ -34,10 +34,11 @@ def test_every_accepted_comment_is_stored_exactly_once_under_concurrent_load(tmp
     path = article.get_absolute_url()
     redis = RedisBroker(tmp_path)
     redis.start()
-    db = connection.settings_dict
+    db = connection.settings_dict  # the test database: gunicorn sees what this test commits
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
     server = Server(
         {
-            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+            "DATABASE_URL": f"postgres://{auth}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
             "REDIS_URL": f"redis://127.0.0.1:{redis.port}/0",
             "CELERY_BROKER_URL": f"redis://127.0.0.1:{redis.port}/1",
             "DEBUG": "false",
