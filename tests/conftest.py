@@ -64,10 +64,18 @@ def reader(db) -> User:
 # in tests/articles/test_desk_rights.py.
 def _every_desk(user: User) -> User:
     from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
 
-    user.user_permissions.add(
-        Permission.objects.get(content_type__app_label="articles", codename="work_on_every_desk")
+    from articles.models import Article
+
+    # Made again if a transactional test's flush emptied the permissions (see _role_group).
+    ContentType.objects.clear_cache()
+    permission, _ = Permission.objects.get_or_create(
+        content_type=ContentType.objects.get_for_model(Article),
+        codename="work_on_every_desk",
+        defaults={"name": "Can write and publish for every desk"},
     )
+    user.user_permissions.add(permission)
     return user
 
 
