@@ -6,14 +6,14 @@ import datetime as dt
 import time
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import User
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles import services
 from articles.models import EditLock
 from tests.browser import ARTIFACTS
-from tests.conftest import _role_group
+from tests.conftest import _every_desk, _role_group
 from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, DeskFactory, PhotoFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -39,8 +39,7 @@ def ben():
         "ben", password="pw-ben", first_name="Ben", last_name="Okri", is_staff=True
     )
     user.groups.add(_role_group("Editors"))
-    user.user_permissions.add(Permission.objects.get(codename="work_on_every_desk"))
-    return user
+    return _every_desk(user)
 
 
 @pytest.fixture
