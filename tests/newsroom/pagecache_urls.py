@@ -2,7 +2,7 @@
 
 from django.http import HttpResponse
 from django.template import engines
-from django.urls import path
+from django.urls import include, path
 
 from newsroom.pagecache import CSRF_PLACEHOLDER, tag_response
 
@@ -41,4 +41,5 @@ urlpatterns = [
     path("plain/", plain),
     path("post/", post),
     path("untagged/", untagged),
+    path("", include("newsroom.urls")),  # the site's own pages (its CSRF failure page uses them)
 ]

@@ -71,7 +71,7 @@ def test_a_changed_page_answers_a_stale_etag_with_the_new_page(client):
     assert again["ETag"] != first["ETag"]
 
 
-def test_two_readers_share_the_cached_page_but_each_gets_their_own_csrf_token():
+def test_two_readers_share_the_cached_page_but_each_gets_their_own_csrf_token(db):
     reader_one, reader_two = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     page_one = reader_one.get("/a/1/")
     page_two = reader_two.get("/a/1/")
