@@ -60,7 +60,8 @@ test: install node_modules/.installed
 	  SECRET_KEY=test-secret-key DEBUG=false ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
 	  SECURE_SSL_REDIRECT=false SECURE_COOKIES=false FAST_PASSWORD_HASHER=true; \
 	$(BIN)/python manage.py collectstatic --noinput -v0 && \
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --ignore=tests/e2e $(PYTEST_ARGS) && \
+	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)  # real-browser journeys in a process of their own
 
 lint: install
 	$(BIN)/ruff check .
