@@ -26,7 +26,7 @@ from tests.test_property_sanitisers import soup
 pytestmark = pytest.mark.django_db
 
 PIPELINE = settings(
-    max_examples=120,
+    max_examples=80,
     deadline=None,
     database=None,
     # One article and its comments serve every example: that sharing is the point (later
