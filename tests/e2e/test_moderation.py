@@ -8,11 +8,12 @@ import time
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from comments.models import Comment
 from tests.comments.conftest import CommentFactory
+from tests.conftest import _role_group
 from tests.factories import ArticleFactory, DeskFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -33,10 +34,9 @@ def _plain_static_names(settings):
 @pytest.fixture
 def mod_user(transactional_db) -> User:
     # A transactional test empties the tables the groups migration filled: rebuild the group.
-    group, _ = Group.objects.get_or_create(name="Moderators")
-    group.permissions.add(*Permission.objects.filter(codename="moderate_comment"))
+    # (their permissions too, so the group is remade with them, as the migrations made it).
     user = User.objects.create_user("moderator", "mod@example.org", PASSWORD, is_staff=True)
-    user.groups.add(group)
+    user.groups.add(_role_group("Moderators"))
     return user
 
 
