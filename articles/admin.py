@@ -80,8 +80,12 @@ def photo_thumbnail(photo: Photo | None, *, width: int = THUMB_WIDTH) -> str:
     )
 
 
-class PurgeOnDeleteMixin:
-    """Deleting from admin goes through the service too, so the pages that showed it purge."""
+class ContentServiceMixin:
+    """Saving and deleting from admin go through the services, so the pages that show the
+    desk, author, topic or photo purge."""
+
+    def save_model(self, request: HttpRequest, obj: models.Model, form, change) -> None:
+        services.content_save(instance=obj)
 
     def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
         services.content_delete(instance=obj)
@@ -93,7 +97,7 @@ class PurgeOnDeleteMixin:
 
 
 @admin.register(Desk)
-class DeskAdmin(PurgeOnDeleteMixin, admin.ModelAdmin):
+class DeskAdmin(ContentServiceMixin, admin.ModelAdmin):
     list_display = ("name", "title", "slug", "order", "member_names")
     list_editable = ("order",)
     search_fields = ("name", "title")
@@ -112,34 +116,25 @@ class DeskAdmin(PurgeOnDeleteMixin, admin.ModelAdmin):
     def member_names(self, desk: Desk) -> str:
         return ", ".join(sorted(user.get_username() for user in desk.members.all())) or "—"
 
-    def save_model(self, request, obj, form, change):
-        services.desk_save(desk=obj)
-
 
 @admin.register(Topic)
-class TopicAdmin(PurgeOnDeleteMixin, admin.ModelAdmin):
+class TopicAdmin(ContentServiceMixin, admin.ModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}  # noqa: RUF012
 
-    def save_model(self, request, obj, form, change):
-        services.topic_save(topic=obj)
-
 
 @admin.register(Author)
-class AuthorAdmin(PurgeOnDeleteMixin, admin.ModelAdmin):
+class AuthorAdmin(ContentServiceMixin, admin.ModelAdmin):
     form = AuthorAdminForm
     list_display = ("name", "job_title", "user")
     list_select_related = ("user",)
     search_fields = ("name", "job_title")
     prepopulated_fields = {"slug": ("name",)}  # noqa: RUF012
 
-    def save_model(self, request, obj, form, change):
-        services.author_save(author=obj)
-
 
 @admin.register(Photo)
-class PhotoAdmin(PurgeOnDeleteMixin, admin.ModelAdmin):
+class PhotoAdmin(ContentServiceMixin, admin.ModelAdmin):
     form = PhotoAdminForm
     list_display = (
         "thumbnail",
@@ -178,9 +173,6 @@ class PhotoAdmin(PurgeOnDeleteMixin, admin.ModelAdmin):
     @admin.display(description="Size")
     def dimensions(self, photo: Photo) -> str:
         return f"{photo.width} × {photo.height}" if photo.width else "—"
-
-    def save_model(self, request, obj, form, change):
-        services.photo_save(photo=obj)
 
     # Renditions (issue 4): made by the worker; their state, files and a way to remake them.
     def get_queryset(self, request):

@@ -923,32 +923,26 @@ def _page_keys(instance: models.Model) -> list[str]:
 
 
 @transaction.atomic
+def content_save[Content: (Desk, Author, Topic, Photo)](*, instance: Content) -> Content:
+    """Save a desk, author, topic or photo (a photo's file through the storage API) and
+    purge the pages that show it, once committed."""
+    instance.save()
+    _purge_on_commit(_page_keys(instance))
+    return instance
+
+
+# loaddemo still calls these three (its file is not this module's to change): drop them
+# once it calls content_save.
 def desk_save(*, desk: Desk) -> Desk:
-    desk.save()
-    _purge_on_commit(_page_keys(desk))
-    return desk
+    return content_save(instance=desk)
 
 
-@transaction.atomic
 def author_save(*, author: Author) -> Author:
-    author.save()
-    _purge_on_commit(_page_keys(author))
-    return author
+    return content_save(instance=author)
 
 
-@transaction.atomic
-def topic_save(*, topic: Topic) -> Topic:
-    topic.save()
-    _purge_on_commit(_page_keys(topic))
-    return topic
-
-
-@transaction.atomic
 def photo_save(*, photo: Photo) -> Photo:
-    """Save a photo (its file through the storage API); pages showing it are purged."""
-    photo.save()
-    _purge_on_commit(_page_keys(photo))
-    return photo
+    return content_save(instance=photo)
 
 
 @transaction.atomic

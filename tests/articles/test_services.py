@@ -9,7 +9,14 @@ from django.utils import timezone
 from articles import services
 from articles.models import Article
 from newsroom import pagecache
-from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, DeskFactory, PhotoFactory
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    BylineFactory,
+    DeskFactory,
+    PhotoFactory,
+    TopicFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -178,12 +185,24 @@ def test_publishing_purges_the_article_and_listings_after_commit(
     assert len(purged) == 1 and set(draft.cache_keys()) <= set(purged[0])
 
 
-def test_editing_a_desk_purges_the_pages_that_show_it(purged, django_capture_on_commit_callbacks):
-    desk = DeskFactory()
-    desk.about = "New about text."
+@pytest.mark.parametrize(
+    ("make", "keys"),
+    [
+        (DeskFactory, ["desk-{pk}", "desks", "listings"]),
+        (AuthorFactory, ["author-{pk}", "listings"]),
+        (TopicFactory, ["topic-{pk}", "listings"]),
+        (PhotoFactory, ["photo-{pk}", "listings"]),
+    ],
+    ids=["desk", "author", "topic", "photo"],
+)
+def test_editing_a_desk_author_topic_or_photo_purges_the_pages_that_show_it(
+    purged, django_capture_on_commit_callbacks, make, keys
+):
+    instance = make()
     with django_capture_on_commit_callbacks(execute=True):
-        services.desk_save(desk=desk)
-    assert purged == [sorted([f"desk-{desk.pk}", "desks", "listings"])]
+        saved = services.content_save(instance=instance)
+    assert saved is instance
+    assert sorted([key.format(pk=instance.pk) for key in keys]) in purged
 
 
 def test_a_draft_edit_purges_nothing(reporter, purged, django_capture_on_commit_callbacks):
