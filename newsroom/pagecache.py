@@ -4,11 +4,18 @@ How it works:
 - A public view tags its response with the keys of what it shows
   (`tag_response(response, ["article-12", "desk-3", "home"])`).
 - For anonymous GETs (no session cookie, no flash messages) the middleware stores the
-  rendered page with a version token per key. A hit costs two cache round trips: the page,
-  then the current tokens of its keys; any changed token means the page is stale.
-- `purge(keys)` gives each key a new token, so exactly the pages that show it go stale;
-  nothing else is flushed. The same keys go out as `Surrogate-Key`/`Cache-Tag` headers and
-  to the pluggable purge hook (`PAGE_PURGE_HOOK`) so a CDN can purge by key too.
+  rendered page with the version of each key. Versions come from one purge counter in
+  Redis. A hit is one cache round trip: the page and the current versions of its keys in
+  one MGET (each process remembers which keys a page has); any changed version means the
+  page is stale.
+- `purge(keys)` gives each key the next version, so exactly the pages that show it go
+  stale; nothing else is flushed. A page rendered while a purge happened is not stored
+  (the counter read before rendering is older than one of its keys' versions), so a
+  render that started before a comment was approved never lands as a fresh page.
+- The same keys go out as `Surrogate-Key`/`Cache-Tag` headers and to the pluggable purge
+  hook (`PAGE_PURGE_HOOK`) so a CDN can purge by key too.
+- Redis should evict only keys with a lifetime (`maxmemory-policy volatile-lru`, as in
+  docker-compose.yml): pages expire, the counter and the key versions must not.
 - Per-request values never live in the cached HTML: templates emit placeholders (the CSRF
   token, the comment form's signed timestamp, the CSP nonce) that are filled with a plain
   string replace on every response, hit or miss.
@@ -16,10 +23,10 @@ How it works:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import time
-import uuid
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
@@ -33,8 +40,14 @@ logger = logging.getLogger(__name__)
 
 CSRF_PLACEHOLDER = "__NR_CSRF_TOKEN__"
 NONCE_PLACEHOLDER = "__NR_CSP_NONCE__"
+NONCE_PLACEHOLDER_BYTES = NONCE_PLACEHOLDER.encode()
 PAGE_PREFIX = "pc:page:"
 TAG_PREFIX = "pc:tag:"
+SEQUENCE_KEY = "pc:sequence"
+# Which tag keys each page has, as this process last saw them, so a hit needs one round
+# trip. Bounded: a miss here only costs a second round trip.
+_known_tags: dict[str, list[str]] = {}
+KNOWN_TAGS_MAX = 20_000
 PRIVATE_PREFIXES = ("/admin/", "/moderation/", "/healthz")
 
 
@@ -50,7 +63,9 @@ def purge(keys: Iterable[str]) -> None:
     if not keys:
         return
     try:
-        cache.set_many({TAG_PREFIX + key: uuid.uuid4().hex for key in keys}, timeout=None)
+        cache.add(SEQUENCE_KEY, 0, timeout=None)
+        version = cache.incr(SEQUENCE_KEY)
+        cache.set_many({TAG_PREFIX + key: version for key in keys}, timeout=None)
     except Exception:  # a cache outage must not break the write that caused the purge
         logger.exception("page cache purge failed for %s", keys)
     hook = getattr(settings, "PAGE_PURGE_HOOK", "")
@@ -66,11 +81,16 @@ def fill_csrf_token(request: HttpRequest) -> str:
     return get_token(request)
 
 
-def _fillers() -> dict[str, Callable[[HttpRequest], str]]:
-    fillers = {CSRF_PLACEHOLDER: fill_csrf_token}
-    for placeholder, path in getattr(settings, "PAGE_CACHE_FILLERS", {}).items():
-        fillers[placeholder] = import_string(path)
-    return fillers
+@functools.cache
+def _load_fillers(configured: tuple[tuple[str, str], ...]) -> tuple:
+    fillers = [(CSRF_PLACEHOLDER, fill_csrf_token)]
+    fillers += [(placeholder, import_string(path)) for placeholder, path in configured]
+    return tuple((placeholder.encode(), fill) for placeholder, fill in fillers)
+
+
+def _fillers() -> tuple[tuple[bytes, Callable[[HttpRequest], str]], ...]:
+    """(placeholder, filler) pairs; imported once per distinct PAGE_CACHE_FILLERS value."""
+    return _load_fillers(tuple(sorted(getattr(settings, "PAGE_CACHE_FILLERS", {}).items())))
 
 
 def _is_cacheable_request(request: HttpRequest) -> bool:
@@ -105,8 +125,9 @@ class PageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         cacheable = _is_cacheable_request(request)
+        started_at = None
         if cacheable:
-            hit = self._lookup(request)
+            hit, started_at = self._lookup(request)
             if hit is not None:
                 return hit
         response = self.get_response(request)
@@ -115,22 +136,33 @@ class PageCacheMiddleware:
             return response
         response.headers["Surrogate-Key"] = " ".join(keys)
         response.headers["Cache-Tag"] = ",".join(keys)
-        if not cacheable or response.status_code != 200 or response.streaming:
+        # A response that sets a cookie (a session, a flash message) belongs to one visitor.
+        if not cacheable or response.status_code != 200 or response.streaming or response.cookies:
             response.headers.setdefault("Cache-Control", "private, no-cache")
             return self._fill(request, response)
-        return self._store(request, response, keys)
+        return self._store(request, response, keys, started_at)
 
-    def _lookup(self, request: HttpRequest) -> HttpResponse | None:
+    def _lookup(self, request: HttpRequest) -> tuple[HttpResponse | None, int | None]:
+        """(the cached response or None, the purge counter before this request rendered)."""
+        page_key = _page_key(request)
         try:
-            entry = cache.get(_page_key(request))
+            tag_keys = _known_tags.get(page_key, [])
+            found = cache.get_many([page_key, SEQUENCE_KEY, *tag_keys])
+            entry = found.get(page_key)
             if entry is None:
-                return None
-            tags = cache.get_many([TAG_PREFIX + key for key in entry["keys"]])
+                return None, found.get(SEQUENCE_KEY, 0)
+            wanted = [TAG_PREFIX + key for key in entry["keys"]]
+            if wanted != tag_keys:  # first sight of this page in this process
+                if len(_known_tags) >= KNOWN_TAGS_MAX:
+                    _known_tags.clear()
+                _known_tags[page_key] = wanted
+                found |= cache.get_many(wanted)
         except Exception:  # Redis down: serve from the database instead (degraded, logged)
             logger.warning("page cache unavailable; rendering from the database", exc_info=True)
-            return None
-        if any(tags.get(TAG_PREFIX + k) != v for k, v in entry["versions"].items()):
-            return None
+            return None, None
+        started_at = found.get(SEQUENCE_KEY, 0)
+        if any(found.get(TAG_PREFIX + k) != v for k, v in entry["versions"].items()):
+            return None, started_at
         if _etag_matches(request, entry["etag"]):
             response = HttpResponseNotModified()
         else:
@@ -138,41 +170,46 @@ class PageCacheMiddleware:
         _set_headers(response, entry["headers"])
         response.headers["Age"] = str(max(0, int(time.time() - entry["stored_at"])))
         response.headers["X-Page-Cache"] = "hit"
-        return self._fill(request, response)
+        return self._fill(request, response), started_at
 
-    def _store(self, request: HttpRequest, response: HttpResponse, keys: list[str]) -> HttpResponse:
-        body = response.content.decode(response.charset)
+    def _store(
+        self,
+        request: HttpRequest,
+        response: HttpResponse,
+        keys: list[str],
+        started_at: int | None,
+    ) -> HttpResponse:
+        body = response.content
         nonce = getattr(request, "_csp_nonce", None)
         if nonce:  # evaluated during rendering: make it a placeholder, filled per response
-            body = body.replace(str(nonce), NONCE_PLACEHOLDER)
+            body = body.replace(str(nonce).encode(), NONCE_PLACEHOLDER_BYTES)
+        etag = quote_etag(hashlib.md5(body, usedforsecurity=False).hexdigest())
+        headers = {
+            "Cache-Control": _cache_control(CSRF_PLACEHOLDER.encode() in body),
+            "ETag": etag,
+            "Last-Modified": http_date(),
+            "Surrogate-Key": response.headers["Surrogate-Key"],
+            "Cache-Tag": response.headers["Cache-Tag"],
+        }
         try:
-            tag_keys = [TAG_PREFIX + key for key in keys]
-            current = cache.get_many(tag_keys)
-            missing = {k: uuid.uuid4().hex for k in tag_keys if k not in current}
-            if missing:
-                cache.set_many(missing, timeout=None)
-                current |= missing
-            versions = {key: current[TAG_PREFIX + key] for key in keys}
-            etag = quote_etag(hashlib.md5(body.encode(), usedforsecurity=False).hexdigest())
-            headers = {
-                "Cache-Control": _cache_control(CSRF_PLACEHOLDER in body),
-                "ETag": etag,
-                "Last-Modified": http_date(),
-                "Surrogate-Key": response.headers["Surrogate-Key"],
-                "Cache-Tag": response.headers["Cache-Tag"],
-            }
-            entry = {
-                "body": body,
-                "content_type": response["Content-Type"],
-                "headers": headers,
-                "keys": keys,
-                "versions": versions,
-                "etag": etag,
-                "stored_at": time.time(),
-            }
-            cache.set(_page_key(request), entry, settings.PAGE_CACHE_TIMEOUT)
+            versions = _current_versions(keys)
+            # Purged while we rendered: what we rendered may be stale, so don't keep it.
+            fresh = started_at is not None and max(versions.values()) <= started_at
+            if fresh:
+                entry = {
+                    "body": body,
+                    "content_type": response["Content-Type"],
+                    "headers": headers,
+                    "keys": keys,
+                    "versions": versions,
+                    "etag": etag,
+                    "stored_at": time.time(),
+                }
+                cache.set(_page_key(request), entry, settings.PAGE_CACHE_TIMEOUT)
         except Exception:
             logger.warning("page cache store failed", exc_info=True)
+            fresh = False
+        if not fresh:
             response.headers.setdefault("Cache-Control", "private, no-cache")
             return self._fill(request, response)
         _set_headers(response, headers)
@@ -185,16 +222,30 @@ class PageCacheMiddleware:
         return self._fill(request, response)
 
     def _fill(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        """Put this request's own values where the page holds placeholders (bytes in, bytes
+        out: a hit never decodes the page)."""
         if response.status_code == 304 or response.streaming:
             return response
-        body = response.content.decode(response.charset)
-        if NONCE_PLACEHOLDER in body:
-            body = body.replace(NONCE_PLACEHOLDER, str(request._csp_nonce))
-        for placeholder, fill in _fillers().items():
+        body = response.content
+        if NONCE_PLACEHOLDER_BYTES in body:
+            body = body.replace(NONCE_PLACEHOLDER_BYTES, str(request._csp_nonce).encode())
+        for placeholder, fill in _fillers():
             if placeholder in body:
-                body = body.replace(placeholder, fill(request))
+                body = body.replace(placeholder, fill(request).encode())
         response.content = body
         return response
+
+
+def _current_versions(keys: list[str]) -> dict[str, int]:
+    """Each key's version; a key never purged (or evicted from Redis) starts at 0."""
+    tag_keys = [TAG_PREFIX + key for key in keys]
+    current = cache.get_many(tag_keys)
+    missing = [k for k in tag_keys if k not in current]
+    for tag_key in missing:  # add, not set: a purge that lands meanwhile must win
+        cache.add(tag_key, 0, timeout=None)
+    if missing:
+        current |= cache.get_many(missing)
+    return {key: current[TAG_PREFIX + key] for key in keys}
 
 
 def _set_headers(response: HttpResponse, headers: dict[str, str]) -> None:

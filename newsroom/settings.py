@@ -106,15 +106,19 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # CSRF keeps its token in a cookie (not the session), so it can sit outside the page
+    # cache: a cached page still gets the visitor's CSRF cookie on the way out.
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A cache hit returns from here: sessions, auth, messages and the login throttle are
+    # for requests that reach a view, and a hit (no session cookie) needs none of them.
+    # Security headers, CSP, CSRF cookie and X-Frame-Options still apply to every hit.
+    "newsroom.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "newsroom.login_throttle.LoginThrottleMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Innermost, so CSRF, CSP and security headers still apply to cached pages.
-    "newsroom.pagecache.PageCacheMiddleware",
     "newsroom.outage.DatabaseOutageMiddleware",
 ]
 
@@ -169,7 +173,7 @@ if REDIS_URL:
     env_url("REDIS_URL", REDIS_URL, {"redis", "rediss", "unix"})
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.cache.RedisCache",  # Django's, with one client per pool
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "newsroom"),
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},

@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.template import engines
 from django.urls import include, path
 
-from newsroom.pagecache import CSRF_PLACEHOLDER, tag_response
+from newsroom.pagecache import CSRF_PLACEHOLDER, purge, tag_response
 
 CALLS = {"count": 0}
 
@@ -36,7 +36,23 @@ def untagged(request):
     return HttpResponse(f"untagged {CALLS['count']}")
 
 
+def racing(request):
+    """A page during whose rendering what it shows changes (a comment approved, say)."""
+    CALLS["count"] += 1
+    purge(["racing"])
+    return tag_response(HttpResponse(f"racing {CALLS['count']}"), ["racing"])
+
+
+def sets_cookie(request):
+    CALLS["count"] += 1
+    response = HttpResponse(f"cookie {CALLS['count']}")
+    response.set_cookie("welcome", "seen")
+    return tag_response(response, ["home"])
+
+
 urlpatterns = [
+    path("racing/", racing),
+    path("sets-cookie/", sets_cookie),
     path("a/<int:pk>/", article),
     path("plain/", plain),
     path("post/", post),

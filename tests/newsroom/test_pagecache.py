@@ -41,6 +41,29 @@ def test_purging_a_shared_key_makes_every_page_that_shows_it_stale(client):
     assert client.get("/plain/")["X-Page-Cache"] == "miss"
 
 
+def test_a_page_rendered_while_its_keys_were_purged_is_not_kept(client):
+    first = client.get("/racing/")
+    second = client.get("/racing/")
+    assert b"racing 2" in second.content  # rendered again: the first render may be stale
+    assert first["Cache-Control"] == second["Cache-Control"] == "private, no-cache"
+    assert "X-Page-Cache" not in second
+
+
+def test_a_page_that_sets_a_cookie_is_never_shared(client):
+    client.get("/sets-cookie/")
+    again = Client().get("/sets-cookie/")
+    assert b"cookie 2" in again.content
+    assert again.cookies["welcome"].value == "seen"
+
+
+def test_a_page_is_a_hit_in_a_process_that_has_not_seen_it_yet(client):
+    client.get("/a/1/")
+    pagecache._known_tags.clear()  # as in another gunicorn worker
+    assert client.get("/a/1/")["X-Page-Cache"] == "hit"
+    pagecache.purge(["article-1"])
+    assert client.get("/a/1/")["X-Page-Cache"] == "miss"
+
+
 def test_surrogate_keys_are_sent_for_cdns(client):
     response = client.get("/a/7/")
     assert response["Surrogate-Key"] == "article-7 home"
