@@ -14,17 +14,14 @@ from articles import services
 from articles.clock import zone_note
 from articles.markdown import SYNTAX_HELP
 from articles.models import Article, Author, Photo, ShareLink
-from articles.validators import (
-    MAX_PIXELS,
-    MAX_UPLOAD_BYTES,
-    validate_image_upload,
-)
+from articles.validators import MAX_PIXELS, MAX_UPLOAD_BYTES, check_upload_once
 
 
 class PhotoUploadField(forms.ImageField):
     """An image upload checked by `validate_image_upload`: one clear message per bad file
-    (too big, SVG, not an image, damaged, cut short, too many pixels) instead of Django's
-    single "not an image or a corrupted image"."""
+    (too big, SVG, not an image, damaged, cut short, too many pixels, animated) instead of
+    Django's single "not an image or a corrupted image". The model's validator then finds
+    the file already checked and does not decode it again."""
 
     default_validators: ClassVar[list] = []  # the content is checked, not the file name
 
@@ -32,7 +29,7 @@ class PhotoUploadField(forms.ImageField):
         upload = forms.FileField.to_python(self, data)
         if upload is None:
             return None
-        info = validate_image_upload(upload, name=upload.name or "")
+        info = check_upload_once(upload, name=upload.name or "")
         upload.content_type = info.content_type
         return upload
 

@@ -26,7 +26,7 @@ from django.utils.html import strip_tags
 from articles import renditions
 from articles.markdown import render_markdown
 from articles.search import SEARCHED_FIELDS, search_document, uses_postgres
-from articles.validators import MAX_UPLOAD_BYTES
+from articles.validators import validate_photo_upload
 from newsroom.pagecache import purge
 
 # First path segments the site itself uses: a desk with one of these slugs would be hidden.
@@ -127,22 +127,6 @@ class PhotoFile(ImageFieldFile):
 
 class PhotoImageField(models.ImageField):
     attr_class = PhotoFile
-
-
-def validate_photo_upload(file) -> None:
-    """Refuse, at upload, what the photo pipeline cannot use, and say why."""
-    if getattr(file, "_committed", True):
-        return  # already stored: it passed when it was uploaded
-    if file.size is not None and file.size > MAX_UPLOAD_BYTES:
-        return  # too large to read here; the size validator says so
-    file.open("rb")
-    file.seek(0)
-    try:
-        renditions.check_upload(file.read())
-    except renditions.PhotoRejected as exc:
-        raise ValidationError(str(exc), code="photo_rejected") from None
-    finally:
-        file.seek(0)
 
 
 class Photo(models.Model):
@@ -287,6 +271,8 @@ class Photo(models.Model):
         try:
             ingested = renditions.ingest(upload.read())
         except renditions.PhotoRejected as exc:
+            # Only a path that skipped full_clean (validate_photo_upload) gets here with a
+            # file the pipeline cannot strip; pixel damage is left for the worker to report.
             raise ValidationError({"image": str(exc)}) from None
         found, touched = ingested.embedded, {"image", "width", "height"}
         for name, value in [

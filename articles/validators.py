@@ -1,5 +1,8 @@
 """Upload validation for photos: every bad file gets one clear sentence, before anything is saved.
 
+The one place uploads are judged: the admin's upload field and the Photo model's field
+validator (full_clean, so the admin and any model form) both call `validate_image_upload`.
+
 The order matters: the cheap checks (size, SVG sniffing) run before Pillow sees the file,
 and the pixel count is read from the header before a single pixel is decoded, so a small
 file that claims to be a 50,000 × 50,000 image (a decompression bomb) never reaches memory.
@@ -10,9 +13,11 @@ from __future__ import annotations
 import io
 import warnings
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import IO
 
 from django.core.exceptions import ValidationError
+from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, UnidentifiedImageError
 
@@ -119,10 +124,39 @@ def validate_image_upload(file: IO[bytes], *, name: str = "") -> ImageInfo:
                 f"({pixels / 1_000_000:.0f} megapixels).",
                 code="too_many_pixels",
             )
+        # An MPO (a camera's JPEG with a preview or depth image appended) is a still photo.
+        if info.format != "MPO" and getattr(image, "n_frames", 1) > 1:
+            raise ValidationError(
+                f"{label} is animated. Animated images are not supported: renditions are "
+                "stills, so the animation would be lost. Upload a still frame, or embed the "
+                "animation as a video.",
+                code="animated",
+            )
         _check_image_data(data, info, label=label)
     finally:
         image.close()
     return info
+
+
+def check_upload_once(file: IO[bytes], *, name: str = "") -> ImageInfo:
+    """`validate_image_upload`, remembered on the uploaded file: the form field and then the
+    model's validator both ask, and a 100-megapixel PNG should be decoded once."""
+    upload = file.file if isinstance(file, FieldFile) else file  # the model's wrapper
+    info = getattr(upload, "checked_image", None)
+    if info is None:
+        info = validate_image_upload(file, name=name)
+        upload.checked_image = info
+    return info
+
+
+def validate_photo_upload(file) -> None:
+    """The Photo model field's validator: a new upload gets the same checks and messages as
+    in the admin's upload field, on every path that runs full_clean."""
+    if getattr(file, "_committed", True):
+        return  # already stored: it passed when it was uploaded
+    if file.closed:
+        file.open("rb")
+    check_upload_once(file, name=PurePath(file.name or "").name)
 
 
 def _check_image_data(data: bytes, info: ImageInfo, *, label: str) -> None:

@@ -7,6 +7,8 @@ import zlib
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -185,3 +187,34 @@ def test_an_authors_photo_is_checked_the_same_way(editor_client, settings):
     assert "is an SVG drawing" in " ".join(response.context["adminform"].form.errors["photo"])
     assert Author.objects.count() == 0
     assert stored_files(settings) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "phrase"),
+    [
+        ("logo.svg", b"<svg></svg>", "“logo.svg” is an SVG drawing"),
+        ("notes.jpg", b"Meeting notes, not a photo.\n" * 20, "“notes.jpg” is not an image"),
+        ("anim.gif", noisy("GIF"), "“anim.gif” is a GIF image"),
+        ("bomb.png", png_claiming(12_000, 9_000), "too large in pixels"),
+    ],
+    ids=["svg", "text", "gif", "bomb"],
+)
+def test_the_model_checks_a_new_upload_with_the_forms_words(name, content, phrase):
+    # A path without the admin's upload field (any model form, a shell's full_clean) gets
+    # the same validator and the same sentence.
+    photo = Photo(alt_text="A file", image=ContentFile(content, name=name))
+
+    with pytest.raises(ValidationError) as refused:
+        photo.full_clean()
+
+    assert phrase in " ".join(refused.value.message_dict["image"])
+
+
+def test_a_stored_photo_is_not_checked_again():
+    photo = Photo(alt_text="A file", image=ContentFile(noisy("JPEG"), name="platform.jpg"))
+    photo.full_clean()
+    photo.save()
+    Path(photo.image.path).write_bytes(b"damaged in storage later")
+
+    # Editing its caption does not re-judge the original: it passed when it was uploaded.
+    Photo.objects.get().full_clean()
