@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import re
 import time
 from collections.abc import Callable, Iterable
 
@@ -81,16 +82,41 @@ def fill_csrf_token(request: HttpRequest) -> str:
     return get_token(request)
 
 
+def fill_csp_nonce(request: HttpRequest) -> str:
+    return str(request._csp_nonce)
+
+
 @functools.cache
-def _load_fillers(configured: tuple[tuple[str, str], ...]) -> tuple:
-    fillers = [(CSRF_PLACEHOLDER, fill_csrf_token)]
-    fillers += [(placeholder, import_string(path)) for placeholder, path in configured]
-    return tuple((placeholder.encode(), fill) for placeholder, fill in fillers)
+def _load_fillers(configured: tuple[tuple[str, str], ...]) -> tuple[dict, re.Pattern]:
+    fillers = {NONCE_PLACEHOLDER: fill_csp_nonce, CSRF_PLACEHOLDER: fill_csrf_token}
+    fillers |= {placeholder: import_string(path) for placeholder, path in configured}
+    fillers = {placeholder.encode(): fill for placeholder, fill in fillers.items()}
+    return fillers, re.compile(b"(" + b"|".join(map(re.escape, fillers)) + b")")
 
 
-def _fillers() -> tuple[tuple[bytes, Callable[[HttpRequest], str]], ...]:
-    """(placeholder, filler) pairs; imported once per distinct PAGE_CACHE_FILLERS value."""
+def _fillers() -> tuple[dict[bytes, Callable[[HttpRequest], str]], re.Pattern]:
+    """{placeholder: filler} and a pattern that finds any of them; built once per distinct
+    PAGE_CACHE_FILLERS value."""
     return _load_fillers(tuple(sorted(getattr(settings, "PAGE_CACHE_FILLERS", {}).items())))
+
+
+def _split(body: bytes) -> list[bytes]:
+    """The page as text and placeholders, alternating: placeholders at the odd indexes."""
+    return _fillers()[1].split(body)
+
+
+def _join(request: HttpRequest, parts: list[bytes]) -> bytes:
+    """The page with this request's own values in place of the placeholders, in one copy
+    (a replace per placeholder would scan the whole page each time)."""
+    fillers = _fillers()[0]
+    values: dict[bytes, bytes] = {}
+    filled = list(parts)
+    for i in range(1, len(filled), 2):
+        placeholder = filled[i]
+        if placeholder not in values:
+            values[placeholder] = fillers[placeholder](request).encode()
+        filled[i] = values[placeholder]
+    return b"".join(filled)
 
 
 def _is_cacheable_request(request: HttpRequest) -> bool:
@@ -166,11 +192,12 @@ class PageCacheMiddleware:
         if _etag_matches(request, entry["etag"]):
             response = HttpResponseNotModified()
         else:
-            response = HttpResponse(entry["body"], content_type=entry["content_type"])
+            body = _join(request, entry["parts"])
+            response = HttpResponse(body, content_type=entry["content_type"])
         _set_headers(response, entry["headers"])
         response.headers["Age"] = str(max(0, int(time.time() - entry["stored_at"])))
         response.headers["X-Page-Cache"] = "hit"
-        return self._fill(request, response), started_at
+        return response, started_at
 
     def _store(
         self,
@@ -183,9 +210,10 @@ class PageCacheMiddleware:
         nonce = getattr(request, "_csp_nonce", None)
         if nonce:  # evaluated during rendering: make it a placeholder, filled per response
             body = body.replace(str(nonce).encode(), NONCE_PLACEHOLDER_BYTES)
+        parts = _split(body)
         etag = quote_etag(hashlib.md5(body, usedforsecurity=False).hexdigest())
         headers = {
-            "Cache-Control": _cache_control(CSRF_PLACEHOLDER.encode() in body),
+            "Cache-Control": _cache_control(CSRF_PLACEHOLDER.encode() in parts[1::2]),
             "ETag": etag,
             "Last-Modified": http_date(),
             "Surrogate-Key": response.headers["Surrogate-Key"],
@@ -197,7 +225,7 @@ class PageCacheMiddleware:
             fresh = started_at is not None and max(versions.values()) <= started_at
             if fresh:
                 entry = {
-                    "body": body,
+                    "parts": parts,
                     "content_type": response["Content-Type"],
                     "headers": headers,
                     "keys": keys,
@@ -218,21 +246,14 @@ class PageCacheMiddleware:
             not_modified = HttpResponseNotModified()
             _set_headers(not_modified, headers)
             return not_modified
-        response.content = body
-        return self._fill(request, response)
+        response.content = _join(request, parts)
+        return response
 
     def _fill(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
-        """Put this request's own values where the page holds placeholders (bytes in, bytes
-        out: a hit never decodes the page)."""
+        """Put this request's own values where a freshly rendered page holds placeholders."""
         if response.status_code == 304 or response.streaming:
             return response
-        body = response.content
-        if NONCE_PLACEHOLDER_BYTES in body:
-            body = body.replace(NONCE_PLACEHOLDER_BYTES, str(request._csp_nonce).encode())
-        for placeholder, fill in _fillers():
-            if placeholder in body:
-                body = body.replace(placeholder, fill(request).encode())
-        response.content = body
+        response.content = _join(request, _split(response.content))
         return response
 
 
