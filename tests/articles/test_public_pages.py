@@ -85,6 +85,23 @@ def test_home_leads_with_top_stories_in_the_editors_order(client):
     assert page.position_of("First") < page.position_of("Second") < page.position_of("Third")
 
 
+@pytest.mark.parametrize("ready", [True, False], ids=["renditions", "original"])
+def test_home_loads_the_lead_photo_first_and_the_other_cards_photos_lazily(client, ready):
+    # The lead's photo is the largest thing above the fold: a lazy one waits for layout.
+    ArticleFactory(headline="Lead", is_top_story=True, hero_photo=photo(ready=ready))
+    ArticleFactory(headline="Side", is_top_story=True, top_story_order=1, hero_photo=photo(ready))
+    ArticleFactory(headline="Desk story", published_at=ago(hours=1), hero_photo=photo(ready))
+    page = get(client, "/")
+
+    lead = page.one("article", class_="card--lead")
+    [lead_image] = page.within(lead, "img")
+    assert (lead_image.attrs["loading"], lead_image.attrs["fetchpriority"]) == ("eager", "high")
+    others = [img for img in page.select("img") if img is not lead_image]
+    assert len(others) == 2
+    for image in others:
+        assert image.attrs["loading"] == "lazy" and "fetchpriority" not in image.attrs
+
+
 def test_home_shows_the_latest_of_each_desk_without_repeating_top_stories(client):
     world = DeskFactory(name="World", slug="world", order=1)
     business = DeskFactory(name="Business", slug="business", order=2)
