@@ -1094,3 +1094,15 @@ def _delete_files(storage: Storage, names: Iterable[str]) -> None:
             logging.getLogger(__name__).warning(
                 "could not delete rendition file %s", name, exc_info=True
             )
+
+
+def article_add_to_comment_count(*, article_id: int, delta: int) -> None:
+    """Move the approved-comment count by `delta` (comments' services call this, holding the
+    article's row lock, so concurrent moderators each add to the other's committed count).
+    Never below zero: a count that drifted is put right by `manage.py recount_comments`."""
+    from django.db.models.functions import Greatest
+
+    if delta:
+        Article.objects.filter(pk=article_id).update(
+            approved_comment_count=Greatest(models.F("approved_comment_count") + delta, 0)
+        )

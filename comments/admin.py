@@ -92,6 +92,14 @@ class CommentAdmin(admin.ModelAdmin):
     def has_moderate_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("comments.moderate_comment")
 
+    # Deleting goes through the service too, so the queue's counts and the article's count
+    # follow (a plain delete would leave them counting comments that are gone).
+    def delete_model(self, request: HttpRequest, obj: Comment) -> None:
+        services.comment_delete_many(ids=[obj.pk])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        services.comment_delete_many(ids=list(queryset.values_list("pk", flat=True)))
+
 
 @admin.register(ModerationLog)
 class ModerationLogAdmin(admin.ModelAdmin):

@@ -84,6 +84,13 @@ class Comment(models.Model):
                 condition=Q(status="pending"),
                 name="comment_pending_queue",
             ),
+            # The decided tabs (approved, rejected, spam), newest first: without it each
+            # opened one sorted every approved comment (0.4 s at a million).
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=~Q(status="pending"),
+                name="comment_decided_list",
+            ),
             models.Index(fields=["email", "created_at"], name="comment_email_created"),
         ]
 
@@ -103,6 +110,28 @@ class Comment(models.Model):
     def held_reason_labels(self) -> list[str]:
         labels = dict(HeldReason.choices)
         return [labels.get(code, code) for code in self.held_reasons]
+
+
+class CommentTally(models.Model):
+    """How many comments one article has in one status, kept by `comments.services`.
+
+    The moderation queue's tabs add up these few rows instead of counting a million
+    comments. Every service that creates, decides or deletes a comment moves them in the
+    same transaction; the rows go with their article. `manage.py recount_comments` rebuilds
+    them (and the articles' approved counts) from the comments themselves.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=Comment.Status)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "status"], name="comment_tally_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {self.status}: {self.count}"
 
 
 class ModerationLog(models.Model):

@@ -2,7 +2,8 @@
 
 Views stay thin: the decisions are `comments.services.comment_moderate(_many)`, the same
 functions the admin's actions call. Pages are built for speed of clearing: one query for
-the page (with each commenter's history as subqueries), one for the counts per status.
+the page (with each commenter's history as subqueries), one for the counts per status, read
+from the tallies the services keep rather than counted (issue 7: a million comments).
 """
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ import datetime
 import logging
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -82,10 +83,18 @@ def _filtered(filters: dict[str, Any]) -> QuerySet:
     return comments
 
 
-def status_counts(comments: QuerySet | None = None) -> dict[str, int]:
-    comments = Comment.objects.all() if comments is None else comments
-    return comments.aggregate(
-        **{status: Count("pk", filter=Q(status=status)) for status in Comment.Status.values}
+def status_counts(filters: dict[str, Any] | None = None) -> dict[str, int | None]:
+    """Comments per status for the tabs, from the tallies the services keep (a few rows).
+
+    All comments, one article's or one desk's are exact. A reason is not tallied, and
+    counting it would mean reading every comment of a status, so with a reason filter the
+    tabs say nothing rather than something wrong (None).
+    """
+    filters = filters or {}
+    if filters.get("reason"):
+        return dict.fromkeys(Comment.Status.values)
+    return services.comment_status_counts(
+        article_id=filters.get("article"), desk=filters.get("desk") or ""
     )
 
 
@@ -153,13 +162,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     order = ["created_at", "pk"] if ascending else ["-created_at", "-pk"]
     items = list(page.order_by(*order)[: PAGE_SIZE + 1])
     has_next = len(items) > PAGE_SIZE
-    items = items[:PAGE_SIZE]
+    items = _with_links(items[:PAGE_SIZE])
     query = request.GET.copy()
     query.pop("after", None)
     next_query = query.copy()
     if has_next:
         next_query["after"] = _cursor(items[-1])
-    counts = status_counts(comments)
+    counts = status_counts(chosen)
     context.update(
         items=items,
         tabs=_tabs(query, counts, current=status),
@@ -173,6 +182,30 @@ def queue(request: HttpRequest) -> HttpResponse:
         here=request.get_full_path(),
     )
     return render(request, "comments/moderation_queue.html", context)
+
+
+def _counts_for_page(next_url: str) -> dict[str, int | None]:
+    """The counts for the queue page a decision came from (its `next`), as its tabs show them."""
+    query = QueryDict(urlsplit(next_url).query)
+    filters = QueueFilterForm(query)
+    return status_counts(filters.cleaned_data if filters.is_valid() else None)
+
+
+def _with_links(items: list[Comment]) -> list[Comment]:
+    """Give each item its article's address and its decision form's, worked out here.
+
+    The page has fifty of each; resolving them in the template (a `reverse` and a date
+    conversion apiece) was a fifth of the page's time. One article's address is computed
+    once, and the decision URLs follow `moderation_urls`: the queue's address, then the id.
+    """
+    queue_url = reverse("moderation:queue")
+    article_urls: dict[int, str] = {}
+    for comment in items:
+        if comment.article_id not in article_urls:
+            article_urls[comment.article_id] = comment.article.get_absolute_url()
+        comment.article_url = article_urls[comment.article_id]
+        comment.decide_url = f"{queue_url}{comment.pk}/"
+    return items
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -221,7 +254,7 @@ def decide(request: HttpRequest, comment_id: int) -> HttpResponse:
                 "id": comment.pk,
                 "status": comment.status,
                 "changed": changed,
-                "counts": status_counts(),
+                "counts": _counts_for_page(form.cleaned_data["next"]),
             }
         )
     if changed:
@@ -243,7 +276,9 @@ def decide_bulk(request: HttpRequest) -> HttpResponse:
         ids=ids, decision=decision, moderator=request.user, reason=form.cleaned_data["reason"]
     )
     if _wants_json(request):
-        return JsonResponse({"ids": ids, "changed": changed, "counts": status_counts()})
+        return JsonResponse(
+            {"ids": ids, "changed": changed, "counts": _counts_for_page(form.cleaned_data["next"])}
+        )
     unchanged = len(ids) - changed
     note = f" ({unchanged} already so, or gone)" if unchanged else ""
     plural = "s" if changed != 1 else ""

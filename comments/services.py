@@ -11,7 +11,14 @@ Submitting runs one ordered pipeline of checks (CSRF has already passed in the m
 Each check leaves a reason code: rejections go back to the view and nothing is stored;
 holds are kept on the comment for the moderators' queue. Moderation decisions go through
 `comment_moderate`, which the queue, its bulk form and the admin all call; every change of
-status writes a `ModerationLog` row and refreshes the article's approved count.
+status writes a `ModerationLog` row.
+
+Counting is done on the writes, never on the reads. Every service that creates, decides or
+deletes a comment moves, in the same transaction, the per-article tallies the queue's tabs
+add up (`CommentTally`) and the article's shown count (`approved_comment_count`), by the
+difference it makes: a decision costs a few index lookups whatever the size of the
+conversation. Locks are always taken in one order (comments by id, then articles by id,
+then tallies), so concurrent moderators wait for each other but never deadlock.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import re
 import secrets
 import time
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -29,15 +37,16 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.html import urlize
 
 from articles.models import Article
-from articles.services import article_set_comment_count
+from articles.services import article_add_to_comment_count, article_set_comment_count
 from comments import notify
-from comments.models import Comment, HeldReason, ModerationLog, Term
+from comments.models import Comment, CommentTally, HeldReason, ModerationLog, Term
 from newsroom import pagecache
 
 if TYPE_CHECKING:
@@ -179,22 +188,55 @@ def _check_same_body(run: _Run) -> None:
         run.result = SubmitResult(comment=earlier, duplicate=True)
 
 
+def _redis_client() -> Any | None:
+    """The cache's Redis client, or None when the cache is not Redis (locmem under `make run`)."""
+    backend = getattr(cache, "_cache", None)  # Django's RedisCache keeps its client here
+    get_client = getattr(backend, "get_client", None)
+    return get_client(write=True) if get_client else None
+
+
+def rate_windows_count(windows: list[tuple[str, int]]) -> list[int]:
+    """Count one more submission in each (key, seconds) window and return the new totals.
+
+    On Redis it is one round trip: a MULTI that creates each missing key with its expiry
+    (SET NX EX) and then INCRs it, so no window can expire between the two. Django's
+    `cache.add` + `cache.incr` could, and then raised "Key not found" under load.
+    """
+    client = _redis_client()
+    if client is None:
+        totals = []
+        for key, seconds in windows:
+            cache.add(key, 0, seconds + 5)
+            try:
+                totals.append(cache.incr(key))
+            except ValueError:  # expired between the two calls: this is the window's first
+                cache.set(key, 1, seconds + 5)
+                totals.append(1)
+        return totals
+    pipe = client.pipeline(transaction=True)
+    for key, seconds in windows:
+        redis_key = cache.make_and_validate_key(key)
+        pipe.set(redis_key, 0, ex=seconds + 5, nx=True)
+        pipe.incr(redis_key)
+    return pipe.execute()[1::2]
+
+
 def _check_rate(run: _Run) -> None:
     now = time.time()
-    windows = [
+    limits = [
         (60, settings.COMMENTS_RATE_PER_MINUTE),
         (86400, settings.COMMENTS_RATE_PER_DAY),
     ]
-    who = [("ip", run.sub.ip), ("email", run.sub.email)]
+    windows, caps = [], []
+    for seconds, limit in limits:
+        for kind, value in (("ip", run.sub.ip), ("email", run.sub.email)):
+            digest = salted_hmac("comments.rate", value, algorithm="sha256").hexdigest()[:32]
+            windows.append(
+                (f"comments:rate:{kind}:{digest}:{seconds}:{int(now // seconds)}", seconds)
+            )
+            caps.append(limit)
     try:
-        for seconds, limit in windows:
-            for kind, value in who:
-                digest = salted_hmac("comments.rate", value, algorithm="sha256").hexdigest()[:32]
-                key = f"comments:rate:{kind}:{digest}:{seconds}:{int(now // seconds)}"
-                cache.add(key, 0, seconds + 5)
-                if cache.incr(key) > limit:
-                    run.result = SubmitResult(rejected=Rejection.RATE)
-                    return
+        totals = rate_windows_count(windows)
     except Exception:
         # Redis down. COMMENTS_RATE_LIMIT_FAIL_OPEN (default): let the comment through to
         # pre-moderation rather than lose it. Off: refuse it until the limits can be counted.
@@ -203,6 +245,9 @@ def _check_rate(run: _Run) -> None:
             run.result = SubmitResult(rejected=Rejection.RATE_UNAVAILABLE)
             return
         logger.warning("comment rate limit unavailable; letting the comment through", exc_info=True)
+        return
+    if any(total > cap for total, cap in zip(totals, caps, strict=True)):
+        run.result = SubmitResult(rejected=Rejection.RATE)
 
 
 def count_links(text: str) -> int:
@@ -320,8 +365,12 @@ def comment_submit(*, submission: Submission) -> SubmitResult:
             if comment.status == Comment.Status.PENDING:
                 notify.comment_held(comment=comment)
             elif comment.status == Comment.Status.APPROVED:
-                _refresh_approved_count(comment.article_id)
+                _lock_articles([comment.article_id])
+                _count_shown(comment, entering=True)
                 notify.comment_approved(comment=comment)
+            # Last, so the tally row (the one write every poster on this article shares)
+            # is held only until the commit that follows.
+            _tally([(comment.article_id, comment.status, 1)])
     except IntegrityError:
         # The same form raced in twice: the unique form token let exactly one through.
         earlier = Comment.objects.filter(form_token=run.token).first()
@@ -334,29 +383,126 @@ def comment_submit(*, submission: Submission) -> SubmitResult:
 # --- Moderating -----------------------------------------------------------------------
 
 
-def _refresh_approved_count(article_id: int) -> None:
-    """Recount what the page shows and store it on the article; purge its cached pages.
+def _lock_articles(article_ids: Iterable[int], *, exclusive: bool = False) -> None:
+    """Lock the articles' rows, in id order, before their counts are read and moved.
 
-    The article row is locked first, so two moderators approving at once cannot store a
-    count that misses the other's comment. Runs only on writes, never on page views.
+    Deciders take FOR NO KEY UPDATE: they queue behind each other per article, while readers
+    keep posting (a new comment's foreign key needs only KEY SHARE). A recount takes FOR
+    UPDATE, which waits for every in-flight post and decision on the article, so it reads
+    counts nobody is moving.
     """
-    list(Article.objects.select_for_update().filter(pk=article_id).values_list("pk"))
-    count = Comment.objects.filter(article_id=article_id).visible().count()
-    article_set_comment_count(article_id=article_id, count=count)
+    ids = sorted(set(article_ids))
+    if ids:
+        locked = Article.objects.select_for_update(no_key=not exclusive).filter(pk__in=ids)
+        list(locked.order_by("pk").values_list("pk"))
+
+
+def _tally(changes: Iterable[tuple[int, str, int]]) -> None:
+    """Add (article, status, delta) changes to the tallies, in one statement, in key order."""
+    summed: Counter[tuple[int, str]] = Counter()
+    for article_id, status, delta in changes:
+        summed[(article_id, str(status))] += delta
+    rows = sorted((key, delta) for key, delta in summed.items() if delta)
+    if not rows:
+        return
+    # Raw SQL for the one thing the ORM cannot say: add to the row, or create it. The
+    # table name is our model's; every value is a parameter.
+    table = connection.ops.quote_name(CommentTally._meta.db_table)
+    values = ", ".join(["(%s, %s, %s)"] * len(rows))
+    params = [
+        value for (article_id, status), delta in rows for value in (article_id, status, delta)
+    ]
+    upsert = (
+        f"INSERT INTO {table} (article_id, status, count) VALUES {values} "  # noqa: S608
+        f"ON CONFLICT (article_id, status) DO UPDATE SET count = {table}.count + excluded.count"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(upsert, params)
+
+
+def _shown_with(comment: Comment) -> int:
+    """How many comments the article shows only while `comment` is approved.
+
+    A comment is shown when it and the comments above it are approved. So when one enters
+    or leaves approved, it takes along its approved replies and their approved replies, and
+    nothing at all changes when a comment above it is not approved. Index lookups on the
+    parent: the cost is the comment's replies, never the conversation's size.
+    """
+    approved = Comment.Status.APPROVED
+    if comment.parent_id is not None:
+        parent, grandparent = (
+            Comment.objects.filter(pk=comment.parent_id)
+            .values_list("status", "parent__status")
+            .get()
+        )
+        if parent != approved or grandparent not in (None, approved):
+            return 0
+    replies = Comment.objects.filter(parent_id=comment.pk, status=approved)
+    shown = 1 + replies.count()
+    if shown > 1 and comment.parent_id is None:  # replies to its replies hang on it too
+        shown += Comment.objects.filter(parent__in=replies.values("pk"), status=approved).count()
+    return shown
+
+
+def _count_shown(comment: Comment, *, entering: bool) -> None:
+    """Move the article's shown count for `comment` entering or leaving approved.
+
+    The article row is locked already, so each decider reads the others' committed work
+    and two moderators approving at once both count.
+    """
+    shown = _shown_with(comment)
+    article_add_to_comment_count(article_id=comment.article_id, delta=shown if entering else -shown)
+    article_id = comment.article_id
     transaction.on_commit(lambda: pagecache.purge([f"article-{article_id}"]))
+
+
+def comment_counts_recount(*, article_id: int) -> dict[str, int]:
+    """Count one article's comments from scratch: its tallies and its shown count.
+
+    For `manage.py recount_comments` and for deletions; the decisions only move the counts.
+    Returns the tallies it stored.
+    """
+    with transaction.atomic():
+        _lock_articles([article_id], exclusive=True)
+        comments = Comment.objects.filter(article_id=article_id)
+        counts = dict(
+            comments.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
+        )
+        CommentTally.objects.filter(article_id=article_id).delete()
+        CommentTally.objects.bulk_create(
+            CommentTally(article_id=article_id, status=status, count=n)
+            for status, n in sorted(counts.items())
+        )
+        article_set_comment_count(article_id=article_id, count=comments.visible().count())
+        transaction.on_commit(lambda: pagecache.purge([f"article-{article_id}"]))
+    return counts
+
+
+def comment_status_counts(*, article_id: int | None = None, desk: str = "") -> dict[str, int]:
+    """Comments per status, all of them or one article's or one desk's, from the tallies."""
+    tallies = CommentTally.objects.all()
+    if article_id is not None:
+        tallies = tallies.filter(article_id=article_id)
+    if desk:
+        tallies = tallies.filter(article__desk__slug=desk)
+    counts = dict.fromkeys(Comment.Status.values, 0)
+    summed = tallies.order_by().values("status").annotate(n=Sum("count"))
+    counts.update(summed.values_list("status", "n"))
+    return counts
 
 
 def _apply_decision(
     comment: Comment, *, to_status: str, moderator: AbstractBaseUser | None, reason: str
 ) -> bool:
-    """Change a locked comment's status and log it; False when it already had that status."""
+    """Change a locked comment's status, log it and count it; False when it already had it.
+
+    The caller holds the article's lock; the tallies are left to it, to write last.
+    """
     from_status = comment.status
     if from_status == to_status:
         return False
-    first_approval = (
-        to_status == Comment.Status.APPROVED
-        and not comment.log.filter(to_status=Comment.Status.APPROVED).exists()
-    )
+    approved = Comment.Status.APPROVED
+    first_approval = to_status == approved and not comment.log.filter(to_status=approved).exists()
     comment.status = to_status
     comment.moderated_by = moderator
     comment.moderated_at = timezone.now()
@@ -368,6 +514,8 @@ def _apply_decision(
         to_status=to_status,
         reason=reason[:200],
     )
+    if approved in (from_status, to_status):
+        _count_shown(comment, entering=to_status == approved)
     notify.comment_moderated(comment=comment)  # issue 6: withdraw mail the decision outdates
     if first_approval:
         notify.comment_approved(comment=comment)
@@ -389,17 +537,11 @@ def comment_moderate(
     reason: str = "",
 ) -> bool:
     """Approve, reject or mark as spam. Idempotent: True only if the status changed."""
-    to_status = _decision_status(decision)
-    with transaction.atomic():
-        locked = Comment.objects.select_for_update().get(pk=comment.pk)
-        was = locked.status
-        changed = _apply_decision(locked, to_status=to_status, moderator=moderator, reason=reason)
-        if changed and Comment.Status.APPROVED in (was, to_status):
-            _refresh_approved_count(locked.article_id)
-    comment.status = locked.status
-    comment.moderated_by = locked.moderated_by
-    comment.moderated_at = locked.moderated_at
-    return changed
+    return bool(
+        _moderate(
+            ids=[comment.pk], decision=decision, moderator=moderator, reason=reason, into=comment
+        )
+    )
 
 
 def comment_moderate_many(
@@ -410,22 +552,60 @@ def comment_moderate_many(
     reason: str = "",
 ) -> int:
     """The same decision for several comments at once, in one transaction; how many changed."""
+    return _moderate(ids=ids, decision=decision, moderator=moderator, reason=reason)
+
+
+def _moderate(
+    *,
+    ids: Iterable[int],
+    decision: str,
+    moderator: AbstractBaseUser | None,
+    reason: str,
+    into: Comment | None = None,
+) -> int:
+    """Decide the comments with these ids; `into` (one of them) gets its new state copied in."""
     to_status = _decision_status(decision)
-    touched: set[int] = set()
     changed = 0
     with transaction.atomic():
-        # Locked in id order, and articles only after all comments, so that two bulk
-        # decisions (or a bulk and a single one) cannot deadlock.
-        comments = Comment.objects.select_for_update().filter(pk__in=list(ids)).order_by("pk")
+        # Comments in id order, then their articles, then the tallies: one order for every
+        # decision, single or bulk, so two moderators wait for each other, never deadlock.
+        # NO KEY UPDATE on the comments lets readers keep replying to them meanwhile.
+        comments = list(
+            Comment.objects.select_for_update(no_key=True).filter(pk__in=list(ids)).order_by("pk")
+        )
+        _lock_articles(c.article_id for c in comments if c.status != to_status)
+        moves = []
         for comment in comments:
             was = comment.status
             if _apply_decision(comment, to_status=to_status, moderator=moderator, reason=reason):
                 changed += 1
-                if Comment.Status.APPROVED in (was, to_status):
-                    touched.add(comment.article_id)
-        for article_id in sorted(touched):
-            _refresh_approved_count(article_id)
+                moves += [(comment.article_id, was, -1), (comment.article_id, to_status, 1)]
+        _tally(moves)
+    if into is not None:
+        if not comments:
+            raise Comment.DoesNotExist(f"comment {into.pk} is gone")
+        decided = comments[0]
+        into.status = decided.status
+        into.moderated_by = decided.moderated_by
+        into.moderated_at = decided.moderated_at
     return changed
+
+
+def comment_delete_many(*, ids: Iterable[int]) -> int:
+    """Delete comments (their replies go with them) and recount the articles they were on.
+
+    Deleting is rare (an admin's last resort), so the counts are rebuilt rather than moved.
+    Returns how many comments went, replies included.
+    """
+    with transaction.atomic():
+        doomed = Comment.objects.select_for_update().filter(pk__in=list(ids)).order_by("pk")
+        article_ids = sorted(
+            {article_id for _, article_id in doomed.values_list("pk", "article_id")}
+        )
+        _, per_model = Comment.objects.filter(pk__in=list(ids)).delete()
+        for article_id in article_ids:
+            comment_counts_recount(article_id=article_id)
+    return per_model.get(Comment._meta.label, 0)
 
 
 def comment_approve(

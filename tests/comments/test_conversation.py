@@ -244,7 +244,7 @@ def make_approved(article, count: int, *, with_replies: bool = False) -> None:
             for top in tops
         )
     Comment.objects.update(status=APPROVED)
-    services._refresh_approved_count(article.pk)
+    services.comment_counts_recount(article_id=article.pk)
     article.refresh_from_db()
 
 
