@@ -359,6 +359,11 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
+# Written only by comments' services (articles.services.article_set_comment_count and the
+# like), never by Article.save().
+COUNTED_BY_COMMENTS = frozenset({"approved_comment_count"})
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -435,7 +440,17 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs) -> None:
-        """Render the body once here, so a page view never runs Markdown or the sanitiser."""
+        """Render the body once here, so a page view never runs Markdown or the sanitiser.
+
+        A save of an existing article writes every field but `approved_comment_count`: the
+        comments' services move that in the database while this instance, loaded earlier,
+        may hold an old value, and writing it back would undo an approval made meanwhile."""
+        if (
+            kwargs.get("update_fields") is None
+            and not self._state.adding
+            and not kwargs.get("force_insert")
+        ):
+            kwargs["update_fields"] = self._fields_a_save_writes()
         update_fields = kwargs.get("update_fields")
         if update_fields is None or "body" in update_fields:
             self.body_html = render_markdown(self.body)
@@ -518,6 +533,18 @@ class Article(models.Model):
     def reading_minutes(self) -> int:
         words = len(strip_tags(self.body_html or self.body).split())
         return max(1, math.ceil(words / 230))
+
+    def _fields_a_save_writes(self) -> list[str]:
+        """What a plain save() writes: the loaded fields (as Django does for a deferred
+        load) except those counted by the comments."""
+        deferred = self.get_deferred_fields()
+        return [
+            field.name
+            for field in self._meta.concrete_fields
+            if not field.primary_key
+            and field.attname not in deferred
+            and field.name not in COUNTED_BY_COMMENTS
+        ]
 
 
 class Byline(models.Model):

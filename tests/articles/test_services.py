@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article
+from comments.services import comment_approve
 from newsroom import pagecache
+from tests.comments.conftest import CommentFactory
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -218,3 +220,31 @@ def test_comment_count_is_stored_on_the_article():
     services.article_set_comment_count(article_id=article.pk, count=7)
     article.refresh_from_db()
     assert article.approved_comment_count == 7
+
+
+def test_an_article_saved_after_a_comment_approval_keeps_the_new_count(editor, moderator):
+    # The editor's copy is loaded before the moderator approves: its count is old.
+    article = ArticleFactory(headline="Tidal power comes of age")
+    comment = CommentFactory(article=article)
+    editors_copy = Article.objects.get(pk=article.pk)
+    assert editors_copy.approved_comment_count == 0
+
+    comment_approve(comment=comment, moderator=moderator)
+    editors_copy.headline = "Tidal power comes of age, at last"
+    services.article_save(article=editors_copy, user=editor, version=editors_copy.version)
+
+    article.refresh_from_db()
+    assert article.headline == "Tidal power comes of age, at last"
+    assert article.approved_comment_count == 1
+
+
+def test_a_plain_save_of_an_old_copy_does_not_write_the_count_back(moderator):
+    article = ArticleFactory()
+    old_copy = Article.objects.get(pk=article.pk)
+    comment_approve(comment=CommentFactory(article=article), moderator=moderator)
+
+    old_copy.save()
+    Article.objects.only("pk", "headline").get(pk=article.pk).save()  # a deferred load too
+
+    article.refresh_from_db()
+    assert article.approved_comment_count == 1
