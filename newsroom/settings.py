@@ -319,7 +319,10 @@ LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 
 # Anonymous page cache (newsroom/pagecache.py) and HTTP caching for a CDN.
-PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+# On wherever a broker (so a beat) runs: the beat purges what the clock changes (a scheduled
+# article going live, a breaking flag expiring). Under `make run` (no broker) pages are
+# rendered fresh, so nothing stays stale for want of a beat.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", bool(CELERY_BROKER_URL))
 PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 3600)  # purges make pages stale sooner
 PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60)
 PAGE_CACHE_S_MAXAGE = env_int("PAGE_CACHE_S_MAXAGE", 300)
