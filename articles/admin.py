@@ -637,7 +637,9 @@ class ArticleAdmin(admin.ModelAdmin):
             days[-1]["entries"].append(
                 {
                     "article": article,
+                    # To the minute, like the schedule itself: no seconds or microseconds.
                     "time": newsroom_time(when, with_date=False),
+                    "datetime": when.isoformat(timespec="minutes"),
                     "embargoed": article.embargo_until is not None
                     and article.embargo_until > (article.published_at or now),
                     "by": scheduled_by.get(article.pk),

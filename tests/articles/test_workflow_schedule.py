@@ -258,6 +258,21 @@ def test_scheduled_view_lists_what_goes_out_when_grouped_by_day(
 
 
 @pytest.mark.django_db
+def test_scheduled_view_shows_times_to_the_minute_with_the_zone(client, editor):
+    client.force_login(editor)
+    with time_machine.travel(dt.datetime(2026, 7, 14, 8, 0, tzinfo=LONDON), tick=False):
+        ArticleFactory(
+            headline="Embargoed to the microsecond",
+            published_at=timezone.now() - dt.timedelta(hours=1),
+            embargo_until=dt.datetime(2026, 7, 14, 9, 30, 15, 123456, tzinfo=LONDON),
+        )
+        html = client.get(reverse("admin:articles_article_scheduled")).content.decode()
+
+    assert '<time class="nr-slot__time" datetime="2026-07-14T09:30+01:00">09:30 BST</time>' in html
+    assert "123456" not in html and ":15" not in html
+
+
+@pytest.mark.django_db
 def test_the_article_list_links_to_the_scheduled_view(client, editor):
     client.force_login(editor)
     html = client.get(reverse(CHANGELIST)).content.decode()
