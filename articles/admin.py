@@ -30,6 +30,7 @@ from django.utils.text import Truncator
 from articles import revisions, services
 from articles.clock import newsroom_time, zone_note
 from articles.forms import (
+    PUBLISHING_FIELDS,
     ArticleAdminForm,
     AuthorAdminForm,
     PhotoAdminForm,
@@ -50,16 +51,6 @@ from articles.models import (
 )
 
 THUMB_WIDTH = 160
-# Fields only an editor sets: when and how a story goes public.
-PUBLISHING_FIELDS = (
-    "published_at",
-    "embargo_until",
-    "updated_at",
-    "is_breaking",
-    "breaking_until",
-    "is_top_story",
-    "top_story_order",
-)
 BOTH_LOCATIONS = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
 
 

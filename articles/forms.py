@@ -78,6 +78,16 @@ CHANGE_KINDS = [
     ("correction", "Correction: we got something wrong; shows the time and the note"),
 ]
 TIME_FIELDS = ("published_at", "embargo_until", "breaking_until")
+# Fields only an editor sets: when and how a story goes public (read-only for reporters).
+PUBLISHING_FIELDS = (
+    "published_at",
+    "embargo_until",
+    "updated_at",
+    "is_breaking",
+    "breaking_until",
+    "is_top_story",
+    "top_story_order",
+)
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -120,13 +130,7 @@ class ArticleAdminForm(forms.ModelForm):
             "hero_photo",
             "topics",
             "status",
-            "published_at",
-            "embargo_until",
-            "updated_at",
-            "is_breaking",
-            "breaking_until",
-            "is_top_story",
-            "top_story_order",
+            *PUBLISHING_FIELDS,
             "comments_enabled",
             "comments_close_after_days",
         )
