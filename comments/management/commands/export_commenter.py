@@ -2,10 +2,9 @@
 
 import json
 
-from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
-from django.core.validators import validate_email
+from django.core.management.base import BaseCommand
 
+from comments.management.commands._arguments import commenter_email
 from comments.services import commenter_export
 
 
@@ -13,11 +12,7 @@ class Command(BaseCommand):
     help = "Print the comments and data held about EMAIL as JSON (a subject access request)."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("email")
+        parser.add_argument("email", type=commenter_email)
 
     def handle(self, *args, email: str, **options) -> None:
-        try:
-            validate_email(email.strip())
-        except ValidationError:
-            raise CommandError(f"{email!r} is not an email address") from None
         self.stdout.write(json.dumps(commenter_export(email=email), indent=2, ensure_ascii=False))
