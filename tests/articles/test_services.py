@@ -10,15 +10,9 @@ from articles import services
 from articles.models import Article
 from comments.services import comment_approve
 from newsroom import pagecache
+from tests import factories
 from tests.comments.conftest import CommentFactory
-from tests.factories import (
-    ArticleFactory,
-    AuthorFactory,
-    BylineFactory,
-    DeskFactory,
-    PhotoFactory,
-    TopicFactory,
-)
+from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, DeskFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -190,10 +184,10 @@ def test_publishing_purges_the_article_and_listings_after_commit(
 @pytest.mark.parametrize(
     ("make", "keys"),
     [
-        (DeskFactory, ["desk-{pk}", "desks", "listings"]),
-        (AuthorFactory, ["author-{pk}", "listings"]),
-        (TopicFactory, ["topic-{pk}", "listings"]),
-        (PhotoFactory, ["photo-{pk}", "listings"]),
+        (factories.DeskFactory, ["desk-{pk}", "desks", "listings"]),
+        (factories.AuthorFactory, ["author-{pk}", "listings"]),
+        (factories.TopicFactory, ["topic-{pk}", "listings"]),
+        (factories.PhotoFactory, ["photo-{pk}", "listings"]),
     ],
     ids=["desk", "author", "topic", "photo"],
 )
