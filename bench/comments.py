@@ -142,6 +142,7 @@ def flood(base: str, article_path: str) -> list[tuple]:
     lock = threading.Lock()
     results = {"accepted": 0, "5xx": 0, "other": 0, "latencies": []}
     per_client = FLOOD_POSTS // FLOOD_CLIENTS
+    run = int(time.time())  # fresh bodies, so a reused database does not take them as resent
 
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):
@@ -155,8 +156,8 @@ def flood(base: str, article_path: str) -> list[tuple]:
             fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
             fields.update(
                 name=f"Flood {n}",
-                email=f"flood{n}-{i}@example.org",
-                body=f"Flood comment {n}-{i}: a view on the story.",
+                email=f"flood{n}-{i}-{run}@example.org",
+                body=f"Flood comment {n}-{i} ({run}): a view on the story.",
                 website="",
             )
             fields.pop("parent", None)

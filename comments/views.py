@@ -27,7 +27,12 @@ def _public_article(desk: str, year: str, month: str, day: str, slug: str) -> Ar
     except ValueError:
         raise Http404("No such date") from None
     candidates = (
-        Article.objects.published().select_related("desk").filter(desk__slug=desk, slug=slug)
+        Article.objects.published()
+        .select_related("desk")
+        .filter(desk__slug=desk, slug=slug)
+        # A comment needs the article's address and rules, not its text: the body, its
+        # HTML and the search vector were most of this query's cost in a comment flood.
+        .defer("body", "body_html", "search_vector")
     )
     for article in candidates:
         if timezone.localdate(article.published_at) == date:
