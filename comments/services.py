@@ -570,8 +570,14 @@ def _moderate(
         # Comments in id order, then their articles, then the tallies: one order for every
         # decision, single or bulk, so two moderators wait for each other, never deadlock.
         # NO KEY UPDATE on the comments lets readers keep replying to them meanwhile.
+        # The article comes along (without its text) for the approval mail's links; only the
+        # comments' rows are locked here, the articles' come next, in their own order.
         comments = list(
-            Comment.objects.select_for_update(no_key=True).filter(pk__in=list(ids)).order_by("pk")
+            Comment.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("article__desk")
+            .defer("article__body", "article__body_html", "article__search_vector")
+            .filter(pk__in=list(ids))
+            .order_by("pk")
         )
         _lock_articles(c.article_id for c in comments if c.status != to_status)
         moves = []
