@@ -42,8 +42,17 @@ class ArticleFeed(Feed):
     feed_type = MediaRssFeed
 
     def __call__(self, request, *args, **kwargs):
-        # Cacheable like the pages: any change to a list of cards purges the feeds too.
-        return tag_response(super().__call__(request, *args, **kwargs), ["listings"])
+        # Cacheable like the pages, purged with the list of cards it carries.
+        response = super().__call__(request, *args, **kwargs)
+        return tag_response(response, request.feed_cache_keys)
+
+    def get_feed(self, obj, request):
+        # Only here does a feed know its desk or author; a feed object serves every request.
+        request.feed_cache_keys = self.cache_keys(obj)
+        return super().get_feed(obj, request)
+
+    def cache_keys(self, obj) -> list[str]:
+        return ["list-all"]
 
     def articles(self, obj):
         raise NotImplementedError
@@ -130,6 +139,9 @@ class DeskFeed(ArticleFeed):
     def articles(self, obj: Desk):
         return cards(obj.articles.all())
 
+    def cache_keys(self, obj: Desk) -> list[str]:
+        return [f"desk-{obj.pk}", f"list-desk-{obj.pk}"]
+
 
 class AuthorFeed(ArticleFeed):
     def get_object(self, request, slug: str) -> Author:
@@ -149,3 +161,6 @@ class AuthorFeed(ArticleFeed):
 
     def articles(self, obj: Author):
         return cards(Article.objects.filter(bylines__author=obj))
+
+    def cache_keys(self, obj: Author) -> list[str]:
+        return [f"author-{obj.pk}", f"list-author-{obj.pk}"]

@@ -452,6 +452,7 @@ class Article(models.Model):
         ):
             kwargs["update_fields"] = self._fields_a_save_writes()
         update_fields = kwargs.get("update_fields")
+        listed_before = [] if self._state.adding else self.cache_keys()
         if update_fields is None or "body" in update_fields:
             self.body_html = render_markdown(self.body)
             if update_fields is not None:
@@ -466,9 +467,13 @@ class Article(models.Model):
             if uses_postgres(articles):
                 articles.update(search_vector=search_document())
         # Readers see the change at once: cached pages showing this article go stale, after
-        # commit so no reader can re-cache the old version in between.
-        keys = self.cache_keys()
-        transaction.on_commit(lambda: purge(keys), using=self._state.db)
+        # commit so no reader can re-cache the old version in between. The lists it leaves
+        # (another desk, a byline or topic removed by the admin's inlines after this save)
+        # are known now; the lists it joins, once the whole change is committed.
+        shown_before = listed_before
+        transaction.on_commit(
+            lambda: purge([*shown_before, *self.cache_keys()]), using=self._state.db
+        )
 
     def get_absolute_url(self) -> str:
         day = timezone.localtime(self.published_at or self.created_at or timezone.now())
@@ -491,9 +496,8 @@ class Article(models.Model):
 
     def cache_keys(self) -> list[str]:
         """The page-cache keys (newsroom.pagecache.purge) to purge when this article changes:
-        its own page, and every list of cards (home, desk, author and topic pages, feeds,
-        sitemaps), which may now show it, drop it or show it differently."""
-        return [f"article-{self.pk}", "listings"]
+        its own page and the lists of cards that show it, as the database has it now."""
+        return [f"article-{self.pk}", *listing_keys(type(self).objects.filter(pk=self.pk))]
 
     def goes_live_at(self) -> datetime | None:
         """When the public first sees it: its publication time, or the embargo's end if later."""
@@ -545,6 +549,24 @@ class Article(models.Model):
             and field.attname not in deferred
             and field.name not in COUNTED_BY_COMMENTS
         ]
+
+
+def listing_keys(articles: models.QuerySet[Article]) -> list[str]:
+    """The page-cache keys of every list of cards that can show these articles: the
+    site-wide ones (`list-all`: home, the site feed, sitemaps, corrections) and their
+    desks', authors' and topics' pages and feeds (`list-desk-<pk>`, ...). Other desks',
+    authors' and topics' pages are left alone."""
+    ids = articles.values("pk")
+    desks = set(Desk.objects.filter(articles__in=ids).values_list("pk", flat=True))
+    if not desks:  # every article has a desk: no articles, no lists
+        return []
+    authors = Byline.objects.filter(article__in=ids).values_list("author_id", flat=True)
+    topics = Topic.objects.filter(articles__in=ids).values_list("pk", flat=True)
+    keys = {"list-all"}
+    keys |= {f"list-desk-{pk}" for pk in desks}
+    keys |= {f"list-author-{pk}" for pk in authors}
+    keys |= {f"list-topic-{pk}" for pk in topics}
+    return sorted(keys)
 
 
 class Byline(models.Model):

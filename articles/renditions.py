@@ -94,11 +94,6 @@ def ingest(data: bytes) -> Ingested:
     return Ingested(data=stripped, extension=UPLOAD_FORMATS[fmt], embedded=embedded)
 
 
-def check_upload(data: bytes) -> None:
-    """Raise PhotoRejected with the reason if `ingest()` would refuse this file."""
-    ingest(data)
-
-
 def displayed_size(file: IO[bytes]) -> tuple[int, int] | tuple[None, None]:
     """Width and height as shown: EXIF orientations 5-8 turn the stored pixels a quarter."""
     position = file.tell()

@@ -38,6 +38,7 @@ from articles.models import (
     ShareLink,
     Topic,
     Transition,
+    listing_keys,
     works_on_every_desk,
 )
 from newsroom import pagecache
@@ -539,12 +540,9 @@ def _queue_go_live(article: Article) -> None:
 
 def live_page_keys(article: Article) -> list[str]:
     """Every cached page that starts (or stops) showing an article when it goes live: its
-    own, its desk's, its authors' and topics', the home page, and the lists of cards
-    (`listings`: feeds and both sitemaps too)."""
-    keys = {*article.cache_keys(), "home", f"desk-{article.desk_id}"}
-    keys |= {f"author-{pk}" for pk in article.bylines.values_list("author_id", flat=True)}
-    keys |= {f"topic-{pk}" for pk in article.topics.values_list("pk", flat=True)}
-    return sorted(keys)
+    own, and the lists of cards it is on (home, its desk's, authors' and topics' pages,
+    feeds, sitemaps: `listing_keys`)."""
+    return sorted({*article.cache_keys(), "home"})
 
 
 def _went_live(
@@ -756,7 +754,7 @@ def article_end_breaking(*, article_id: int) -> bool:
         ended = Article.objects.filter(
             pk=article_id, is_breaking=True, breaking_until__lte=now
         ).update(is_breaking=False)
-    pagecache.purge([f"article-{article_id}", "listings", "home"])
+    pagecache.purge([*Article(pk=article_id).cache_keys(), "home"])
     return bool(ended)
 
 
@@ -909,17 +907,27 @@ def article_set_comment_count(*, article_id: int, count: int) -> None:
 
 
 def _page_keys(instance: models.Model) -> list[str]:
+    """The pages showing a desk, author, topic or photo: those tagged with it, and the lists
+    whose cards show it (an author's name in bylines, a photo on cards). A desk is in every
+    page's navigation (`desks`)."""
     if isinstance(instance, Desk):
-        return [f"desk-{instance.pk}", "desks", "listings"]
+        return [f"desk-{instance.pk}", "desks"]
     if isinstance(instance, Author):
-        return [f"author-{instance.pk}", "listings"]
+        return [
+            f"author-{instance.pk}",
+            *listing_keys(Article.objects.filter(bylines__author=instance)),
+        ]
     if isinstance(instance, Topic):
-        return [f"topic-{instance.pk}", "listings"]
+        return [f"topic-{instance.pk}", f"list-topic-{instance.pk}"]
     if isinstance(instance, Photo):
-        return [f"photo-{instance.pk}", "listings"]
+        return _photo_page_keys(instance.pk)
     if isinstance(instance, Article):
         return instance.cache_keys()
     raise TypeError(f"no public pages for {type(instance).__name__}")
+
+
+def _photo_page_keys(photo_id: int) -> list[str]:
+    return [f"photo-{photo_id}", *listing_keys(Article.objects.filter(hero_photo_id=photo_id))]
 
 
 @transaction.atomic
@@ -933,18 +941,6 @@ def content_save[Content: (Desk, Author, Topic, Photo)](*, instance: Content) ->
 
 # loaddemo still calls these three (its file is not this module's to change): drop them
 # once it calls content_save.
-def desk_save(*, desk: Desk) -> Desk:
-    return content_save(instance=desk)
-
-
-def author_save(*, author: Author) -> Author:
-    return content_save(instance=author)
-
-
-def photo_save(*, photo: Photo) -> Photo:
-    return content_save(instance=photo)
-
-
 @transaction.atomic
 def content_delete(*, instance: Desk | Author | Topic | Photo | Article) -> None:
     """Delete a desk, author, topic or photo and purge the pages that showed it."""
@@ -1082,8 +1078,8 @@ def _rendition_name(photo_id: int, spec: renditions.Spec) -> str:
 
 def _photo_changed(photo_id: int, storage: Storage, dropped: list[str]) -> None:
     _delete_files(storage, dropped)
-    # Pages showing the photo: its article pages (tagged photo-N) and the listings' cards.
-    pagecache.purge([f"photo-{photo_id}", "listings"])
+    # Pages showing the photo: its article pages (tagged photo-N) and the lists' cards.
+    pagecache.purge(_photo_page_keys(photo_id))
 
 
 def _delete_files(storage: Storage, names: Iterable[str]) -> None:

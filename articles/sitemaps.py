@@ -118,4 +118,4 @@ def news_sitemap(request):
         },
         content_type="application/xml",
     )
-    return tag_response(response, ["listings"])
+    return tag_response(response, ["list-all"])

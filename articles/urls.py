@@ -37,7 +37,7 @@ urlpatterns = [
     path("search/", views.SearchView.as_view(), name="search"),
     path(
         "sitemap.xml",
-        views.tagged(sitemap, ["listings", "desks"]),
+        views.tagged(sitemap, ["list-all", "desks"]),
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),

@@ -4,9 +4,12 @@ Every public page is tagged with the surrogate keys of what it shows (`newsroom.
 so an edit purges exactly the pages it changes:
 
 - `article-<pk>`: the article page (`Article.cache_keys()`),
-- `listings`: every list of cards (home, desk, author, topic pages, feeds, sitemaps),
+- `list-all`: the site-wide lists of cards (home, the site feed, sitemaps, corrections),
+- `list-desk-<pk>`, `list-author-<pk>`, `list-topic-<pk>`: that desk's, author's or topic's
+  page and feed (`articles.models.listing_keys` says which lists an article is on),
 - `desk-<pk>`, `author-<pk>`, `topic-<pk>`, `photo-<pk>`: pages showing that object's own
   fields (the desk's about text under an article, a byline's name, a photo's credit),
+- `home`: the front page's own choices (breaking banner, top stories),
 - `desks`: every page, for the navigation.
 """
 
@@ -99,7 +102,7 @@ class TaggedMixin:
     """Tag the response with surrogate keys so the page cache can store and purge it."""
 
     def cache_keys(self) -> list[str]:
-        return ["listings", "desks"]
+        return ["list-all", "desks"]
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
@@ -110,7 +113,7 @@ class HomeView(TaggedMixin, TemplateView):
     template_name = "articles/home.html"
 
     def cache_keys(self) -> list[str]:
-        return ["home", "listings", "desks"]
+        return ["home", "list-all", "desks"]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -184,7 +187,7 @@ class DeskView(ArticleListView):
         return super().get_context_data(current_desk=self.subject.slug, **kwargs)
 
     def cache_keys(self) -> list[str]:
-        return [f"desk-{self.subject.pk}", "listings", "desks"]
+        return [f"desk-{self.subject.pk}", f"list-desk-{self.subject.pk}", "desks"]
 
 
 class AuthorView(ArticleListView):
@@ -197,7 +200,7 @@ class AuthorView(ArticleListView):
         return cards(Article.objects.filter(bylines__author=self.subject))
 
     def cache_keys(self) -> list[str]:
-        return [f"author-{self.subject.pk}", "listings", "desks"]
+        return [f"author-{self.subject.pk}", f"list-author-{self.subject.pk}", "desks"]
 
 
 class TopicView(ArticleListView):
@@ -210,7 +213,7 @@ class TopicView(ArticleListView):
         return cards(self.subject.articles.all())
 
     def cache_keys(self) -> list[str]:
-        return [f"topic-{self.subject.pk}", "listings", "desks"]
+        return [f"topic-{self.subject.pk}", f"list-topic-{self.subject.pk}", "desks"]
 
 
 class SearchView(ListView):

@@ -3,12 +3,11 @@
 import time
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from articles.models import Article
 from articles.tasks import purge_due_pages
-from tests.factories import ArticleFactory, DeskFactory
+from tests.factories import ArticleFactory, BylineFactory, DeskFactory, TopicFactory
 
 
 def test_an_article_page_is_served_from_the_cache_the_second_time(client, db):
@@ -25,28 +24,94 @@ def test_the_article_page_is_tagged_with_what_it_shows(client, db):
     assert "desks" in keys
 
 
-@pytest.mark.parametrize("path", ["/", "/desk-x/", "/feed/", "/sitemap.xml", "/news-sitemap.xml"])
-def test_every_list_of_cards_is_cached_under_the_listings_key(client, db, path):
-    ArticleFactory(desk=DeskFactory(slug="desk-x"))
-    response = client.get(path)
-    assert response.status_code == 200
-    assert "listings" in response["Surrogate-Key"].split()
+def test_every_list_of_cards_is_cached_under_its_own_list_key(client, db):
+    article = ArticleFactory(desk=DeskFactory(slug="desk-x"))
+    author = BylineFactory(article=article).author
+    topic = TopicFactory()
+    article.topics.add(topic)
+    lists = {
+        "/": "list-all",
+        "/feed/": "list-all",
+        "/sitemap.xml": "list-all",
+        "/news-sitemap.xml": "list-all",
+        "/corrections/": "list-all",
+        "/desk-x/": f"list-desk-{article.desk_id}",
+        "/desk-x/feed/": f"list-desk-{article.desk_id}",
+        author.get_absolute_url(): f"list-author-{author.pk}",
+        f"{author.get_absolute_url()}feed/": f"list-author-{author.pk}",
+        topic.get_absolute_url(): f"list-topic-{topic.pk}",
+    }
+    for path, key in lists.items():
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert key in response["Surrogate-Key"].split(), path
 
 
-def test_editing_an_article_purges_its_page_and_every_list(
+def test_editing_an_article_purges_its_page_and_its_lists_but_no_other_list(
     client, db, django_capture_on_commit_callbacks
 ):
-    article = ArticleFactory(headline="First version")
-    for path in (article.get_absolute_url(), "/", "/feed/"):
+    article = ArticleFactory(headline="First version", desk=DeskFactory(slug="news"))
+    author = BylineFactory(article=article).author
+    topic = TopicFactory()
+    article.topics.add(topic)
+    other = ArticleFactory(desk=DeskFactory(slug="sport"))
+    other_author = BylineFactory(article=other).author
+    other_topic = TopicFactory()
+    other.topics.add(other_topic)
+    showing = [
+        article.get_absolute_url(),
+        "/",
+        "/feed/",
+        "/news/",
+        "/news/feed/",
+        author.get_absolute_url(),
+        topic.get_absolute_url(),
+    ]
+    not_showing = [
+        other.get_absolute_url(),
+        "/sport/",
+        "/sport/feed/",
+        other_author.get_absolute_url(),
+        other_topic.get_absolute_url(),
+    ]
+    for path in showing + not_showing:
         client.get(path)
-        assert client.get(path)["X-Page-Cache"] == "hit"
+        assert client.get(path)["X-Page-Cache"] == "hit", path
     with django_capture_on_commit_callbacks(execute=True):
         article.headline = "Second version"
         article.save()
-    for path in (article.get_absolute_url(), "/", "/feed/"):
+    for path in showing:
         response = client.get(path)
-        assert response["X-Page-Cache"] == "miss"
-        assert "Second version" in response.content.decode()
+        assert response["X-Page-Cache"] == "miss", path
+        assert "Second version" in response.content.decode(), path
+    for path in not_showing:
+        assert client.get(path)["X-Page-Cache"] == "hit", path
+
+
+def test_a_story_moved_to_another_desk_leaves_the_old_desk_page_too(
+    client, db, django_capture_on_commit_callbacks
+):
+    article = ArticleFactory(headline="Moving story", desk=DeskFactory(slug="news"))
+    sport = DeskFactory(slug="sport")
+    for path in ("/news/", "/sport/"):
+        client.get(path)
+    with django_capture_on_commit_callbacks(execute=True):
+        article.desk = sport
+        article.save()
+    assert "Moving story" not in client.get("/news/").content.decode()
+    assert "Moving story" in client.get("/sport/").content.decode()
+
+
+def test_a_removed_byline_purges_the_former_authors_page(
+    client, db, django_capture_on_commit_callbacks
+):
+    article = ArticleFactory(headline="Whose story")
+    byline = BylineFactory(article=article)
+    client.get(byline.author.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True):  # as the admin: article, inlines
+        article.save()
+        byline.delete()
+    assert "Whose story" not in client.get(byline.author.get_absolute_url()).content.decode()
 
 
 def test_unpublishing_purges_the_cached_page(client, db, django_capture_on_commit_callbacks):

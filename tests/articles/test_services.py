@@ -169,7 +169,7 @@ def test_article_save_records_who_created_the_article(reporter):
     assert Article.objects.get().created_by == reporter
 
 
-def test_publishing_purges_the_article_and_listings_after_commit(
+def test_publishing_purges_the_article_and_its_lists_after_commit(
     editor, draft, purged, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -177,17 +177,17 @@ def test_publishing_purges_the_article_and_listings_after_commit(
     assert purged == []  # nothing is purged before the change is committed
     for callback in callbacks:
         callback()
-    # Going live purges every page that now shows it (issue 8): its own and the listings too.
+    # Going live purges every page that now shows it (issue 8): its own and its lists too.
     assert len(purged) == 1 and set(draft.cache_keys()) <= set(purged[0])
 
 
 @pytest.mark.parametrize(
     ("make", "keys"),
     [
-        (factories.DeskFactory, ["desk-{pk}", "desks", "listings"]),
-        (factories.AuthorFactory, ["author-{pk}", "listings"]),
-        (factories.TopicFactory, ["topic-{pk}", "listings"]),
-        (factories.PhotoFactory, ["photo-{pk}", "listings"]),
+        (factories.DeskFactory, ["desk-{pk}", "desks"]),
+        (factories.AuthorFactory, ["author-{pk}"]),  # no bylines yet: on no list of cards
+        (factories.TopicFactory, ["topic-{pk}", "list-topic-{pk}"]),
+        (factories.PhotoFactory, ["photo-{pk}"]),  # on no article yet
     ],
     ids=["desk", "author", "topic", "photo"],
 )

@@ -84,7 +84,7 @@ class Command(BaseCommand):
     def desk(self, spec: dict[str, Any]) -> Desk:
         desk = Desk.objects.filter(slug=spec["slug"]).first()
         if desk is None:
-            desk = services.desk_save(desk=Desk(**spec))
+            desk = services.content_save(instance=Desk(**spec))
         return desk
 
     def author(self, spec: dict[str, Any], users: dict[str, User]) -> Author:
@@ -92,7 +92,7 @@ class Command(BaseCommand):
         username = spec.pop("demo_user", None)
         author = Author.objects.filter(slug=spec["slug"]).first()
         if author is None:
-            author = services.author_save(author=Author(**spec))
+            author = services.content_save(instance=Author(**spec))
         user = users.get(username) if username else None
         # Link the demo reporter to their byline once; never take over an existing link.
         if (
@@ -101,7 +101,7 @@ class Command(BaseCommand):
             and not Author.objects.filter(user=user).exists()
         ):
             author.user = user
-            services.author_save(author=author)
+            services.content_save(instance=author)
         return author
 
     def photo(self, spec: dict[str, Any] | tuple[str, int, str], *, slug: str) -> Photo:
@@ -120,7 +120,7 @@ class Command(BaseCommand):
         photo = Photo(**fields)
         # Assigned as an upload would be: Django's storage API writes the file on save.
         photo.image = ContentFile(draw_scene(spec["scene"], seed=spec["seed"]), name=f"{slug}.jpg")
-        return services.photo_save(photo=photo)
+        return services.content_save(instance=photo)
 
     def article(
         self,
