@@ -38,7 +38,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Sum
+from django.db.models import Case, Count, Sum, Value, When
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.html import urlize
@@ -367,6 +367,7 @@ def comment_submit(*, submission: Submission) -> SubmitResult:
             elif comment.status == Comment.Status.APPROVED:
                 _lock_articles([comment.article_id])
                 _count_shown(comment, entering=True)
+                _purge_on_commit([comment.article_id])
                 notify.comment_approved(comment=comment)
             # Last, so the tally row (the one write every poster on this article shares)
             # is held only until the commit that follows.
@@ -383,26 +384,28 @@ def comment_submit(*, submission: Submission) -> SubmitResult:
 # --- Moderating -----------------------------------------------------------------------
 
 
-def _lock_articles(article_ids: Iterable[int], *, exclusive: bool = False) -> None:
-    """Lock the articles' rows, in id order, before their counts are read and moved.
+def _lock_articles(article_ids: Iterable[int]) -> None:
+    """Lock the articles' rows (FOR NO KEY UPDATE, in id order) before their counts move.
 
-    Deciders take FOR NO KEY UPDATE: they queue behind each other per article, while readers
-    keep posting (a new comment's foreign key needs only KEY SHARE). A recount takes FOR
-    UPDATE, which waits for every in-flight post and decision on the article, so it reads
-    counts nobody is moving.
+    Deciders and recounts queue behind each other per article, so each reads the others'
+    committed work; readers keep posting meanwhile (a new comment's foreign key check needs
+    only KEY SHARE, which this lock does not block).
     """
     ids = sorted(set(article_ids))
     if ids:
-        locked = Article.objects.select_for_update(no_key=not exclusive).filter(pk__in=ids)
+        locked = Article.objects.select_for_update(no_key=True).filter(pk__in=ids)
         list(locked.order_by("pk").values_list("pk"))
 
 
-def _tally(changes: Iterable[tuple[int, str, int]]) -> None:
-    """Add (article, status, delta) changes to the tallies, in one statement, in key order."""
+def _tally(changes: Iterable[tuple[int, str, int]], *, touch: bool = False) -> None:
+    """Add (article, status, delta) changes to the tallies, in one statement, in key order.
+
+    `touch` writes the zero changes too: it makes sure those rows exist and locks them.
+    """
     summed: Counter[tuple[int, str]] = Counter()
     for article_id, status, delta in changes:
         summed[(article_id, str(status))] += delta
-    rows = sorted((key, delta) for key, delta in summed.items() if delta)
+    rows = sorted((key, delta) for key, delta in summed.items() if delta or touch)
     if not rows:
         return
     # Raw SQL for the one thing the ORM cannot say: add to the row, or create it. The
@@ -452,29 +455,38 @@ def _count_shown(comment: Comment, *, entering: bool) -> None:
     """
     shown = _shown_with(comment)
     article_add_to_comment_count(article_id=comment.article_id, delta=shown if entering else -shown)
-    article_id = comment.article_id
-    transaction.on_commit(lambda: pagecache.purge([f"article-{article_id}"]))
+
+
+def _purge_on_commit(article_ids: Iterable[int]) -> None:
+    """Once the transaction commits, purge the cached pages of these articles (once each)."""
+    keys = [f"article-{pk}" for pk in sorted(set(article_ids))]
+    if keys:
+        transaction.on_commit(lambda: pagecache.purge(keys))
 
 
 def comment_counts_recount(*, article_id: int) -> dict[str, int]:
     """Count one article's comments from scratch: its tallies and its shown count.
 
     For `manage.py recount_comments` and for deletions; the decisions only move the counts.
-    Returns the tallies it stored.
+    The article is locked as a decider locks it, then every one of its tally rows: a post
+    or decision that has already moved one is waited for (and so counted), one that comes
+    later adds its difference to what is stored here. Returns the counts it stored.
     """
     with transaction.atomic():
-        _lock_articles([article_id], exclusive=True)
+        _lock_articles([article_id])
+        _tally(((article_id, status, 0) for status in Comment.Status.values), touch=True)
         comments = Comment.objects.filter(article_id=article_id)
-        counts = dict(
-            comments.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
-        )
-        CommentTally.objects.filter(article_id=article_id).delete()
-        CommentTally.objects.bulk_create(
-            CommentTally(article_id=article_id, status=status, count=n)
-            for status, n in sorted(counts.items())
+        counts = dict.fromkeys(Comment.Status.values, 0)
+        by_status = comments.order_by().values("status").annotate(n=Count("pk"))
+        counts.update(by_status.values_list("status", "n"))
+        CommentTally.objects.filter(article_id=article_id).update(
+            count=Case(
+                *(When(status=status, then=Value(n)) for status, n in counts.items()),
+                default=Value(0),
+            )
         )
         article_set_comment_count(article_id=article_id, count=comments.visible().count())
-        transaction.on_commit(lambda: pagecache.purge([f"article-{article_id}"]))
+        _purge_on_commit([article_id])
     return counts
 
 
@@ -580,12 +592,15 @@ def _moderate(
             .order_by("pk")
         )
         _lock_articles(c.article_id for c in comments if c.status != to_status)
-        moves = []
+        moves, pages = [], set()
         for comment in comments:
             was = comment.status
             if _apply_decision(comment, to_status=to_status, moderator=moderator, reason=reason):
                 changed += 1
                 moves += [(comment.article_id, was, -1), (comment.article_id, to_status, 1)]
+                if Comment.Status.APPROVED in (was, to_status):  # its page shows it, or did
+                    pages.add(comment.article_id)
+        _purge_on_commit(pages)
         _tally(moves)
     if into is not None:
         if not comments:
@@ -657,8 +672,7 @@ def commenter_erase(*, email: str) -> int:
                 reason="commenter's personal data erased on request",
             )
         notify.commenter_erased(email=email, comments=comments)  # issue 6: the outbox too
-        articles = sorted({c.article_id for c in comments})
-        transaction.on_commit(lambda: pagecache.purge([f"article-{pk}" for pk in articles]))
+        _purge_on_commit(c.article_id for c in comments)
     return len(comments)
 
 
