@@ -581,9 +581,8 @@ def _moderate(
     with transaction.atomic():
         # Comments in id order, then their articles, then the tallies: one order for every
         # decision, single or bulk, so two moderators wait for each other, never deadlock.
-        # NO KEY UPDATE on the comments lets readers keep replying to them meanwhile.
-        # The article comes along (without its text) for the approval mail's links; only the
-        # comments' rows are locked here, the articles' come next, in their own order.
+        # NO KEY UPDATE on the comments lets readers keep replying to them meanwhile. The
+        # article comes along (without its text) for the approval mail's links, unlocked.
         comments = list(
             Comment.objects.select_for_update(no_key=True, of=("self",))
             .select_related("article__desk")
@@ -618,12 +617,13 @@ def comment_delete_many(*, ids: Iterable[int]) -> int:
     Deleting is rare (an admin's last resort), so the counts are rebuilt rather than moved.
     Returns how many comments went, replies included.
     """
+    ids = list(ids)
     with transaction.atomic():
-        doomed = Comment.objects.select_for_update().filter(pk__in=list(ids)).order_by("pk")
+        doomed = Comment.objects.select_for_update().filter(pk__in=ids).order_by("pk")
         article_ids = sorted(
             {article_id for _, article_id in doomed.values_list("pk", "article_id")}
         )
-        _, per_model = Comment.objects.filter(pk__in=list(ids)).delete()
+        _, per_model = Comment.objects.filter(pk__in=ids).delete()
         for article_id in article_ids:
             comment_counts_recount(article_id=article_id)
     return per_model.get(Comment._meta.label, 0)
