@@ -5,8 +5,10 @@ from django.http import HttpRequest
 def site(request: HttpRequest) -> dict:
     # Imported here: settings load this module's path before the apps are ready.
     from articles.models import Desk
+    from newsroom.pagecache import MESSAGES_PLACEHOLDER
 
     return {
+        "MESSAGES_PLACEHOLDER": MESSAGES_PLACEHOLDER,
         "SITE_NAME": settings.SITE_NAME,
         "SITE_URL": settings.SITE_URL,
         "SITE_LANGUAGE": settings.SITE_LANGUAGE,

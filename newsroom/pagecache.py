@@ -31,15 +31,18 @@ import time
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.utils.http import http_date, quote_etag
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
 CSRF_PLACEHOLDER = "__NR_CSRF_TOKEN__"
+MESSAGES_PLACEHOLDER = "__NR_MESSAGES__"
 NONCE_PLACEHOLDER = "__NR_CSP_NONCE__"
 NONCE_PLACEHOLDER_BYTES = NONCE_PLACEHOLDER.encode()
 PAGE_PREFIX = "pc:page:"
@@ -64,14 +67,21 @@ def purge(keys: Iterable[str]) -> None:
     if not keys:
         return
     try:
-        cache.add(SEQUENCE_KEY, 0, timeout=None)
-        version = cache.incr(SEQUENCE_KEY)
+        version = _next_version()
         cache.set_many({TAG_PREFIX + key: version for key in keys}, timeout=None)
     except Exception:  # a cache outage must not break the write that caused the purge
         logger.exception("page cache purge failed for %s", keys)
     hook = getattr(settings, "PAGE_PURGE_HOOK", "")
     if hook:
         import_string(hook)(keys)
+
+
+def _next_version() -> int:
+    try:
+        return cache.incr(SEQUENCE_KEY)
+    except ValueError:  # no counter yet (a new or flushed Redis): start it, once
+        cache.add(SEQUENCE_KEY, 0, timeout=None)
+        return cache.incr(SEQUENCE_KEY)
 
 
 def noop_purge_hook(keys: list[str]) -> None:
@@ -86,9 +96,38 @@ def fill_csp_nonce(request: HttpRequest) -> str:
     return str(request._csp_nonce)
 
 
+def fill_messages(request: HttpRequest) -> str:
+    """The visitor's flash messages ("Thanks — your comment is awaiting moderation"), read
+    from their cookie: a hit never reaches Django's MessageMiddleware, and a reader who has
+    just posted still gets the cached page. `_finish_messages` then clears the cookie."""
+    storage = getattr(request, "_messages", None)
+    if storage is None:
+        if CookieStorage.cookie_name not in request.COOKIES:
+            return ""  # the common case, without a template render
+        storage = CookieStorage(request)
+    request._messages_filled = storage
+    return render_to_string("includes/messages.html", {"messages": storage})
+
+
+def _finish_messages(request: HttpRequest, response: HttpResponse) -> None:
+    """Messages shown are spent: clear them from the cookie, and keep this copy of the page
+    (it shows this visitor's message) out of shared caches."""
+    storage = getattr(request, "_messages_filled", None)
+    if storage is not None and storage.used:
+        storage.update(response)
+        response.headers["Cache-Control"] = "private, no-store"
+        for header in ("ETag", "Last-Modified"):
+            if header in response.headers:
+                del response.headers[header]
+
+
 @functools.cache
 def _load_fillers(configured: tuple[tuple[str, str], ...]) -> tuple[dict, re.Pattern]:
-    fillers = {NONCE_PLACEHOLDER: fill_csp_nonce, CSRF_PLACEHOLDER: fill_csrf_token}
+    fillers = {
+        NONCE_PLACEHOLDER: fill_csp_nonce,
+        CSRF_PLACEHOLDER: fill_csrf_token,
+        MESSAGES_PLACEHOLDER: fill_messages,
+    }
     fillers |= {placeholder: import_string(path) for placeholder, path in configured}
     fillers = {placeholder.encode(): fill for placeholder, fill in fillers.items()}
     return fillers, re.compile(b"(" + b"|".join(map(re.escape, fillers)) + b")")
@@ -124,7 +163,6 @@ def _is_cacheable_request(request: HttpRequest) -> bool:
         settings.PAGE_CACHE_ENABLED
         and request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "messages" not in request.COOKIES
         and not request.path.startswith(PRIVATE_PREFIXES)
     )
 
@@ -158,8 +196,9 @@ class PageCacheMiddleware:
                 return hit
         response = self.get_response(request)
         keys = getattr(response, "surrogate_keys", None)
-        if keys is None:
-            return response
+        if keys is None:  # not a page for the cache, but it may hold placeholders too
+            is_html = response.get("Content-Type", "").startswith("text/html")
+            return self._fill(request, response) if is_html else response
         response.headers["Surrogate-Key"] = " ".join(keys)
         response.headers["Cache-Tag"] = ",".join(keys)
         # A response that sets a cookie (a session, a flash message) belongs to one visitor.
@@ -189,15 +228,15 @@ class PageCacheMiddleware:
         started_at = found.get(SEQUENCE_KEY, 0)
         if any(found.get(TAG_PREFIX + k) != v for k, v in entry["versions"].items()):
             return None, started_at
-        if _etag_matches(request, entry["etag"]):
+        not_modified = _etag_matches(request, entry["etag"]) and not _has_messages(request)
+        if not_modified:
             response = HttpResponseNotModified()
         else:
-            body = _join(request, entry["parts"])
-            response = HttpResponse(body, content_type=entry["content_type"])
+            response = HttpResponse(content_type=entry["content_type"])
         _set_headers(response, entry["headers"])
         response.headers["Age"] = str(max(0, int(time.time() - entry["stored_at"])))
         response.headers["X-Page-Cache"] = "hit"
-        return response, started_at
+        return response if not_modified else _put(request, response, entry["parts"]), started_at
 
     def _store(
         self,
@@ -242,19 +281,26 @@ class PageCacheMiddleware:
             return self._fill(request, response)
         _set_headers(response, headers)
         response.headers["X-Page-Cache"] = "miss"
-        if _etag_matches(request, etag):
+        if _etag_matches(request, etag) and not _has_messages(request):
             not_modified = HttpResponseNotModified()
             _set_headers(not_modified, headers)
             return not_modified
-        response.content = _join(request, parts)
-        return response
+        return _put(request, response, parts)
 
     def _fill(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         """Put this request's own values where a freshly rendered page holds placeholders."""
         if response.status_code == 304 or response.streaming:
             return response
-        response.content = _join(request, _split(response.content))
-        return response
+        return _put(request, response, _split(response.content))
+
+
+def _put(request: HttpRequest, response: HttpResponse, parts: list[bytes]) -> HttpResponse:
+    response.content = _join(request, parts)
+    # The filled page has its own length: CommonMiddleware (outside) sets it afresh.
+    if "Content-Length" in response.headers:
+        del response.headers["Content-Length"]
+    _finish_messages(request, response)
+    return response
 
 
 def _current_versions(keys: list[str]) -> dict[str, int]:
@@ -272,6 +318,11 @@ def _current_versions(keys: list[str]) -> dict[str, int]:
 def _set_headers(response: HttpResponse, headers: dict[str, str]) -> None:
     for name, value in headers.items():
         response.headers[name] = value
+
+
+def _has_messages(request: HttpRequest) -> bool:
+    """A flash message waits: the page must be sent whole to show it, never as a 304."""
+    return CookieStorage.cookie_name in request.COOKIES
 
 
 def _etag_matches(request: HttpRequest, etag: str) -> bool:

@@ -106,6 +106,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Outside the page cache: it sets Content-Length once the page cache has filled a page.
+    "django.middleware.common.CommonMiddleware",
     # CSRF keeps its token in a cookie (not the session), so it can sit outside the page
     # cache: a cached page still gets the visitor's CSRF cookie on the way out.
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -115,7 +117,6 @@ MIDDLEWARE = [
     # Security headers, CSP, CSRF cookie and X-Frame-Options still apply to every hit.
     "newsroom.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "newsroom.login_throttle.LoginThrottleMiddleware",

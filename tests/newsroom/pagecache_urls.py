@@ -1,6 +1,8 @@
 """A tiny URLconf for testing the page cache on its own."""
 
+from django.contrib import messages
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.template import engines
 from django.urls import include, path
 
@@ -50,7 +52,14 @@ def sets_cookie(request):
     return tag_response(response, ["home"])
 
 
+def flash(request):
+    """Like a comment POST: a flash message, then a redirect to a public page."""
+    messages.success(request, "Thanks, noted.")
+    return redirect("/")
+
+
 urlpatterns = [
+    path("flash/", flash),
     path("racing/", racing),
     path("sets-cookie/", sets_cookie),
     path("a/<int:pk>/", article),

@@ -64,6 +64,41 @@ def test_a_page_is_a_hit_in_a_process_that_has_not_seen_it_yet(client):
     assert client.get("/a/1/")["X-Page-Cache"] == "miss"
 
 
+def test_a_flash_message_is_shown_on_the_cached_page_once_and_never_shared(client, db):
+    first = client.get("/")
+    assert first["X-Page-Cache"] == "miss"
+    assert pagecache.MESSAGES_PLACEHOLDER not in first.content.decode()
+
+    client.get("/flash/")  # sets the messages cookie, like a comment's "thanks"
+    page = client.get("/", headers={"if-none-match": first["ETag"]})
+
+    assert page.status_code == 200  # not a 304: the message must be shown
+    assert page["X-Page-Cache"] == "hit"  # the reader who just posted still gets the cache
+    assert 'class="messages"' in page.content.decode()
+    assert "Thanks, noted." in page.content.decode()
+    assert page["Cache-Control"] == "private, no-store"  # this copy is this reader's own
+    assert "ETag" not in page
+    assert client.cookies["messages"].value == ""  # spent
+    again = client.get("/")
+    assert "Thanks, noted." not in again.content.decode()
+    assert "ETag" in again
+
+
+def test_a_flash_message_is_shown_on_a_freshly_rendered_page_too(client, db, settings):
+    settings.PAGE_CACHE_ENABLED = False
+    client.get("/flash/")
+    page = client.get("/")
+    assert "Thanks, noted." in page.content.decode()
+    assert client.cookies["messages"].value == ""
+    assert "Thanks, noted." not in client.get("/").content.decode()
+
+
+def test_content_length_is_the_length_of_the_filled_page(client, db):
+    client.get("/flash/")
+    for response in (client.get("/a/1/"), client.get("/a/1/"), client.get("/")):
+        assert int(response["Content-Length"]) == len(response.content)
+
+
 def test_surrogate_keys_are_sent_for_cdns(client):
     response = client.get("/a/7/")
     assert response["Surrogate-Key"] == "article-7 home"
