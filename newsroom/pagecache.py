@@ -27,6 +27,7 @@ import functools
 import hashlib
 import logging
 import re
+import secrets
 import time
 from collections.abc import Callable, Iterable
 
@@ -34,7 +35,7 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.template.loader import render_to_string
 from django.utils.http import http_date, quote_etag
 from django.utils.module_loading import import_string
@@ -89,7 +90,35 @@ def noop_purge_hook(keys: list[str]) -> None:
 
 
 def fill_csrf_token(request: HttpRequest) -> str:
-    return get_token(request)
+    """Django's `get_token()`, made with one read of the OS's randomness instead of 64.
+
+    Django draws its secret and mask a character at a time (`secrets.choice`), a system
+    call each: ~190 µs for a new visitor on this machine, a quarter of a cached article's
+    cost. Same contract: the secret in `request.META["CSRF_COOKIE"]` (CsrfViewMiddleware
+    sets the cookie), the token a fresh mask plus the secret ciphered with it, so
+    CsrfViewMiddleware checks it unchanged (tests/newsroom/test_pagecache.py).
+    """
+    if "CSRF_COOKIE" not in request.META:
+        request.META["CSRF_COOKIE"] = _random_csrf_string()
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+    secret, mask = request.META["CSRF_COOKIE"], _random_csrf_string()
+    cipher = "".join(
+        CSRF_ALLOWED_CHARS[(_CHAR_INDEX[s] + _CHAR_INDEX[m]) % len(CSRF_ALLOWED_CHARS)]
+        for s, m in zip(secret, mask, strict=True)
+    )
+    return mask + cipher
+
+
+_CHAR_INDEX = {char: i for i, char in enumerate(CSRF_ALLOWED_CHARS)}
+
+
+def _random_csrf_string() -> str:
+    # Two random bytes a character: 65,536 % 62 leaves a bias of 1 in 32,768 per character.
+    data = secrets.token_bytes(2 * CSRF_SECRET_LENGTH)
+    size = len(CSRF_ALLOWED_CHARS)
+    return "".join(
+        CSRF_ALLOWED_CHARS[int.from_bytes(data[i : i + 2]) % size] for i in range(0, len(data), 2)
+    )
 
 
 def fill_csp_nonce(request: HttpRequest) -> str:

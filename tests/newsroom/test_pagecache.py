@@ -144,6 +144,20 @@ def test_two_readers_share_the_cached_page_but_each_gets_their_own_csrf_token(db
     assert reader_two.post("/post/", {"csrfmiddlewaretoken": token_one.decode()}).status_code == 403
 
 
+def test_the_csrf_token_is_djangos_masked_form_of_the_cookie_secret(db):
+    from django.middleware.csrf import _unmask_cipher_token
+
+    reader = Client(enforce_csrf_checks=True)
+    tokens = []
+    for _ in range(3):  # a new visitor, then the same visitor with the cookie
+        page = reader.get("/a/1/")
+        tokens.append(re.search(rb'csrfmiddlewaretoken" value="([^"]+)"', page.content)[1].decode())
+    secret = reader.cookies["csrftoken"].value
+    assert len(secret) == 32
+    assert all(len(token) == 64 and _unmask_cipher_token(token) == secret for token in tokens)
+    assert len(set(tokens)) == 3  # a fresh mask every time (BREACH)
+
+
 def test_pages_with_a_personal_token_are_private_to_shared_caches(client):
     assert client.get("/a/1/")["Cache-Control"] == "private, no-cache"
 
