@@ -3,11 +3,12 @@
 How it works:
 - A public view tags its response with the keys of what it shows
   (`tag_response(response, ["article-12", "desk-3", "home"])`).
-- For anonymous GETs (no session cookie, no flash messages) the middleware stores the
+- For anonymous GETs (no session cookie) the middleware stores the
   rendered page with the version of each key. Versions come from one purge counter in
   Redis. A hit is one cache round trip: the page and the current versions of its keys in
   one MGET (each process remembers which keys a page has); any changed version means the
-  page is stale.
+  page is stale. A process also keeps the pages it served: while the purge counter has not
+  moved, a hit is one small GET of the counter.
 - `purge(keys)` gives each key the next version, so exactly the pages that show it go
   stale; nothing else is flushed. A page rendered while a purge happened is not stored
   (the counter read before rendering is older than one of its keys' versions), so a
@@ -53,6 +54,11 @@ SEQUENCE_KEY = "pc:sequence"
 # trip. Bounded: a miss here only costs a second round trip.
 _known_tags: dict[str, list[str]] = {}
 KNOWN_TAGS_MAX = 20_000
+# Pages this process has served, with the purge counter they were valid at: while the
+# counter stays put, a hit is one small GET (the counter) instead of the page and its keys'
+# versions. Any purge anywhere moves the counter, and the page is checked in Redis again.
+_local_pages: dict[str, tuple[int, dict]] = {}
+LOCAL_PAGES_MAX = 256
 PRIVATE_PREFIXES = ("/admin/", "/moderation/", "/healthz")
 
 
@@ -70,6 +76,9 @@ def purge(keys: Iterable[str]) -> None:
     try:
         version = _next_version()
         cache.set_many({TAG_PREFIX + key: version for key in keys}, timeout=None)
+        # Moved again once the keys have their versions: a process that read the counter
+        # between the two steps (and the keys' old versions) keeps nothing past this.
+        _next_version()
     except Exception:  # a cache outage must not break the write that caused the purge
         logger.exception("page cache purge failed for %s", keys)
     hook = getattr(settings, "PAGE_PURGE_HOOK", "")
@@ -80,9 +89,15 @@ def purge(keys: Iterable[str]) -> None:
 def _next_version() -> int:
     try:
         return cache.incr(SEQUENCE_KEY)
-    except ValueError:  # no counter yet (a new or flushed Redis): start it, once
-        cache.add(SEQUENCE_KEY, 0, timeout=None)
+    except ValueError:  # no counter yet (a new or flushed Redis)
+        _start_counter()
         return cache.incr(SEQUENCE_KEY)
+
+
+def _start_counter() -> None:
+    """Start the purge counter, once, at a random point: no page a process remembers can
+    match a counter from before a flushed Redis."""
+    cache.add(SEQUENCE_KEY, secrets.randbelow(2**60), timeout=None)
 
 
 def noop_purge_hook(keys: list[str]) -> None:
@@ -240,6 +255,12 @@ class PageCacheMiddleware:
         """(the cached response or None, the purge counter before this request rendered)."""
         page_key = _page_key(request)
         try:
+            local = _local_pages.get(page_key)
+            if local is not None:
+                sequence = cache.get(SEQUENCE_KEY)
+                fresh = time.time() - local[1]["stored_at"] < settings.PAGE_CACHE_TIMEOUT
+                if fresh and sequence is not None and sequence == local[0]:  # nothing purged
+                    return _hit(request, local[1]), sequence
             tag_keys = _known_tags.get(page_key, [])
             found = cache.get_many([page_key, SEQUENCE_KEY, *tag_keys])
             entry = found.get(page_key)
@@ -257,15 +278,11 @@ class PageCacheMiddleware:
         started_at = found.get(SEQUENCE_KEY, 0)
         if any(found.get(TAG_PREFIX + k) != v for k, v in entry["versions"].items()):
             return None, started_at
-        not_modified = _etag_matches(request, entry["etag"]) and not _has_messages(request)
-        if not_modified:
-            response = HttpResponseNotModified()
-        else:
-            response = HttpResponse(content_type=entry["content_type"])
-        _set_headers(response, entry["headers"])
-        response.headers["Age"] = str(max(0, int(time.time() - entry["stored_at"])))
-        response.headers["X-Page-Cache"] = "hit"
-        return response if not_modified else _put(request, response, entry["parts"]), started_at
+        if SEQUENCE_KEY in found:  # valid as of this counter: keep it here until it moves
+            if len(_local_pages) >= LOCAL_PAGES_MAX:
+                _local_pages.clear()
+            _local_pages[page_key] = (started_at, entry)
+        return _hit(request, entry), started_at
 
     def _store(
         self,
@@ -288,6 +305,8 @@ class PageCacheMiddleware:
             "Cache-Tag": response.headers["Cache-Tag"],
         }
         try:
+            if not started_at:  # no counter yet: start it, so later hits can be kept here
+                _start_counter()
             versions = _current_versions(keys)
             # Purged while we rendered: what we rendered may be stale, so don't keep it.
             fresh = started_at is not None and max(versions.values()) <= started_at
@@ -321,6 +340,19 @@ class PageCacheMiddleware:
         if response.status_code == 304 or response.streaming:
             return response
         return _put(request, response, _split(response.content))
+
+
+def _hit(request: HttpRequest, entry: dict) -> HttpResponse:
+    not_modified = _etag_matches(request, entry["etag"]) and not _has_messages(request)
+    response = (
+        HttpResponseNotModified()
+        if not_modified
+        else HttpResponse(content_type=entry["content_type"])
+    )
+    _set_headers(response, entry["headers"])
+    response.headers["Age"] = str(max(0, int(time.time() - entry["stored_at"])))
+    response.headers["X-Page-Cache"] = "hit"
+    return response if not_modified else _put(request, response, entry["parts"])
 
 
 def _put(request: HttpRequest, response: HttpResponse, parts: list[bytes]) -> HttpResponse:

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from newsroom import pagecache
@@ -59,6 +60,7 @@ def test_a_page_that_sets_a_cookie_is_never_shared(client):
 def test_a_page_is_a_hit_in_a_process_that_has_not_seen_it_yet(client):
     client.get("/a/1/")
     pagecache._known_tags.clear()  # as in another gunicorn worker
+    pagecache._local_pages.clear()
     assert client.get("/a/1/")["X-Page-Cache"] == "hit"
     pagecache.purge(["article-1"])
     assert client.get("/a/1/")["X-Page-Cache"] == "miss"
@@ -97,6 +99,22 @@ def test_content_length_is_the_length_of_the_filled_page(client, db):
     client.get("/flash/")
     for response in (client.get("/a/1/"), client.get("/a/1/"), client.get("/")):
         assert int(response["Content-Length"]) == len(response.content)
+
+
+def test_a_process_keeps_the_pages_it_served_until_anything_is_purged(client):
+    client.get("/a/1/")
+    client.get("/a/1/")  # checked in Redis, and kept in this process
+    cache.delete_many([key for key in pagecache._known_tags if key.startswith("pc:page:")])
+    assert client.get("/a/1/")["X-Page-Cache"] == "hit"  # from this process, Redis not asked
+    pagecache.purge(["article-2"])  # any purge moves the counter: check in Redis again
+    assert client.get("/a/1/")["X-Page-Cache"] == "miss"
+
+
+def test_a_flushed_redis_never_revives_a_page_kept_in_a_process(client):
+    client.get("/plain/")
+    client.get("/plain/")
+    cache.clear()
+    assert b"plain 2" in client.get("/plain/").content
 
 
 def test_surrogate_keys_are_sent_for_cdns(client):
