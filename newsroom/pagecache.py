@@ -59,6 +59,7 @@ KNOWN_TAGS_MAX = 20_000
 # versions. Any purge anywhere moves the counter, and the page is checked in Redis again.
 _local_pages: dict[str, tuple[int, dict]] = {}
 LOCAL_PAGES_MAX = 256
+LOCAL_PAGE_MAX_BYTES = 512 * 1024  # a big sitemap stays in Redis only
 PRIVATE_PREFIXES = ("/admin/", "/moderation/", "/healthz")
 
 
@@ -278,7 +279,8 @@ class PageCacheMiddleware:
         started_at = found.get(SEQUENCE_KEY, 0)
         if any(found.get(TAG_PREFIX + k) != v for k, v in entry["versions"].items()):
             return None, started_at
-        if SEQUENCE_KEY in found:  # valid as of this counter: keep it here until it moves
+        small = sum(map(len, entry["parts"])) <= LOCAL_PAGE_MAX_BYTES
+        if small and SEQUENCE_KEY in found:  # valid as of this counter: keep it till it moves
             if len(_local_pages) >= LOCAL_PAGES_MAX:
                 _local_pages.clear()
             _local_pages[page_key] = (started_at, entry)

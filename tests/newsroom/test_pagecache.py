@@ -110,6 +110,14 @@ def test_a_process_keeps_the_pages_it_served_until_anything_is_purged(client):
     assert client.get("/a/1/")["X-Page-Cache"] == "miss"
 
 
+def test_a_big_page_is_not_kept_in_the_process(client, monkeypatch):
+    monkeypatch.setattr(pagecache, "LOCAL_PAGE_MAX_BYTES", 10)
+    pagecache._local_pages.clear()
+    client.get("/a/1/")
+    assert client.get("/a/1/")["X-Page-Cache"] == "hit"  # from Redis
+    assert pagecache._local_pages == {}
+
+
 def test_a_flushed_redis_never_revives_a_page_kept_in_a_process(client):
     client.get("/plain/")
     client.get("/plain/")
