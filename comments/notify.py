@@ -58,6 +58,8 @@ def comment_approved(*, comment: Comment) -> None:
     """A comment became approved for the first time: the commenter and the replied-to hear."""
     if comment.status != Comment.Status.APPROVED:
         return
+    if not (comment.notify_on_publish and comment.email) and comment.parent_id is None:
+        return  # nobody to tell: spare every approve the queries below
     # Approved but hanging under a rejected comment: not on the page, so nothing to announce.
     if not Comment.objects.visible().filter(pk=comment.pk).exists():
         return

@@ -3,12 +3,12 @@
 How it works:
 - A public view tags its response with the keys of what it shows
   (`tag_response(response, ["article-12", "desk-3", "home"])`).
-- For anonymous GETs (no session cookie) the middleware stores the
-  rendered page with the version of each key. Versions come from one purge counter in
-  Redis. A hit is one cache round trip: the page and the current versions of its keys in
-  one MGET (each process remembers which keys a page has); any changed version means the
-  page is stale. A process also keeps the pages it served: while the purge counter has not
-  moved, a hit is one small GET of the counter.
+- For anonymous GETs (no session cookie) the middleware stores the rendered page with the
+  version of each key. Versions come from one purge counter in Redis. A hit is one cache
+  round trip: the page and the current versions of its keys in one MGET (each process
+  remembers which keys a page has); any changed version means the page is stale. A process
+  also keeps the pages it served: while the purge counter has not moved, a hit is one
+  small GET of the counter.
 - `purge(keys)` gives each key the next version, so exactly the pages that show it go
   stale; nothing else is flushed. A page rendered while a purge happened is not stored
   (the counter read before rendering is older than one of its keys' versions), so a
@@ -18,8 +18,8 @@ How it works:
 - Redis should evict only keys with a lifetime (`maxmemory-policy volatile-lru`, as in
   docker-compose.yml): pages expire, the counter and the key versions must not.
 - Per-request values never live in the cached HTML: templates emit placeholders (the CSRF
-  token, the comment form's signed timestamp, the CSP nonce) that are filled with a plain
-  string replace on every response, hit or miss.
+  token, the comment form's signed timestamp, the CSP nonce, flash messages) that are
+  filled in one pass on every response, hit or miss.
 """
 
 from __future__ import annotations
@@ -33,12 +33,13 @@ import time
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
+from django.contrib.messages.storage import default_storage
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.template.loader import render_to_string
-from django.utils.http import http_date, quote_etag
+from django.utils.http import http_date, parse_etags, quote_etag
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
@@ -149,7 +150,7 @@ def fill_messages(request: HttpRequest) -> str:
     if storage is None:
         if CookieStorage.cookie_name not in request.COOKIES:
             return ""  # the common case, without a template render
-        storage = CookieStorage(request)
+        storage = default_storage(request)  # MESSAGE_STORAGE, as MessageMiddleware would
     request._messages_filled = storage
     return render_to_string("includes/messages.html", {"messages": storage})
 
@@ -389,7 +390,6 @@ def _has_messages(request: HttpRequest) -> bool:
 
 
 def _etag_matches(request: HttpRequest, etag: str) -> bool:
-    header = request.headers.get("If-None-Match", "")
-    if not header:
-        return False
-    return header.strip() == "*" or etag in [tag.strip() for tag in header.split(",")]
+    """If-None-Match, compared weakly as RFC 9110 says (Django's parser)."""
+    tags = parse_etags(request.headers.get("If-None-Match", ""))
+    return "*" in tags or etag in [tag.removeprefix("W/") for tag in tags]
