@@ -106,9 +106,17 @@ def comment_moderated(*, comment: Comment) -> None:
     Whatever the decision, the comment has left the queue, so the moderators' digest no
     longer lists it. Rejected or spam: nothing about it goes out at all.
     """
-    notification_cancel(about=_about(comment), kinds=[MODERATOR_DIGEST], reason="moderated")
     if comment.status in (Comment.Status.REJECTED, Comment.Status.SPAM):
         notification_cancel(about=_about(comment), reason=f"comment {comment.status}")
+    else:
+        notification_cancel(about=_about(comment), kinds=[MODERATOR_DIGEST], reason="moderated")
+
+
+def comments_deleted(*, ids: list[int]) -> None:
+    """Comments (and the replies under them) are being deleted: no mail about them goes
+    out, neither with their text nor linking to them."""
+    for pk in ids:
+        notification_cancel(about=f"comment:{pk}", reason="comment deleted")
 
 
 def commenter_erased(*, email: str, comments: list[Comment]) -> None:

@@ -38,7 +38,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, Count, Sum, Value, When
+from django.db.models import Case, Count, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.html import urlize
@@ -227,10 +227,13 @@ def _check_rate(run: _Run) -> None:
         (60, settings.COMMENTS_RATE_PER_MINUTE),
         (86400, settings.COMMENTS_RATE_PER_DAY),
     ]
+    digests = {
+        kind: salted_hmac("comments.rate", value, algorithm="sha256").hexdigest()[:32]
+        for kind, value in (("ip", run.sub.ip), ("email", run.sub.email))
+    }
     windows, caps = [], []
     for seconds, limit in limits:
-        for kind, value in (("ip", run.sub.ip), ("email", run.sub.email)):
-            digest = salted_hmac("comments.rate", value, algorithm="sha256").hexdigest()[:32]
+        for kind, digest in digests.items():
             windows.append(
                 (f"comments:rate:{kind}:{digest}:{seconds}:{int(now // seconds)}", seconds)
             )
@@ -623,6 +626,10 @@ def comment_delete_many(*, ids: Iterable[int]) -> int:
         article_ids = sorted(
             {article_id for _, article_id in doomed.values_list("pk", "article_id")}
         )
+        gone = Comment.objects.filter(
+            Q(pk__in=ids) | Q(parent__in=ids) | Q(parent__parent__in=ids)
+        ).values_list("pk", flat=True)
+        notify.comments_deleted(ids=list(gone))  # their queued mail must not go out
         _, per_model = Comment.objects.filter(pk__in=ids).delete()
         for article_id in article_ids:
             comment_counts_recount(article_id=article_id)

@@ -155,6 +155,23 @@ def test_a_comment_rejected_before_its_mail_went_out_is_never_echoed(
     assert mail_server.count() == 0
 
 
+def test_a_comment_deleted_before_its_mail_went_out_is_never_echoed(
+    article, moderator, mail_server
+):
+    parent = submit(article, body="The thread's first word.", notify_on_publish=True)
+    services.comment_approve(comment=parent, moderator=moderator)
+    reply = submit(article, body="A reply goes with it.", parent=parent, notify_on_publish=True)
+    services.comment_approve(comment=reply, moderator=moderator)
+    queued = list(rows("comment_published"))
+    assert len(queued) == 2
+    services.comment_delete_many(ids=[parent.pk])  # the reply goes with it
+    for row in queued:
+        assert notification_deliver(notification_id=row.pk) is False
+        row.refresh_from_db()
+        assert row.state == "cancelled"
+    assert mail_server.count() == 0
+
+
 def test_a_spam_comment_caught_at_posting_tells_no_moderator(article, moderator):
     Term.objects.create(term="cheap pills", kind=Term.Kind.BLOCKED)
     comment = submit(article, body="Buy cheap pills now")
