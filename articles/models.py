@@ -496,8 +496,12 @@ class Article(models.Model):
 
     def cache_keys(self) -> list[str]:
         """The page-cache keys (newsroom.pagecache.purge) to purge when this article changes:
-        its own page and the lists of cards that show it, as the database has it now."""
-        return [f"article-{self.pk}", *listing_keys(type(self).objects.filter(pk=self.pk))]
+        its own page and the lists of cards that show it, as the database has it now (a
+        draft is on no list: saving one purges no home page, feed or sitemap)."""
+        return [
+            f"article-{self.pk}",
+            *listing_keys(type(self).objects.published().filter(pk=self.pk)),
+        ]
 
     def goes_live_at(self) -> datetime | None:
         """When the public first sees it: its publication time, or the embargo's end if later."""

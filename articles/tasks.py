@@ -25,7 +25,7 @@ MAX_LOOKBACK = timedelta(days=1)  # after a longer outage, PAGE_CACHE_TIMEOUT ha
 @shared_task(acks_late=True)
 def purge_due_pages() -> list[str]:
     """Purge the pages of articles that crossed a time boundary since the last run."""
-    from articles.models import Article
+    from articles.models import Article, listing_keys
 
     now = timezone.now()
     since = cache.get(LAST_RUN_KEY) or now - FIRST_LOOKBACK
@@ -34,8 +34,10 @@ def purge_due_pages() -> list[str]:
         Q(published_at__gt=since, published_at__lte=now)
         | Q(embargo_until__gt=since, embargo_until__lte=now)
         | Q(breaking_until__gt=since, breaking_until__lte=now)
-    ).only("pk")
-    keys = sorted({key for article in due for key in article.cache_keys()})
+    ).values_list("pk", flat=True)
+    # Published ones only: an embargo still running or a draft is on no list.
+    listed = Article.objects.published(now).filter(pk__in=due)
+    keys = sorted({*(f"article-{pk}" for pk in due), *listing_keys(listed)}) if due else []
     purge(keys)
     cache.set(LAST_RUN_KEY, now, timeout=None)
     return keys

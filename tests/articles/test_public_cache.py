@@ -178,3 +178,15 @@ def test_beat_runs_the_clock_task_every_minute(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["articles-purge-due-pages"]
     assert entry["task"] == purge_due_pages.name
     assert entry["schedule"] <= 60
+
+
+def test_saving_a_draft_leaves_every_list_cached(client, db, django_capture_on_commit_callbacks):
+    ArticleFactory(desk=DeskFactory(slug="news"))
+    draft = ArticleFactory(draft=True, desk=DeskFactory(slug="other"))
+    for path in ("/", "/feed/", "/news/"):
+        client.get(path)
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.headline = "Still being written"
+        draft.save()
+    for path in ("/", "/feed/", "/news/"):
+        assert client.get(path)["X-Page-Cache"] == "hit", path
