@@ -36,3 +36,17 @@ class RedisCache(django_redis.RedisCache):
 
     def validate_key(self, key) -> None:
         """Redis accepts any key (see the module docstring)."""
+
+    # Pub/sub for the page cache's purge messages (newsroom/pagefront.py). Always on the
+    # primary: replicas relay PUBLISH, but a subscriber there would add the replica's lag.
+    def publish(self, name: str, message: str) -> None:
+        self._cache.get_client(write=True).publish(self.channel(name), message)
+
+    def pubsub(self):
+        return self._cache.get_client(write=True).pubsub()
+
+    def channel(self, name: str) -> str:
+        """A channel name as private as this cache's keys: channels are server-wide, not
+        per database, so the database number is part of it."""
+        pool = self._cache._get_connection_pool(True)
+        return f"{self.make_key(name)}@{pool.connection_kwargs.get('db', 0)}"

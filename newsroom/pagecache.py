@@ -27,8 +27,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import operator
 import re
 import secrets
+import threading
 import time
 from collections.abc import Callable, Iterable
 
@@ -62,6 +64,14 @@ _local_pages: dict[str, tuple[int, dict]] = {}
 LOCAL_PAGES_MAX = 256
 LOCAL_PAGE_MAX_BYTES = 512 * 1024  # a big sitemap stays in Redis only
 PRIVATE_PREFIXES = ("/admin/", "/moderation/", "/healthz")
+# Pages the WSGI front (newsroom/pagefront.py) serves without Django, kept while this
+# process hears every purge. Emptied, under the lock, on each purge heard or made here; the
+# generation lets the front tell whether a purge came while it was learning a page.
+_front_pages: dict[tuple, object] = {}
+_kept_lock = threading.Lock()
+_kept_generation = 0
+PURGE_CHANNEL = "pc:purged"
+HIT_ENTRY = "newsroom.pagecache.hit"  # environ key: the entry a hit was served from
 
 
 def tag_response(response: HttpResponse, keys: Iterable[str]) -> HttpResponse:
@@ -80,12 +90,24 @@ def purge(keys: Iterable[str]) -> None:
         cache.set_many({TAG_PREFIX + key: version for key in keys}, timeout=None)
         # Moved again once the keys have their versions: a process that read the counter
         # between the two steps (and the keys' old versions) keeps nothing past this.
-        _next_version()
+        sequence = _next_version()
+        if hasattr(cache, "publish"):  # every process's front forgets its pages
+            cache.publish(PURGE_CHANNEL, str(sequence))
     except Exception:  # a cache outage must not break the write that caused the purge
         logger.exception("page cache purge failed for %s", keys)
+    forget_kept_pages()
     hook = getattr(settings, "PAGE_PURGE_HOOK", "")
     if hook:
         import_string(hook)(keys)
+
+
+def forget_kept_pages() -> None:
+    """Drop the pages this process keeps: a purge was made or heard, or may have been missed."""
+    global _kept_generation
+    with _kept_lock:
+        _kept_generation += 1
+        _local_pages.clear()
+        _front_pages.clear()
 
 
 def _next_version() -> int:
@@ -116,26 +138,32 @@ def fill_csrf_token(request: HttpRequest) -> str:
     CsrfViewMiddleware checks it unchanged (tests/newsroom/test_pagecache.py).
     """
     if "CSRF_COOKIE" not in request.META:
-        request.META["CSRF_COOKIE"] = _random_csrf_string()
+        request.META["CSRF_COOKIE"] = _random_indexes().translate(_INDEX_TO_CHAR).decode()
     request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
-    secret, mask = request.META["CSRF_COOKIE"], _random_csrf_string()
-    cipher = "".join(
-        CSRF_ALLOWED_CHARS[(_CHAR_INDEX[s] + _CHAR_INDEX[m]) % len(CSRF_ALLOWED_CHARS)]
-        for s, m in zip(secret, mask, strict=True)
-    )
-    return mask + cipher
+    secret = request.META["CSRF_COOKIE"].encode().translate(_CHAR_TO_INDEX)
+    mask = _random_indexes()
+    # Django's cipher, character by character: (secret + mask) mod 62.
+    cipher = bytes(map(_CHARS_TWICE.__getitem__, map(operator.add, secret, mask)))
+    return (mask.translate(_INDEX_TO_CHAR) + cipher).decode()
 
 
-_CHAR_INDEX = {char: i for i, char in enumerate(CSRF_ALLOWED_CHARS)}
+_CHARS = CSRF_ALLOWED_CHARS.encode()
+_CHARS_TWICE = _CHARS * 2
+_INDEX_TO_CHAR = _CHARS + bytes(256 - len(_CHARS))
+_CHAR_TO_INDEX = bytes.maketrans(_CHARS, bytes(range(len(_CHARS))))
+# A random byte maps onto the 62 characters evenly: 0–247 are four rounds of 62, and the
+# eight bytes above them are dropped (so no character is likelier than another).
+_EVEN_BYTES = 256 - 256 % len(_CHARS)
+_BYTE_TO_INDEX = bytes(b % len(_CHARS) for b in range(256))
+_UNEVEN_BYTES = bytes(range(_EVEN_BYTES, 256))
 
 
-def _random_csrf_string() -> str:
-    # Two random bytes a character: 65,536 % 62 leaves a bias of 1 in 32,768 per character.
-    data = secrets.token_bytes(2 * CSRF_SECRET_LENGTH)
-    size = len(CSRF_ALLOWED_CHARS)
-    return "".join(
-        CSRF_ALLOWED_CHARS[int.from_bytes(data[i : i + 2]) % size] for i in range(0, len(data), 2)
-    )
+def _random_indexes() -> bytes:
+    """CSRF_SECRET_LENGTH random indexes into CSRF_ALLOWED_CHARS, from one OS read."""
+    indexes = b""
+    while len(indexes) < CSRF_SECRET_LENGTH:  # 40 bytes give 32 even ones all but ~1e-6 times
+        indexes += secrets.token_bytes(40).translate(_BYTE_TO_INDEX, _UNEVEN_BYTES)
+    return indexes[:CSRF_SECRET_LENGTH]
 
 
 def fill_csp_nonce(request: HttpRequest) -> str:
@@ -190,7 +218,7 @@ def _split(body: bytes) -> list[bytes]:
     return _fillers()[1].split(body)
 
 
-def _join(request: HttpRequest, parts: list[bytes]) -> bytes:
+def fill_page(request: HttpRequest, parts: list[bytes]) -> bytes:
     """The page with this request's own values in place of the placeholders, in one copy
     (a replace per placeholder would scan the whole page each time)."""
     fillers = _fillers()[0]
@@ -332,7 +360,9 @@ class PageCacheMiddleware:
             return self._fill(request, response)
         _set_headers(response, headers)
         response.headers["X-Page-Cache"] = "miss"
-        if _etag_matches(request, etag) and not _has_messages(request):
+        if etag_matches(request.META.get("HTTP_IF_NONE_MATCH", ""), etag) and not _has_messages(
+            request
+        ):
             not_modified = HttpResponseNotModified()
             _set_headers(not_modified, headers)
             return not_modified
@@ -346,20 +376,23 @@ class PageCacheMiddleware:
 
 
 def _hit(request: HttpRequest, entry: dict) -> HttpResponse:
-    not_modified = _etag_matches(request, entry["etag"]) and not _has_messages(request)
+    not_modified = etag_matches(
+        request.META.get("HTTP_IF_NONE_MATCH", ""), entry["etag"]
+    ) and not _has_messages(request)
     response = (
         HttpResponseNotModified()
         if not_modified
         else HttpResponse(content_type=entry["content_type"])
     )
     _set_headers(response, entry["headers"])
+    request.META[HIT_ENTRY] = entry  # valid now: the front may serve it from here on
     response.headers["Age"] = str(max(0, int(time.time() - entry["stored_at"])))
     response.headers["X-Page-Cache"] = "hit"
     return response if not_modified else _put(request, response, entry["parts"])
 
 
 def _put(request: HttpRequest, response: HttpResponse, parts: list[bytes]) -> HttpResponse:
-    response.content = _join(request, parts)
+    response.content = fill_page(request, parts)
     # The filled page has its own length: CommonMiddleware (outside) sets it afresh.
     if "Content-Length" in response.headers:
         del response.headers["Content-Length"]
@@ -389,7 +422,7 @@ def _has_messages(request: HttpRequest) -> bool:
     return CookieStorage.cookie_name in request.COOKIES
 
 
-def _etag_matches(request: HttpRequest, etag: str) -> bool:
+def etag_matches(if_none_match: str, etag: str) -> bool:
     """If-None-Match, compared weakly as RFC 9110 says (Django's parser)."""
-    tags = parse_etags(request.headers.get("If-None-Match", ""))
+    tags = parse_etags(if_none_match)
     return "*" in tags or etag in [tag.removeprefix("W/") for tag in tags]

@@ -324,6 +324,8 @@ TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 # article going live, a breaking flag expiring). Under `make run` (no broker) pages are
 # rendered fresh, so nothing stays stale for want of a beat.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", bool(CELERY_BROKER_URL))
+# Each web process serves the pages it keeps before Django runs (newsroom/pagefront.py).
+PAGE_CACHE_FRONT = env_bool("PAGE_CACHE_FRONT", True)
 PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 3600)  # purges make pages stale sooner
 PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60)
 PAGE_CACHE_S_MAXAGE = env_int("PAGE_CACHE_S_MAXAGE", 300)
