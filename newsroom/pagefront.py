@@ -135,7 +135,7 @@ class PageCacheFront:
 
         response = self.app(environ, remember)
         entry = environ.get(pagecache.HIT_ENTRY)
-        if entry is not None and live and sent:
+        if entry is not None and live and sent and _small(entry):
             answer = _answer(*sent)
             if answer is not None:
                 _keep(key, entry, int(sent[0][:3]), answer, generation)
@@ -143,12 +143,16 @@ class PageCacheFront:
 
 
 def _enabled() -> bool:
+    # A cache without pub/sub (local memory) never lets the listener go live: the front
+    # then keeps and serves nothing.
     return (
-        settings.PAGE_CACHE_ENABLED
-        and settings.PAGE_CACHE_FRONT
-        and not settings.CSRF_USE_SESSIONS
-        and hasattr(cache, "pubsub")
+        settings.PAGE_CACHE_ENABLED and settings.PAGE_CACHE_FRONT and not settings.CSRF_USE_SESSIONS
     )
+
+
+def _small(entry: dict) -> bool:
+    """A big page (a sitemap) stays in Redis only, as with the middleware's kept pages."""
+    return sum(map(len, entry["parts"])) <= pagecache.LOCAL_PAGE_MAX_BYTES
 
 
 def _visit(environ: dict) -> tuple[tuple, str | None] | None:
@@ -250,6 +254,8 @@ class PurgeListener:
             threading.Thread(target=self._run, name="page-purge-listener", daemon=True).start()
 
     def _run(self) -> None:
+        if not hasattr(cache, "pubsub"):
+            return  # not Redis: nothing to listen to, so never live
         while True:
             try:
                 self._listen()

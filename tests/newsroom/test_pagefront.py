@@ -263,6 +263,14 @@ def test_a_page_older_than_the_cache_timeout_goes_to_django(front, django_app, s
     assert django_app.calls == calls + 1
 
 
+def test_a_big_page_is_left_to_django(front, django_app, monkeypatch):
+    monkeypatch.setattr(pagecache, "LOCAL_PAGE_MAX_BYTES", 100)
+    warm(front)
+    call(front, "/a/1/")
+    assert django_app.calls == 3
+    assert not pagecache._front_pages
+
+
 def test_the_front_can_be_switched_off(front, django_app, settings):
     settings.PAGE_CACHE_FRONT = False
     warm(front)
