@@ -49,7 +49,9 @@ FRONT_PAGES_MAX = 256
 NONCE_IN_POLICY = re.compile(r"'nonce-[^']*'")
 NONCE_SLOT = "'nonce-\x00'"  # where a kept CSP header takes each response's nonce
 CSRF_SECRET = re.compile(r"[a-zA-Z0-9]{32}")
-PING_SECONDS = 5.0  # a silent subscription is given up after three unanswered pings
+# Every few seconds the listener pings Redis (unanswered by the next check: the subscription
+# is given up) and checks the purge counter against the last purge it heard.
+CHECK_SECONDS = 5.0
 RETRY_SECONDS = 1.0
 
 
@@ -270,19 +272,30 @@ class PurgeListener:
         pubsub = cache.pubsub()
         try:
             pubsub.subscribe(cache.channel(pagecache.PURGE_CHANNEL))
-            heard_at = time.monotonic()
+            heard_at = checked_at = time.monotonic()
+            sequence = None  # the purge counter as of the last purge heard
             while True:
-                message = pubsub.get_message(timeout=PING_SECONDS)
-                if message is None:
-                    if time.monotonic() - heard_at > 3 * PING_SECONDS:
+                message = pubsub.get_message(timeout=min(CHECK_SECONDS, 1.0))
+                now = time.monotonic()
+                if message is not None:
+                    heard_at = now
+                    if message["type"] == "subscribe":
+                        sequence = cache.get(pagecache.SEQUENCE_KEY)
+                        self._set_live(True)
+                    elif message["type"] == "message":
+                        sequence = int(message["data"])
+                        pagecache.forget_kept_pages()
+                if now - checked_at >= CHECK_SECONDS:
+                    if heard_at < checked_at:  # not even the last check's ping was answered
                         raise ConnectionError("Redis stopped answering the purge channel's pings")
+                    checked_at = now
                     pubsub.ping()
-                    continue
-                heard_at = time.monotonic()
-                if message["type"] == "subscribe":
-                    self._set_live(True)
-                elif message["type"] == "message":
-                    pagecache.forget_kept_pages()
+                    # A purge whose message was lost (its PUBLISH failed) still moved the
+                    # counter: kept pages are never stale for longer than this check.
+                    current = cache.get(pagecache.SEQUENCE_KEY)
+                    if current != sequence:
+                        sequence = current
+                        pagecache.forget_kept_pages()
         finally:
             pubsub.close()
 

@@ -176,6 +176,14 @@ def test_a_purge_made_by_another_process_reaches_this_one(front, django_app):
     assert response["X-Page-Cache"] == "miss"
 
 
+def test_a_purge_whose_message_was_lost_is_caught_by_the_counter_check(front, monkeypatch):
+    monkeypatch.setattr(pagefront, "CHECK_SECONDS", 0.05)
+    warm(front)
+    assert pagecache._front_pages
+    cache.incr(pagecache.SEQUENCE_KEY)  # a purge elsewhere whose PUBLISH never went out
+    wait_for(lambda: not pagecache._front_pages, seconds=3)
+
+
 def test_while_the_channel_is_lost_every_request_goes_to_django(front, django_app):
     warm(front)
     calls = django_app.calls
