@@ -1,5 +1,10 @@
+import datetime
+import functools
+
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import dateformat, timezone
+from django.utils.html import escape
 
 
 def site(request: HttpRequest) -> dict:
@@ -9,9 +14,30 @@ def site(request: HttpRequest) -> dict:
 
     return {
         "MESSAGES_PLACEHOLDER": MESSAGES_PLACEHOLDER,
+        "TODAY_PLACEHOLDER": TODAY_PLACEHOLDER,
+        "YEAR_PLACEHOLDER": YEAR_PLACEHOLDER,
         "SITE_NAME": settings.SITE_NAME,
         "SITE_URL": settings.SITE_URL,
         "SITE_LANGUAGE": settings.SITE_LANGUAGE,
         # Lazy: one small query, and only when a template shows the navigation.
         "nav_desks": Desk.objects.only("name", "slug"),
     }
+
+
+# The masthead's date and the footer's year are filled in on every response, cached page or
+# not: a page kept from 23:59 must not show yesterday's date (newsroom/pagecache.py).
+TODAY_PLACEHOLDER = "__NR_TODAY__"
+YEAR_PLACEHOLDER = "__NR_YEAR__"
+
+
+def fill_today(request: HttpRequest) -> str:
+    return _day_formatted(timezone.localdate(), "l j F Y")
+
+
+def fill_year(request: HttpRequest) -> str:
+    return _day_formatted(timezone.localdate(), "Y")
+
+
+@functools.lru_cache(maxsize=4)
+def _day_formatted(day: datetime.date, format_string: str) -> str:
+    return escape(dateformat.format(day, format_string))

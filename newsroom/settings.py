@@ -349,6 +349,8 @@ COMMENTS_IP_HASH_SALT = (
     or hashlib.sha256(f"newsroom.comments.ip:{SECRET_KEY}".encode()).hexdigest()
 )
 PAGE_CACHE_FILLERS["__NR_COMMENT_STAMP__"] = "comments.forms.fill_form_stamp"
+PAGE_CACHE_FILLERS["__NR_TODAY__"] = "newsroom.context_processors.fill_today"
+PAGE_CACHE_FILLERS["__NR_YEAR__"] = "newsroom.context_processors.fill_year"
 CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 URLIZE_ASSUME_HTTPS = True  # comment links: https:// for bare "www." links (Django 7 default)
 # Celery beat: one schedule for every app (add entries to this dict rather than a new one).

@@ -245,3 +245,22 @@ def test_a_cache_outage_serves_pages_from_the_view(client, settings):
         assert b"plain 1" in response.content
     finally:
         caches._settings = None
+
+
+@pytest.mark.urls("newsroom.urls")
+def test_a_page_kept_from_before_midnight_shows_the_new_date(client, db):
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    london = ZoneInfo("Europe/London")
+    with time_machine.travel(datetime.datetime(2026, 12, 31, 23, 59, tzinfo=london), tick=False):
+        before = client.get("/")
+    with time_machine.travel(datetime.datetime(2027, 1, 1, 0, 1, tzinfo=london), tick=False):
+        after = client.get("/")
+    assert b"Thursday 31 December 2026" in before.content
+    assert b"&copy; 2026" in before.content
+    assert after["X-Page-Cache"] == "hit"
+    assert b"Friday 1 January 2027" in after.content
+    assert b"&copy; 2027" in after.content
