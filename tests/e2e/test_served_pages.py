@@ -11,11 +11,10 @@ from __future__ import annotations
 import urllib.request
 
 import pytest
-from django.db import connection
 
 from comments.models import Comment
 from tests.factories import ArticleFactory, DeskFactory
-from tests.faults.cluster import Server
+from tests.faults.cluster import serve_test_database
 from tests.notifications.conftest import RedisBroker
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -26,20 +25,8 @@ def test_two_readers_comment_from_a_kept_page_with_javascript_off(browser, tmp_p
     article = ArticleFactory(desk=desk, headline="Tidal power comes of age", slug="tidal-power")
     redis = RedisBroker(tmp_path)
     redis.start()
-    db = connection.settings_dict  # the test database: gunicorn sees what this test commits
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    server = Server(
-        {
-            "DATABASE_URL": f"postgres://{auth}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
-            "REDIS_URL": f"redis://127.0.0.1:{redis.port}/0",
-            "CELERY_BROKER_URL": f"redis://127.0.0.1:{redis.port}/1",
-            "DEBUG": "false",
-            "SECRET_KEY": "served-pages-test-secret",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "false",
-            "SECURE_COOKIES": "false",
-        },
-        workers=2,
+    server = serve_test_database(
+        f"redis://127.0.0.1:{redis.port}/0", f"redis://127.0.0.1:{redis.port}/1"
     )
     url = server.url + article.get_absolute_url()
     try:

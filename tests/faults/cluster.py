@@ -104,6 +104,29 @@ class Server:
         self.proc.wait(timeout=30)
 
 
+def serve_test_database(redis_url: str, broker_url: str, workers: int = 2, **env: str) -> Server:
+    """gunicorn with production settings on this test's database: it sees what the test
+    commits (so the test needs `transaction=True`)."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return Server(
+        {
+            "DATABASE_URL": f"postgres://{auth}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
+            "REDIS_URL": redis_url,
+            "CELERY_BROKER_URL": broker_url,
+            "DEBUG": "false",
+            "SECRET_KEY": "gunicorn-test-secret",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "false",
+            "SECURE_COOKIES": "false",
+            **env,
+        },
+        workers=workers,
+    )
+
+
 def manage(env: dict[str, str], *args: str) -> str:
     return subprocess.run(
         [sys.executable, "manage.py", *args],

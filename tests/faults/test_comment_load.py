@@ -14,11 +14,10 @@ import time
 from collections import Counter
 
 import pytest
-from django.db import connection
 
 from comments.models import Comment
 from tests.factories import ArticleFactory
-from tests.faults.cluster import Server
+from tests.faults.cluster import serve_test_database
 from tests.faults.traffic import Reader, Tally, run_clients
 from tests.notifications.conftest import RedisBroker
 
@@ -34,22 +33,12 @@ def test_every_accepted_comment_is_stored_exactly_once_under_concurrent_load(tmp
     path = article.get_absolute_url()
     redis = RedisBroker(tmp_path)
     redis.start()
-    db = connection.settings_dict  # the test database: gunicorn sees what this test commits
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    server = Server(
-        {
-            "DATABASE_URL": f"postgres://{auth}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
-            "REDIS_URL": f"redis://127.0.0.1:{redis.port}/0",
-            "CELERY_BROKER_URL": f"redis://127.0.0.1:{redis.port}/1",
-            "DEBUG": "false",
-            "SECRET_KEY": "load-test-secret",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "false",
-            "SECURE_COOKIES": "false",
-            "COMMENTS_RATE_PER_MINUTE": "1000000",
-            "COMMENTS_RATE_PER_DAY": "1000000",
-        },
+    server = serve_test_database(
+        f"redis://127.0.0.1:{redis.port}/0",
+        f"redis://127.0.0.1:{redis.port}/1",
         workers=3,
+        COMMENTS_RATE_PER_MINUTE="1000000",
+        COMMENTS_RATE_PER_DAY="1000000",
     )
     tally = Tally()
     per_client = POSTS // CLIENTS

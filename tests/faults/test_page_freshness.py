@@ -12,13 +12,12 @@ import time
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from comments.models import Comment
 from comments.services import comment_approve
 from tests.comments.conftest import CommentFactory
 from tests.factories import ArticleFactory
-from tests.faults.cluster import Server
+from tests.faults.cluster import serve_test_database
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,22 +25,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_a_comment_approved_in_another_process_is_on_the_page_from_every_worker(moderator):
     article = ArticleFactory(slug="fresh-pages", headline="Pages that stay fresh")
     comment = CommentFactory(article=article, body="A remark the moderator will approve.")
-    db = connection.settings_dict  # the test database: gunicorn sees what this test commits
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    server = Server(
-        {
-            "DATABASE_URL": f"postgres://{auth}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
-            "REDIS_URL": settings.REDIS_URL,  # the same Redis: purges made here reach it
-            "CELERY_BROKER_URL": "",
-            "PAGE_CACHE_ENABLED": "true",
-            "DEBUG": "false",
-            "SECRET_KEY": "freshness-test-secret",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "false",
-            "SECURE_COOKIES": "false",
-        },
-        workers=2,
-    )
+    # The same Redis as this test, so purges made here reach the server; no broker.
+    server = serve_test_database(settings.REDIS_URL, "", PAGE_CACHE_ENABLED="true")
     path = article.get_absolute_url()
     try:
         for _ in range(30):  # both workers keep the page and answer it themselves
