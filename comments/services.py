@@ -23,7 +23,9 @@ then tallies), so concurrent moderators wait for each other but never deadlock.
 
 from __future__ import annotations
 
+import functools
 import logging
+import math
 import re
 import secrets
 import time
@@ -95,21 +97,31 @@ def form_stamp_issue() -> str:
     """A fresh signed stamp for one served form: a random token and the time it was made.
 
     The token also identifies the form, so sending the same form twice stores one comment.
+    Every page with the comment form makes one, cached page or not, so it is a plain
+    `token:time` signed by one kept Signer (a third of `signing.dumps`' cost).
     """
-    return signing.dumps({"t": secrets.token_urlsafe(16), "at": time.time()}, salt=STAMP_SALT)
+    return _stamp_signer().sign(f"{secrets.token_urlsafe(16)}:{time.time():.3f}")
 
 
 def form_stamp_read(value: str) -> tuple[str, float] | None:
     """The (token, age in seconds) of a stamp, or None when it was not made by us."""
     try:
-        data = signing.loads(value, salt=STAMP_SALT)
-        token, issued = str(data["t"]), float(data["at"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        token, issued = _stamp_signer().unsign(value).split(":")
+        age = time.time() - float(issued)
+    except (signing.BadSignature, ValueError):
         return None
-    age = time.time() - issued
-    if not token or age < -60:  # a stamp from the future was not made by this clock
+    if not token or not math.isfinite(age) or age < -60:  # from the future: not this clock's
         return None
     return token, age
+
+
+def _stamp_signer() -> signing.Signer:
+    return _signer_for(settings.SECRET_KEY, tuple(settings.SECRET_KEY_FALLBACKS))
+
+
+@functools.lru_cache(maxsize=2)
+def _signer_for(key: str, fallback_keys: tuple[str, ...]) -> signing.Signer:
+    return signing.Signer(key=key, fallback_keys=list(fallback_keys), salt=STAMP_SALT)
 
 
 # --- Submitting ---------------------------------------------------------------------
