@@ -7,9 +7,11 @@ Needs: Postgres and Redis (DATABASE_URL/REDIS_URL, defaults as in `make test`), 
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import sys
 import urllib.request
+from contextlib import ExitStack
 
 from bench.harness import ROOT, gunicorn, require, table, wrk
 
@@ -84,47 +86,76 @@ print(article.get_absolute_url())
 """
 
 
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+
+
 def main() -> None:
     require("wrk")
     article_path = prepare()
-    rows = []
-    with gunicorn("newsroom.wsgi", SERVE_ENV) as url:
-        for _ in range(10):  # every worker has served the pages (and so keeps them)
-            urllib.request.urlopen(url + "/").read()  # noqa: S310 - loopback
-            page = urllib.request.urlopen(url + article_path).read()  # noqa: S310
-        etag = urllib.request.urlopen(url + article_path).headers["ETag"]  # noqa: S310
-        size = len(page)
-        results = {
-            "article cached": wrk(url + article_path, seconds=SECONDS),
-            "article conditional GET (304)": wrk(
-                url + article_path, seconds=SECONDS, headers={"If-None-Match": etag}
-            ),
-            "home cached": wrk(url + "/", seconds=SECONDS),
-        }
-    # The same hits answered by Django's middleware alone (each checked in Redis): what the
-    # per-process front (newsroom/pagefront.py) adds.
-    with gunicorn("newsroom.wsgi", {**SERVE_ENV, "PAGE_CACHE_FRONT": "false"}) as url:
-        for _ in range(10):
-            urllib.request.urlopen(url + article_path).read()  # noqa: S310 - loopback
-        results["article cached, front off"] = wrk(url + article_path, seconds=SECONDS)
-    with gunicorn("newsroom.wsgi", {**SERVE_ENV, "PAGE_CACHE_ENABLED": "false"}) as url:
-        results["article uncached"] = wrk(url + article_path, seconds=SECONDS)
-    with gunicorn("bench.baseline_app:application", {"BASELINE_BYTES": str(size)}) as url:
-        baseline = wrk(url + "/", seconds=SECONDS)
-    results["baseline (bare Django view)"] = baseline
-    for target, r in results.items():
-        rows.append(
-            (
-                target,
-                f"{r['rps']:.0f}",
-                f"{r['p50']:.2f} ms",
-                f"{r['p99']:.2f} ms",
-                f"{r['rps'] / baseline['rps']:.2f}x",
-                r["errors"],
-            )
+    # Every server runs from the start and the targets take turns, a round at a time: this
+    # machine's speed drifts by a third over minutes, and each ratio must compare like with
+    # like (an idle gunicorn costs nothing).
+    with ExitStack() as servers:
+        site = servers.enter_context(gunicorn("newsroom.wsgi", SERVE_ENV))
+        # The same hits answered by Django's middleware alone (each checked in Redis): what
+        # the per-process front (newsroom/pagefront.py) adds.
+        front_off = servers.enter_context(
+            gunicorn("newsroom.wsgi", {**SERVE_ENV, "PAGE_CACHE_FRONT": "false"})
         )
-    print(f"\nPages (gunicorn 4 sync workers, wrk -t2 -c32 -d{SECONDS}s, page {size} bytes)")
+        uncached = servers.enter_context(
+            gunicorn("newsroom.wsgi", {**SERVE_ENV, "PAGE_CACHE_ENABLED": "false"})
+        )
+        for _ in range(10):  # every worker has served the pages (and so keeps them)
+            for url in (site, front_off):
+                urllib.request.urlopen(url + "/").read()  # noqa: S310 - loopback
+                page = urllib.request.urlopen(url + article_path).read()  # noqa: S310
+        etag = urllib.request.urlopen(site + article_path).headers["ETag"]  # noqa: S310
+        size = len(page)
+        baseline = servers.enter_context(
+            gunicorn("bench.baseline_app:application", {"BASELINE_BYTES": str(size)})
+        )
+        targets = {
+            "article cached": (site + article_path, {}),
+            "article conditional GET (304)": (site + article_path, {"If-None-Match": etag}),
+            "home cached": (site + "/", {}),
+            "article cached, front off": (front_off + article_path, {}),
+            "article uncached": (uncached + article_path, {}),
+            "baseline (bare Django view)": (baseline + "/", {}),
+        }
+        runs: dict[str, list[dict]] = {target: [] for target in targets}
+        seconds = max(2, round(SECONDS / ROUNDS))
+        for _ in range(ROUNDS):
+            for target, (url, headers) in targets.items():
+                runs[target].append(wrk(url, seconds=seconds, headers=headers))
+    results = {target: combined(target_runs) for target, target_runs in runs.items()}
+    base = results["baseline (bare Django view)"]["rps"]
+    rows = [
+        (
+            target,
+            f"{r['rps']:.0f}",
+            f"{r['p50']:.2f} ms",
+            f"{r['p99']:.2f} ms",
+            f"{r['rps'] / base:.2f}x",
+            r["errors"],
+        )
+        for target, r in results.items()
+    ]
+    print(
+        f"\nPages (gunicorn 4 sync workers, wrk -t2 -c32, {ROUNDS} rounds of {seconds}s per target"
+        f" taken in turns, page {size} bytes)"
+    )
     print(table(rows, ("target", "req/s", "p50", "p99", "ratio to baseline", "non-2xx/3xx")))
+
+
+def combined(runs: list[dict]) -> dict:
+    """One figure from a target's rounds: mean req/s, median latencies, all errors."""
+    middle = len(runs) // 2
+    return {
+        "rps": statistics.fmean(r["rps"] for r in runs),
+        "p50": sorted(r["p50"] for r in runs)[middle],
+        "p99": sorted(r["p99"] for r in runs)[middle],
+        "errors": sum(r["errors"] for r in runs),
+    }
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 import datetime
 import functools
+import time
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -31,11 +32,23 @@ YEAR_PLACEHOLDER = "__NR_YEAR__"
 
 
 def fill_today(request: HttpRequest) -> str:
-    return _day_formatted(timezone.localdate(), "l j F Y")
+    return _day_formatted(_today(), "l j F Y")
 
 
 def fill_year(request: HttpRequest) -> str:
-    return _day_formatted(timezone.localdate(), "Y")
+    return _day_formatted(_today(), "Y")
+
+
+_day: tuple[float, datetime.date] = (0.0, datetime.date.min)  # (valid until, the date)
+
+
+def _today() -> datetime.date:
+    """The site's local date, worked out again only once a minute (every page asks)."""
+    global _day
+    now = time.time()
+    if not _day[0] - 60 <= now < _day[0]:
+        _day = (now - now % 60 + 60, timezone.localdate())
+    return _day[1]
 
 
 @functools.lru_cache(maxsize=4)

@@ -55,7 +55,7 @@ CHECK_SECONDS = 5.0
 RETRY_SECONDS = 1.0
 
 
-@dataclass(frozen=True)
+@dataclass
 class Answer:
     """How Django answered one kind of request for a page: 200 or 304."""
 
@@ -64,11 +64,16 @@ class Answer:
     sets_csrf_cookie: bool
 
     def headers_for(self, nonce: str, age: int) -> list[tuple[str, str]]:
-        headers = [
-            (name, value.replace(NONCE_SLOT, f"'nonce-{nonce}'")) for name, value in self.headers
-        ]
+        headers = self.headers.copy()
+        for i in self.nonce_slots:
+            name, value = headers[i]
+            headers[i] = (name, value.replace(NONCE_SLOT, f"'nonce-{nonce}'"))
         headers.append(("Age", str(age)))
         return headers
+
+    @functools.cached_property
+    def nonce_slots(self) -> list[int]:
+        return [i for i, (_, value) in enumerate(self.headers) if NONCE_SLOT in value]
 
 
 @dataclass
