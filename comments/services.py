@@ -71,6 +71,7 @@ class Rejection:
     """Reason codes for submissions that are refused outright (nothing is stored)."""
 
     HONEYPOT = "honeypot"
+    PARENT_GONE = "parent_gone"  # the comment replied to was deleted as the reply came in
     STAMP_INVALID = "stamp_invalid"
     STAMP_EXPIRED = "stamp_expired"
     RATE = "rate"
@@ -78,6 +79,9 @@ class Rejection:
 
     MESSAGES = {
         HONEYPOT: "Please leave the last field empty: it is there to catch spam robots.",
+        PARENT_GONE: (
+            "The comment you replied to has just been removed, so your reply was not posted."
+        ),
         STAMP_INVALID: "This form could not be checked. Please send your comment again.",
         STAMP_EXPIRED: (
             "This form was open for too long. Your comment is still here: please send it again."
@@ -390,9 +394,12 @@ def comment_submit(*, submission: Submission) -> SubmitResult:
     except IntegrityError:
         # The same form raced in twice: the unique form token let exactly one through.
         earlier = Comment.objects.filter(form_token=run.token).first()
-        if earlier is None:
-            raise
-        return SubmitResult(comment=earlier, duplicate=True)
+        if earlier is not None:
+            return SubmitResult(comment=earlier, duplicate=True)
+        # Or the parent was deleted meanwhile (its key is checked at commit).
+        if sub.parent is not None and not Comment.objects.filter(pk=sub.parent.pk).exists():
+            return SubmitResult(rejected=Rejection.PARENT_GONE)
+        raise
     return SubmitResult(comment=comment)
 
 
@@ -634,10 +641,18 @@ def comment_delete_many(*, ids: Iterable[int]) -> int:
     """
     ids = list(ids)
     with transaction.atomic():
-        doomed = Comment.objects.select_for_update().filter(pk__in=ids).order_by("pk")
         article_ids = sorted(
-            {article_id for _, article_id in doomed.values_list("pk", "article_id")}
+            set(Comment.objects.filter(pk__in=ids).values_list("article_id", flat=True))
         )
+        # The locks a poster takes, in a poster's order, before the comments' own: a reply
+        # that holds its tally row commits (its parent's key check included) before we go on,
+        # and is then deleted with its parent. Locking the parent first would deadlock.
+        _lock_articles(article_ids)
+        _tally(
+            ((a, status, 0) for a in article_ids for status in Comment.Status.values), touch=True
+        )
+        doomed = Comment.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+        list(doomed.values_list("pk"))
         gone = Comment.objects.filter(
             Q(pk__in=ids) | Q(parent__in=ids) | Q(parent__parent__in=ids)
         ).values_list("pk", flat=True)

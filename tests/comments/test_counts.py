@@ -5,11 +5,12 @@ when moderators decide at the same moment on separate connections."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count
 
 from articles.services import article_delete
@@ -311,3 +312,45 @@ def test_posting_deciding_and_recounting_at_once_stay_exact(article, moderator, 
         )
         assert_exact(article)
     assert tallies(article) == {PENDING: 12, APPROVED: 9, SPAM: 9}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_a_comment_while_a_reply_to_it_commits_neither_deadlocks_nor_orphans(article):
+    parent = CommentFactory(article=article, status=APPROVED)
+    holding, go = threading.Event(), threading.Event()
+
+    def reply() -> None:
+        # What comment_submit does, held open between its tally write and its commit (where
+        # the parent's key is checked).
+        with transaction.atomic():
+            Comment.objects.create(
+                article=article, parent=parent, name="Late", email="late@example.net", body="Hi"
+            )
+            services._tally([(article.pk, PENDING, 1)])
+            holding.set()
+            go.wait(10)
+
+    def delete() -> None:
+        holding.wait(10)
+        services.comment_delete_many(ids=[parent.pk])
+
+    def release() -> None:
+        holding.wait(10)
+        time.sleep(0.5)  # the deleter is waiting on the reply's locks by now
+        go.set()
+
+    run_together(reply, delete, release)
+    assert not Comment.objects.exists()  # the reply went with its parent
+    assert_exact(article)
+
+
+@pytest.mark.django_db(transaction=True)  # the parent's key is checked at a real commit
+def test_a_reply_whose_parent_was_deleted_meanwhile_is_refused_with_a_reason(article):
+    parent = CommentFactory(article=article, status=APPROVED)
+    stale = submission(article, parent=Comment.objects.get(pk=parent.pk), body="Just in time?")
+    services.comment_delete_many(ids=[parent.pk])
+    result = comment_submit(submission=stale)
+    assert result.rejected == services.Rejection.PARENT_GONE
+    assert "has just been removed" in result.message
+    assert not Comment.objects.exists()
+    assert_exact(article)
