@@ -85,9 +85,10 @@ class Comment(models.Model):
                 name="comment_pending_queue",
             ),
             # The decided tabs (approved, rejected, spam), newest first: without it each
-            # opened one sorted every approved comment (0.4 s at a million).
+            # opened one sorted every approved comment (0.4 s at a million). Status leads, so
+            # the Rejected and Spam tabs read their own rows, not past every approved one.
             models.Index(
-                fields=["-created_at", "-id"],
+                fields=["status", "-created_at", "-id"],
                 condition=~Q(status="pending"),
                 name="comment_decided_list",
             ),

@@ -35,6 +35,23 @@ def newsroom(db):
     return desk, articles[0]
 
 
+@pytest.fixture
+def busy_comments(newsroom):
+    """Comments over many articles, mostly approved, with the planner's statistics taken: a
+    choice between two indexes needs true proportions, not a near-empty table."""
+    desk, article = newsroom
+    others = ArticleFactory.create_batch(30, desk=desk)
+    statuses = ["approved"] * 8 + ["rejected", "spam"]
+    Comment.objects.bulk_create(
+        Comment(article=others[n % 30], name="B", email=f"b{n}@example.org", body="Hi",
+                status=statuses[n % 10])
+        for n in range(3000)
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE comments_comment")
+    return desk, article
+
+
 def test_desk_pages_read_published_articles_through_the_desk_index(newsroom):
     desk, _ = newsroom
     for n in range(8):  # enough desks that the desk column is the selective one
@@ -61,8 +78,8 @@ def test_the_latest_published_list_uses_the_status_index(newsroom):
     assert "article_status_pub" in plan or "article_desk_pub" in plan
 
 
-def test_an_articles_approved_comments_use_the_article_status_index(newsroom):
-    _, article = newsroom
+def test_an_articles_approved_comments_use_the_article_status_index(busy_comments):
+    _, article = busy_comments
     plan = _plan(Comment.objects.approved().filter(article=article).order_by("created_at"))
     assert "comment_article_status" in plan
 
@@ -81,3 +98,11 @@ def test_rate_and_duplicate_checks_by_email_use_the_email_index(newsroom):
 def test_search_matches_through_the_gin_index(newsroom):
     plan = _plan(search_articles(Article.objects.all(), "metro"))
     assert "article_search_gin" in plan
+
+
+@pytest.mark.parametrize("status", ["approved", "rejected", "spam"])
+def test_each_decided_tab_reads_only_its_own_rows_newest_first(busy_comments, status):
+    plan = _plan(Comment.objects.filter(status=status).order_by("-created_at", "-id")[:51])
+    assert "comment_decided_list" in plan
+    assert f"Index Cond: ((status)::text = '{status}'::text)" in plan  # not a filter on a walk
+    assert "Sort" not in plan
