@@ -640,22 +640,23 @@ def comment_delete_many(*, ids: Iterable[int]) -> int:
     Returns how many comments went, replies included.
     """
     ids = list(ids)
+    family = Q(pk__in=ids) | Q(parent__in=ids) | Q(parent__parent__in=ids)
     with transaction.atomic():
+        # A decision's lock order: the comments (replies too) in id order, their articles,
+        # then the tallies. NO KEY UPDATE on the comments, as a decision takes them: a reply
+        # holding its tally row can still check its parent's key as it commits, and we wait
+        # for that commit at the tallies, so the reply is deleted with its parent. (Locking
+        # the parent FOR UPDATE first deadlocked with such a reply.)
+        locked = Comment.objects.select_for_update(no_key=True, of=("self",)).filter(family)
+        locked = locked.order_by("pk")
         article_ids = sorted(
-            set(Comment.objects.filter(pk__in=ids).values_list("article_id", flat=True))
+            {article_id for _, article_id in locked.values_list("pk", "article_id")}
         )
-        # The locks a poster takes, in a poster's order, before the comments' own: a reply
-        # that holds its tally row commits (its parent's key check included) before we go on,
-        # and is then deleted with its parent. Locking the parent first would deadlock.
         _lock_articles(article_ids)
         _tally(
             ((a, status, 0) for a in article_ids for status in Comment.Status.values), touch=True
         )
-        doomed = Comment.objects.select_for_update().filter(pk__in=ids).order_by("pk")
-        list(doomed.values_list("pk"))
-        gone = Comment.objects.filter(
-            Q(pk__in=ids) | Q(parent__in=ids) | Q(parent__parent__in=ids)
-        ).values_list("pk", flat=True)
+        gone = Comment.objects.filter(family).values_list("pk", flat=True)
         notify.comments_deleted(ids=list(gone))  # their queued mail must not go out
         _, per_model = Comment.objects.filter(pk__in=ids).delete()
         for article_id in article_ids:

@@ -354,3 +354,20 @@ def test_a_reply_whose_parent_was_deleted_meanwhile_is_refused_with_a_reason(art
     assert "has just been removed" in result.message
     assert not Comment.objects.exists()
     assert_exact(article)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deciding_a_reply_while_its_parent_is_deleted_stays_exact(article, moderator):
+    for _ in range(5):
+        parent = CommentFactory(article=article, status=APPROVED)
+        reply = CommentFactory(article=article, parent=parent)
+
+        def approve(c=reply) -> None:
+            try:
+                decide(c, "approve", moderator)
+            except Comment.DoesNotExist:
+                pass  # the delete came first: nothing left to decide
+
+        run_together(approve, lambda p=parent: services.comment_delete_many(ids=[p.pk]))
+        assert not Comment.objects.filter(pk__in=[parent.pk, reply.pk]).exists()
+        assert_exact(article)
