@@ -8,6 +8,8 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
@@ -17,9 +19,12 @@ from tests.factories import ArticleFactory, DeskFactory
 
 
 def _plan(queryset) -> str:
+    return _plan_sql(*queryset.query.sql_with_params())
+
+
+def _plan_sql(sql: str, params=()) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        sql, params = queryset.query.sql_with_params()
         cursor.execute("EXPLAIN " + sql, params)
         return "\n".join(row[0] for row in cursor.fetchall())
 
@@ -106,3 +111,31 @@ def test_each_decided_tab_reads_only_its_own_rows_newest_first(busy_comments, st
     assert "comment_decided_list" in plan
     assert f"Index Cond: ((status)::text = '{status}'::text)" in plan  # not a filter on a walk
     assert "Sort" not in plan
+
+
+def _page_query(client, url: str) -> tuple[str, str]:
+    """The SQL the queue view ran for its page of comments (newest first: a decided tab),
+    and the page's link to the next one."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    newest_first = 'ORDER BY "comments_comment"."created_at" DESC'
+    (sql,) = [query["sql"] for query in queries.captured_queries if newest_first in query["sql"]]
+    return sql, response.context["next_page_url"]
+
+
+def test_the_rejected_tab_as_the_queue_asks_for_it_reads_only_rejected_rows(
+    busy_comments, client, moderator
+):
+    """The view's own query (its joins, the commenters' history, the next page's cursor),
+    not a copy of it: pages 1 and 2 of the Rejected tab start at the rejected rows."""
+    client.force_login(moderator)
+    queue = reverse("moderation:queue")
+    first, next_page = _page_query(client, f"{queue}?status=rejected")
+    assert "after=" in next_page
+    second, _ = _page_query(client, queue + next_page)
+    for sql in (first, second):
+        plan = _plan_sql(sql)
+        assert "Index Scan using comment_decided_list on comments_comment " in plan
+        assert "Index Cond: ((status)::text = 'rejected'::text)" in plan  # not a filtered walk
+        assert "Sort" not in plan
