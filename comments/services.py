@@ -525,35 +525,67 @@ def comment_status_counts(*, article_id: int | None = None, desk: str = "") -> d
     return counts
 
 
-def _apply_decision(
-    comment: Comment, *, to_status: str, moderator: AbstractBaseUser | None, reason: str
-) -> bool:
-    """Change a locked comment's status, log it and count it; False when it already had it.
+def _shown_per_article(ids: list[int]) -> Counter[int]:
+    """Per article, how many of these comments and the comments hanging on them are shown.
 
-    The caller holds the article's lock; the tallies are left to it, to write last.
+    A comment is shown when it and the comments above it are approved, so deciding these
+    can change what the page shows of them, their replies and their replies' replies, and
+    of nothing else. Index lookups on the parent: the cost is the comments' own replies,
+    never the conversation's size.
     """
-    from_status = comment.status
-    if from_status == to_status:
-        return False
+    family = Q(pk__in=ids) | Q(parent__in=ids) | Q(parent__parent__in=ids)
+    shown = Comment.objects.filter(family).visible().order_by().values("article_id")
+    return Counter(dict(shown.annotate(n=Count("pk")).values_list("article_id", "n")))
+
+
+def _apply_decisions(
+    comments: list[Comment], *, to_status: str, moderator: AbstractBaseUser | None, reason: str
+) -> None:
+    """Give locked comments (none already in `to_status`) their new status, log and count it.
+
+    A few statements for the lot, however many comments there are: the caller holds their
+    articles' locks, each article's shown count moves once, in article id order, by what
+    its page gains or loses (counted before and after, so a parent and its reply decided
+    together count once each); the tallies are left to the caller, to write last. Only the
+    mail about each comment is composed one comment at a time.
+    """
+    if not comments:
+        return
     approved = Comment.Status.APPROVED
-    first_approval = to_status == approved and not comment.log.filter(to_status=approved).exists()
-    comment.status = to_status
-    comment.moderated_by = moderator
-    comment.moderated_at = timezone.now()
-    comment.save(update_fields=["status", "moderated_by", "moderated_at"])
-    ModerationLog.objects.create(
-        comment=comment,
-        moderator=moderator,
-        from_status=from_status,
-        to_status=to_status,
-        reason=reason[:200],
+    ids = [comment.pk for comment in comments]
+    was = {comment.pk: comment.status for comment in comments}
+    on_pages = [pk for pk in ids if approved in (was[pk], to_status)]  # shown, or will be
+    shown_before = _shown_per_article(on_pages) if on_pages else Counter()
+    approved_before: set[int] = set()
+    if to_status == approved:
+        logged = ModerationLog.objects.filter(comment__in=ids, to_status=approved)
+        approved_before = set(logged.values_list("comment_id", flat=True))
+    now = timezone.now()
+    Comment.objects.filter(pk__in=ids).update(
+        status=to_status, moderated_by=moderator, moderated_at=now
     )
-    if approved in (from_status, to_status):
-        _count_shown(comment, entering=to_status == approved)
-    notify.comment_moderated(comment=comment)  # issue 6: withdraw mail the decision outdates
-    if first_approval:
-        notify.comment_approved(comment=comment)
-    return True
+    ModerationLog.objects.bulk_create(
+        ModerationLog(
+            comment=comment,
+            moderator=moderator,
+            from_status=was[comment.pk],
+            to_status=to_status,
+            reason=reason[:200],
+        )
+        for comment in comments
+    )
+    if on_pages:
+        shown_after = _shown_per_article(on_pages)
+        for article_id in sorted(shown_before.keys() | shown_after.keys()):
+            delta = shown_after[article_id] - shown_before[article_id]
+            article_add_to_comment_count(article_id=article_id, delta=delta)
+    for comment in comments:
+        comment.status = to_status
+        comment.moderated_by = moderator
+        comment.moderated_at = now
+        notify.comment_moderated(comment=comment)  # issue 6: withdraw mail the decision outdates
+        if to_status == approved and comment.pk not in approved_before:
+            notify.comment_approved(comment=comment)
 
 
 def _decision_status(decision: str) -> str:
@@ -599,7 +631,6 @@ def _moderate(
 ) -> int:
     """Decide the comments with these ids; `into` (one of them) gets its new state copied in."""
     to_status = _decision_status(decision)
-    changed = 0
     with transaction.atomic():
         # Comments in id order, then their articles, then the tallies: one order for every
         # decision, single or bulk, so two moderators wait for each other, never deadlock.
@@ -612,16 +643,15 @@ def _moderate(
             .filter(pk__in=list(ids))
             .order_by("pk")
         )
-        _lock_articles(c.article_id for c in comments if c.status != to_status)
-        moves, pages = [], set()
-        for comment in comments:
-            was = comment.status
-            if _apply_decision(comment, to_status=to_status, moderator=moderator, reason=reason):
-                changed += 1
-                moves += [(comment.article_id, was, -1), (comment.article_id, to_status, 1)]
-                if Comment.Status.APPROVED in (was, to_status):  # its page shows it, or did
-                    pages.add(comment.article_id)
-        _purge_on_commit(pages)
+        changing = [comment for comment in comments if comment.status != to_status]
+        _lock_articles(comment.article_id for comment in changing)
+        # Read before the decision: each changed comment leaves its old status's tally for
+        # the new one's, and a page that shows it (or did) is purged, once per article.
+        moves = [(c.article_id, c.status, -1) for c in changing]
+        moves += [(c.article_id, to_status, 1) for c in changing]
+        approved = Comment.Status.APPROVED
+        _purge_on_commit(c.article_id for c in changing if approved in (c.status, to_status))
+        _apply_decisions(changing, to_status=to_status, moderator=moderator, reason=reason)
         _tally(moves)
     if into is not None:
         if not comments:
@@ -630,7 +660,7 @@ def _moderate(
         into.status = decided.status
         into.moderated_by = decided.moderated_by
         into.moderated_at = decided.moderated_at
-    return changed
+    return len(changing)
 
 
 def comment_delete_many(*, ids: Iterable[int]) -> int:

@@ -136,6 +136,40 @@ def test_bulk_decisions_on_a_thread_count_each_comment_once(article, moderator):
     assert article.approved_comment_count == 0
 
 
+# A bulk decision's own statements, however many comments it decides: locking the comments
+# and their articles, the shown count before and after, the first-approval check, the status
+# update, the log rows, one shown-count update per article, the tallies, and savepoints.
+BULK_STATEMENTS = 12
+
+
+@pytest.mark.parametrize("per_article", [2, 8])
+def test_a_bulk_decision_moves_each_articles_counts_once_whatever_the_number_of_comments(
+    moderator, django_assert_max_num_queries, per_article
+):
+    articles = ArticleFactory.create_batch(2)
+    for article in articles:
+        # Approved replies under a held comment: not shown until it is approved.
+        top = CommentFactory(article=article)
+        reply = CommentFactory(article=article, parent=top, status=APPROVED)
+        CommentFactory(article=article, parent=reply, status=APPROVED)
+        CommentFactory.create_batch(per_article, article=article)
+    ids = list(Comment.objects.filter(article__in=articles).values_list("pk", flat=True))
+    for decision, changes in [("approve", 2 * (1 + per_article)), ("spam", len(ids))]:
+        # Plus one statement per comment: its queued mail is withdrawn (issue 6), and
+        # `notification_cancel` withdraws one comment's at a time.
+        with django_assert_max_num_queries(BULK_STATEMENTS + changes) as queries:
+            changed = services.comment_moderate_many(
+                ids=ids, decision=decision, moderator=moderator
+            )
+        assert changed == changes
+        shown_updates = [
+            q for q in queries.captured_queries if 'UPDATE "articles_article"' in q["sql"]
+        ]
+        assert len(shown_updates) == len(articles)
+        assert_exact(*articles)
+    assert [a.approved_comment_count for a in articles] == [0, 0]
+
+
 def test_admin_actions_keep_the_counts(client, moderator, article):
     comments = [CommentFactory(article=article) for _ in range(3)]
     client.force_login(moderator)
