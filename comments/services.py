@@ -187,18 +187,17 @@ def _check_stamp(run: _Run) -> None:
         run.held.append(HeldReason.TOO_FAST)
 
 
-def _check_same_form(run: _Run) -> None:
-    earlier = Comment.objects.filter(form_token=run.token).first()
-    if earlier is not None:
-        run.result = SubmitResult(comment=earlier, duplicate=True)
-
-
-def _check_same_body(run: _Run) -> None:
+def _check_resent(run: _Run) -> None:
+    """The same form sent twice, or the same words from the same address on this article
+    within a day: the earlier comment is the answer (one query for both)."""
     earlier = Comment.objects.filter(
-        article=run.sub.article,
-        email=run.sub.email,
-        body=run.sub.body,
-        created_at__gte=timezone.now() - timedelta(days=1),
+        Q(form_token=run.token)
+        | Q(
+            article=run.sub.article,
+            email=run.sub.email,
+            body=run.sub.body,
+            created_at__gte=timezone.now() - timedelta(days=1),
+        )
     ).first()
     if earlier is not None:
         run.result = SubmitResult(comment=earlier, duplicate=True)
@@ -295,11 +294,47 @@ def terms_found(text: str, terms: Iterable[str]) -> list[str]:
     return found
 
 
+TERMS_CACHE_KEY = "comments:terms"
+
+
+def terms_by_kind() -> dict[str, list[str]]:
+    """The blocked and suspect terms, kept in the cache: every post reads them, moderators
+    seldom change them (a change forgets the copy, see comments/apps.py)."""
+    try:
+        terms = cache.get(TERMS_CACHE_KEY)
+        if terms is None:
+            terms = _terms_from_database()
+            cache.set(TERMS_CACHE_KEY, terms, timeout=300)  # a racing stale copy lasts 5 min
+        return terms
+    except Exception:  # Redis down: read them from the database (a post must not fail)
+        logger.warning("comment terms: cache unavailable", exc_info=True)
+        return _terms_from_database()
+
+
+def _terms_from_database() -> dict[str, list[str]]:
+    terms: dict[str, list[str]] = {Term.Kind.BLOCKED: [], Term.Kind.SUSPECT: []}
+    for term, kind in Term.objects.values_list("term", "kind"):
+        terms[kind].append(term)
+    return terms
+
+
+def terms_forget(**kwargs) -> None:
+    """A term changed: drop the kept list now, and again once the change is committed (a
+    post that read the old list meanwhile may have put it back)."""
+
+    def forget() -> None:
+        try:
+            cache.delete(TERMS_CACHE_KEY)
+        except Exception:  # Redis down: it holds no list to forget, or will expire it
+            logger.warning("comment terms: cache unavailable", exc_info=True)
+
+    forget()
+    transaction.on_commit(forget)
+
+
 def _check_terms(run: _Run) -> None:
     text = f"{run.sub.name}\n{run.sub.body}"
-    by_kind: dict[str, list[str]] = {Term.Kind.BLOCKED: [], Term.Kind.SUSPECT: []}
-    for term, kind in Term.objects.values_list("term", "kind"):
-        by_kind[kind].append(term)
+    by_kind = terms_by_kind()
     if terms_found(text, by_kind[Term.Kind.BLOCKED]):
         # Spam, quietly: the poster sees the usual "awaiting moderation" and never which word.
         run.status = Comment.Status.SPAM
@@ -333,8 +368,7 @@ def _check_history(run: _Run) -> None:
 CHECKS: list[Callable[[_Run], None]] = [
     _check_honeypot,
     _check_stamp,
-    _check_same_form,
-    _check_same_body,
+    _check_resent,
     _check_rate,
     _check_links,
     _check_terms,

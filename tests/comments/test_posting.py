@@ -327,6 +327,17 @@ def test_a_suspect_term_holds_the_comment(post):
     assert "suspect_term" in comment.held_reasons
 
 
+def test_a_term_added_or_removed_applies_to_the_very_next_post(post, settings):
+    settings.COMMENTS_TRUSTED_AUTO_APPROVE = False
+    post(body="Nothing to see here.", email="first@example.net")  # the terms are now kept
+    term = Term.objects.create(term="casino", kind=Term.Kind.BLOCKED)
+    post(body="Best casino bonus", email="second@example.net")
+    assert Comment.objects.get(email="second@example.net").status == Comment.Status.SPAM
+    term.delete()
+    post(body="A casino closed in town.", email="third@example.net")
+    assert Comment.objects.get(email="third@example.net").status == Comment.Status.PENDING
+
+
 def test_suspect_terms_match_after_nfkc_normalisation(post):
     Term.objects.create(term="casino", kind=Term.Kind.SUSPECT)
     post(body="Try our ｃａｓｉｎｏ today")  # fullwidth letters

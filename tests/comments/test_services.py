@@ -43,8 +43,7 @@ def test_the_checks_run_in_the_documented_order():
     assert [check.__name__ for check in services.CHECKS] == [
         "_check_honeypot",
         "_check_stamp",
-        "_check_same_form",
-        "_check_same_body",
+        "_check_resent",
         "_check_rate",
         "_check_links",
         "_check_terms",
