@@ -559,16 +559,27 @@ def comment_status_counts(*, article_id: int | None = None, desk: str = "") -> d
     return counts
 
 
-def _shown_per_article(ids: list[int]) -> Counter[int]:
-    """Per article, how many of these comments and the comments hanging on them are shown.
+def family_ids(ids: Iterable[int]) -> list[int]:
+    """These comments' ids, their replies' and their replies' replies' (MAX_DEPTH 2).
 
-    A comment is shown when it and the comments above it are approved, so deciding these
-    can change what the page shows of them, their replies and their replies' replies, and
-    of nothing else. Index lookups on the parent: the cost is the comments' own replies,
-    never the conversation's size.
+    Two lookups on the parent index. One query with `parent__in | parent__parent__in`
+    joins the table to itself twice and reads all of it: 0.35 s at a million comments.
     """
-    family = Q(pk__in=ids) | Q(parent__in=ids) | Q(parent__parent__in=ids)
-    shown = Comment.objects.filter(family).visible().order_by().values("article_id")
+    ids = list(ids)
+    replies = list(Comment.objects.filter(parent__in=ids).values_list("pk", flat=True))
+    deeper = Comment.objects.filter(parent__in=replies).values_list("pk", flat=True)
+    return [*ids, *replies, *(deeper if replies else [])]
+
+
+def _shown_per_article(family: list[int]) -> Counter[int]:
+    """Per article, how many of `family` (decided comments, their replies and replies'
+    replies: see family_ids) are shown.
+
+    A comment is shown when it and the comments above it are approved, so deciding some
+    can change what the page shows of them, their replies and their replies' replies, and
+    of nothing else: the cost is the comments' own threads, never the conversation's size.
+    """
+    shown = Comment.objects.filter(pk__in=family).visible().order_by().values("article_id")
     return Counter(dict(shown.annotate(n=Count("pk")).values_list("article_id", "n")))
 
 
@@ -589,7 +600,8 @@ def _apply_decisions(
     ids = [comment.pk for comment in comments]
     was = {comment.pk: comment.status for comment in comments}
     on_pages = [pk for pk in ids if approved in (was[pk], to_status)]  # shown, or will be
-    shown_before = _shown_per_article(on_pages) if on_pages else Counter()
+    family = family_ids(on_pages) if on_pages else []  # the same rows before and after
+    shown_before = _shown_per_article(family) if on_pages else Counter()
     approved_before: set[int] = set()
     if to_status == approved:
         logged = ModerationLog.objects.filter(comment__in=ids, to_status=approved)
@@ -609,7 +621,7 @@ def _apply_decisions(
         for comment in comments
     )
     if on_pages:
-        shown_after = _shown_per_article(on_pages)
+        shown_after = _shown_per_article(family)
         for article_id in sorted(shown_before.keys() | shown_after.keys()):
             delta = shown_after[article_id] - shown_before[article_id]
             article_add_to_comment_count(article_id=article_id, delta=delta)
@@ -704,14 +716,13 @@ def comment_delete_many(*, ids: Iterable[int]) -> int:
     Returns how many comments went, replies included.
     """
     ids = list(ids)
-    family = Q(pk__in=ids) | Q(parent__in=ids) | Q(parent__parent__in=ids)
     with transaction.atomic():
         # A decision's lock order: the comments (replies too) in id order, their articles,
         # then the tallies. NO KEY UPDATE on the comments, as a decision takes them: a reply
         # holding its tally row can still check its parent's key as it commits, and we wait
         # for that commit at the tallies, so the reply is deleted with its parent. (Locking
         # the parent FOR UPDATE first deadlocked with such a reply.)
-        locked = Comment.objects.select_for_update(no_key=True, of=("self",)).filter(family)
+        locked = Comment.objects.select_for_update(no_key=True).filter(pk__in=family_ids(ids))
         locked = locked.order_by("pk")
         article_ids = sorted(
             {article_id for _, article_id in locked.values_list("pk", "article_id")}
@@ -720,7 +731,7 @@ def comment_delete_many(*, ids: Iterable[int]) -> int:
         _tally(
             ((a, status, 0) for a in article_ids for status in Comment.Status.values), touch=True
         )
-        gone = Comment.objects.filter(family).values_list("pk", flat=True)
+        gone = family_ids(ids)  # again: replies that committed while we waited
         notify.comments_deleted(ids=list(gone))  # their queued mail must not go out
         _, per_model = Comment.objects.filter(pk__in=ids).delete()
         for article_id in article_ids:

@@ -139,3 +139,11 @@ def test_the_rejected_tab_as_the_queue_asks_for_it_reads_only_rejected_rows(
         assert "Index Scan using comment_decided_list on comments_comment " in plan
         assert "Index Cond: ((status)::text = 'rejected'::text)" in plan  # not a filtered walk
         assert "Sort" not in plan
+
+
+def test_a_decision_counts_the_shown_comments_of_its_thread_through_indexes(busy_comments):
+    from comments.services import family_ids
+
+    comment = Comment.objects.filter(status="approved").first()
+    plan = _plan(Comment.objects.filter(pk__in=family_ids([comment.pk])).visible())
+    assert "Seq Scan" not in plan  # not the whole table, whatever the thread
