@@ -566,8 +566,8 @@ def family_ids(ids: Iterable[int]) -> list[int]:
     joins the table to itself twice and reads all of it: 0.35 s at a million comments.
     """
     ids = list(ids)
-    replies = list(Comment.objects.filter(parent__in=ids).values_list("pk", flat=True))
-    deeper = Comment.objects.filter(parent__in=replies).values_list("pk", flat=True)
+    replies = list(Comment.objects.filter(parent__in=ids).order_by().values_list("pk", flat=True))
+    deeper = Comment.objects.filter(parent__in=replies).order_by().values_list("pk", flat=True)
     return [*ids, *replies, *(deeper if replies else [])]
 
 
