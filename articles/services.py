@@ -78,7 +78,18 @@ def user_works_on_desk(*, user: User, desk_id: int | None) -> bool:
         return True
     if desk_id is None or user.pk is None:
         return False
-    return Desk.objects.filter(pk=desk_id, members=user.pk).exists()
+    return desk_id in _member_desk_ids(user)
+
+
+def _member_desk_ids(user: User) -> frozenset[int]:
+    """The desks a user is a member of, asked once per user object, as Django keeps a user's
+    permissions: an article's change page checks the desk some twenty times (form, buttons,
+    inlines), and each check was a query."""
+    desk_ids = getattr(user, "_member_desk_ids", None)
+    if desk_ids is None:
+        desk_ids = frozenset(Desk.objects.filter(members=user.pk).values_list("pk", flat=True))
+        user._member_desk_ids = desk_ids
+    return desk_ids
 
 
 def user_can_publish_on(*, user: User, desk_id: int | None) -> bool:

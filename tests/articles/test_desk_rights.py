@@ -245,3 +245,19 @@ def test_a_desk_cannot_take_an_address_the_site_uses(client, superuser, slug):
     assert response.status_code == 200
     assert "is an address the site already uses" in response.content.decode()
     assert not Desk.objects.filter(slug=slug).exists()
+
+
+def test_an_editors_change_page_asks_their_desks_once(eddie, transport):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    article = ArticleFactory(desk=transport)
+    client = logged_in(eddie)
+    client.get(change_url(article))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(change_url(article))
+    assert response.status_code == 200
+    membership = [q["sql"] for q in queries if '"articles_desk_members"."user_id"' in q["sql"]]
+    desk_lookups = [sql for sql in membership if sql.startswith('SELECT "articles_desk"."id"')]
+    assert len(desk_lookups) == 1  # was about twenty `exists()` checks, one per button/field
+    assert len(queries) <= 20  # 38 before
