@@ -25,9 +25,9 @@ from django.utils.html import strip_tags
 
 from articles import renditions
 from articles.markdown import render_markdown
+from articles.purges import purge_on_commit
 from articles.search import SEARCHED_FIELDS, search_document, uses_postgres
 from articles.validators import validate_photo_upload
-from newsroom.pagecache import purge
 
 # First path segments the site itself uses: a desk with one of these slugs would be hidden.
 RESERVED_DESK_SLUGS = frozenset(
@@ -469,11 +469,9 @@ class Article(models.Model):
         # Readers see the change at once: cached pages showing this article go stale, after
         # commit so no reader can re-cache the old version in between. The lists it leaves
         # (another desk, a byline or topic removed by the admin's inlines after this save)
-        # are known now; the lists it joins, once the whole change is committed.
-        shown_before = listed_before
-        transaction.on_commit(
-            lambda: purge([*shown_before, *self.cache_keys()]), using=self._state.db
-        )
+        # are known now; the lists it joins, once the whole change is committed. The
+        # transaction's other saves and services add to the same single purge.
+        purge_on_commit(listed_before, articles=[self], using=self._state.db)
 
     def get_absolute_url(self) -> str:
         day = timezone.localtime(self.published_at or self.created_at or timezone.now())
@@ -491,7 +489,7 @@ class Article(models.Model):
     def delete(self, *args, **kwargs):
         keys, using = self.cache_keys(), self._state.db
         result = super().delete(*args, **kwargs)
-        transaction.on_commit(lambda: purge(keys), using=using)
+        purge_on_commit(keys, using=using)
         return result
 
     def cache_keys(self) -> list[str]:

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
@@ -41,6 +40,7 @@ from articles.models import (
     listing_keys,
     works_on_every_desk,
 )
+from articles.purges import purge_on_commit
 from newsroom import pagecache
 from notifications.services import notification_enqueue
 
@@ -54,12 +54,6 @@ PUBLISH_PERMISSION = "articles.publish_article"
 REPORTER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
 BREAKING_DEFAULT_HOURS = 6
 BREAKING_NOW_HOURS = 2  # the admin's one-click "breaking for 2 hours"
-
-
-def _purge_on_commit(keys: Iterable[str]) -> None:
-    """Mark cached public pages stale, but only once the change is really in the database."""
-    keys = list(keys)
-    transaction.on_commit(lambda: pagecache.purge(keys))
 
 
 # --- Who may do what -------------------------------------------------------------------------
@@ -381,20 +375,14 @@ def _submitted(*, article: Article, user: User, from_status: str | None, note: s
 
 
 def desk_editors(*, desk_id: int | None) -> models.QuerySet:
-    """The active members of a desk who may publish: the people a submission is for."""
-    permission = Permission.objects.filter(
-        content_type__app_label="articles", codename="publish_article"
-    )
+    """The active members of a desk who may publish (superusers, and the permission held
+    directly or through a group: Django's own rule), with an address: the people a
+    submission is for."""
     return (
         get_user_model()
-        .objects.filter(desks=desk_id, is_active=True)
-        .filter(
-            models.Q(is_superuser=True)
-            | models.Q(user_permissions__in=permission)
-            | models.Q(groups__permissions__in=permission)
-        )
+        .objects.with_perm(PUBLISH_PERMISSION, is_active=True, include_superusers=True)
+        .filter(desks=desk_id)
         .exclude(email="")
-        .distinct()
     )
 
 
@@ -479,8 +467,7 @@ def article_publish(
             note=note,
             at=when,
         )
-    if not _went_live(article=article, user=user, scheduled=False, notify=notify):
-        _purge_on_commit(article.cache_keys())  # going live purges more pages itself
+    _went_live(article=article, user=user, scheduled=False, notify=notify)
     return article
 
 
@@ -500,8 +487,7 @@ def article_schedule(
     article.status = Article.Status.PUBLISHED
     article.published_at = at
     _default_breaking_end(article)
-    article.save()
-    _purge_on_commit(article.cache_keys())  # it may have been public until now
+    article.save()  # purges the pages that showed it: it may have been public until now
     if before is None or _moved(before, article):
         _log(
             article=article,
@@ -549,13 +535,6 @@ def _queue_go_live(article: Article) -> None:
     transaction.on_commit(lambda: go_live.apply_async(kwargs={"article_id": article_id}, eta=when))
 
 
-def live_page_keys(article: Article) -> list[str]:
-    """Every cached page that starts (or stops) showing an article when it goes live: its
-    own, and the lists of cards it is on (home, its desk's, authors' and topics' pages,
-    feeds, sitemaps: `listing_keys`)."""
-    return sorted({*article.cache_keys(), "home"})
-
-
 def _went_live(
     *, article: Article, user: User | None, scheduled: bool, notify: bool = True
 ) -> bool:
@@ -573,7 +552,10 @@ def _went_live(
             from_status=Article.Status.PUBLISHED,
             at=article.published_at,
         )
-    _purge_on_commit(live_page_keys(article))
+    # Every page that now shows it: its own, and the lists of cards it is on (home, its
+    # desk's, authors' and topics' pages, feeds, sitemaps), as committed. From a publish
+    # this is the save's own purge, so nothing is worked out or purged twice.
+    purge_on_commit(["home"], articles=[article])
     if not notify:
         return True
     acting = user.pk if user is not None else None
@@ -633,8 +615,7 @@ def article_unpublish(*, article: Article, user: User, note: str = "") -> Articl
     _require_publisher(article=article, user=user, verb="unpublish")
     before = article.status
     article.status = Article.Status.UNPUBLISHED
-    article.save(update_fields=["status", "modified_at"])
-    _purge_on_commit(article.cache_keys())
+    article.save(update_fields=["status", "modified_at"])  # purges the pages it was on
     _log(
         article=article,
         user=user,
@@ -698,9 +679,7 @@ def article_save(
                 raise ValidationError("You do not have permission to change this article's status.")
             _require_publisher(article=article, user=user, verb="change the status of")
         _default_breaking_end(article)
-        article.save()
-        if previous_status == Article.Status.PUBLISHED:
-            _purge_on_commit(article.cache_keys())
+        article.save()  # purges the pages it was on and is on now
         _log_status_change(article=article, user=user, previous=previous_status)
     if significant:
         Correction.objects.create(
@@ -739,7 +718,7 @@ def article_mark_breaking(
     article.is_breaking = True
     article.breaking_until = start + datetime.timedelta(hours=hours)
     article.save(update_fields=["is_breaking", "breaking_until", "modified_at"])
-    _purge_on_commit([*article.cache_keys(), "home"])
+    purge_on_commit(["home"])  # the banner; the save purges the article's own pages
     _log(
         article=article,
         user=user,
@@ -904,9 +883,7 @@ def share_link_revoke(*, link: ShareLink, user: User) -> ShareLink:
 
 @transaction.atomic
 def article_delete(*, article: Article) -> None:
-    keys = article.cache_keys()
-    article.delete()
-    _purge_on_commit(keys)
+    article.delete()  # purges the pages that showed it
 
 
 def article_set_comment_count(*, article_id: int, count: int) -> None:
@@ -932,8 +909,6 @@ def _page_keys(instance: models.Model) -> list[str]:
         return [f"topic-{instance.pk}", f"list-topic-{instance.pk}"]
     if isinstance(instance, Photo):
         return _photo_page_keys(instance.pk)
-    if isinstance(instance, Article):
-        return instance.cache_keys()
     raise TypeError(f"no public pages for {type(instance).__name__}")
 
 
@@ -946,7 +921,7 @@ def content_save[Content: (Desk, Author, Topic, Photo)](*, instance: Content) ->
     """Save a desk, author, topic or photo (a photo's file through the storage API) and
     purge the pages that show it, once committed."""
     instance.save()
-    _purge_on_commit(_page_keys(instance))
+    purge_on_commit(_page_keys(instance))
     return instance
 
 
@@ -954,14 +929,17 @@ def content_save[Content: (Desk, Author, Topic, Photo)](*, instance: Content) ->
 # once it calls content_save.
 @transaction.atomic
 def content_delete(*, instance: Desk | Author | Topic | Photo | Article) -> None:
-    """Delete a desk, author, topic or photo and purge the pages that showed it."""
+    """Delete a desk, author, topic, photo or article and purge the pages that showed it."""
+    if isinstance(instance, Article):  # its delete purges its pages itself
+        article_delete(article=instance)
+        return
     keys = _page_keys(instance)
     if isinstance(instance, Photo):  # its original and renditions go too, once committed
         storage = instance.image.storage
         files = [instance.image.name, *instance.renditions.values_list("file", flat=True)]
         transaction.on_commit(lambda: _delete_files(storage, files))
     instance.delete()
-    _purge_on_commit(keys)
+    purge_on_commit(keys)
 
 
 # --- Photos: renditions (issue 4) ---------------------------------------------------------

@@ -63,7 +63,8 @@ def notification_enqueue(
     adds nothing (one row per event and recipient). Addresses that unsubscribed from
     `kind` are skipped, and so are malformed ones (logged), so stored data can never block
     the change that causes the mail. Digest rows wait for the digest window and then go
-    out as one mail per recipient (in immediate mode they are ordinary rows, sent at once).
+    out as one mail per recipient (a window of 0 sends them once committed; in immediate
+    mode they are ordinary rows, sent at once).
     Returns the ids of the pending rows for the event.
     """
     _check_kind(kind)
@@ -105,7 +106,9 @@ def notification_enqueue(
             .filter(event=event, recipient__in=addresses)
             .values_list("pk", flat=True)
         )
-    if ids and not digest:  # digests wait for the beat job that flushes them
+    # Digests wait for the beat job that flushes them, unless there is no window to wait
+    # for: then they go at once, each with whatever else is pending for its recipient.
+    if ids and (not digest or not settings.NOTIFICATIONS_DIGEST_WINDOW):
         transaction.on_commit(partial(_nudge, ids))
     return ids
 

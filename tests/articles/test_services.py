@@ -1,4 +1,5 @@
-"""articles.services: publishing rules, the reporter's workflow, and the pages each write purges."""
+"""articles.services: publishing rules, the reporter's workflow, and the pages a desk, author,
+topic or photo edit purges (a workflow action's: test_workflow_purges.py)."""
 
 from datetime import timedelta
 
@@ -9,7 +10,6 @@ from django.utils import timezone
 from articles import services
 from articles.models import Article
 from comments.services import comment_approve
-from newsroom import pagecache
 from tests import factories
 from tests.comments.conftest import CommentFactory
 from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, DeskFactory, PhotoFactory
@@ -20,20 +20,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def draft():
     return ArticleFactory(draft=True, hero_photo=PhotoFactory())
-
-
-@pytest.fixture
-def purged(monkeypatch):
-    """The keys handed to the page cache's purge, in order (the real purge still runs)."""
-    calls: list[list[str]] = []
-    real = pagecache.purge
-
-    def record(keys):
-        calls.append(sorted(keys))
-        real(keys)
-
-    monkeypatch.setattr(pagecache, "purge", record)
-    return calls
 
 
 def test_editor_publishes_a_draft_now(editor, draft):
@@ -169,18 +155,6 @@ def test_article_save_records_who_created_the_article(reporter):
     assert Article.objects.get().created_by == reporter
 
 
-def test_publishing_purges_the_article_and_its_lists_after_commit(
-    editor, draft, purged, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.article_publish(article=draft, user=editor)
-    assert purged == []  # nothing is purged before the change is committed
-    for callback in callbacks:
-        callback()
-    # Going live purges every page that now shows it (issue 8): its own and its lists too.
-    assert len(purged) == 1 and set(draft.cache_keys()) <= set(purged[0])
-
-
 @pytest.mark.parametrize(
     ("make", "keys"),
     [
@@ -199,14 +173,6 @@ def test_editing_a_desk_author_topic_or_photo_purges_the_pages_that_show_it(
         saved = services.content_save(instance=instance)
     assert saved is instance
     assert sorted([key.format(pk=instance.pk) for key in keys]) in purged
-
-
-def test_a_draft_edit_purges_nothing(reporter, purged, django_capture_on_commit_callbacks):
-    article = ArticleFactory(draft=True, created_by=reporter)
-    article.headline = "Still a draft"
-    with django_capture_on_commit_callbacks(execute=True):
-        services.article_save(article=article, user=reporter)
-    assert purged == []
 
 
 def test_comment_count_is_stored_on_the_article():

@@ -279,6 +279,29 @@ def test_immediate_mode_mails_each_held_comment_on_commit(
     assert message["Subject"] == "1 comment waiting for moderation on Alverno Alpha"
 
 
+@pytest.mark.parametrize(("window", "queued"), [(0, True), (600, False)])
+def test_a_digest_is_queued_on_commit_only_when_there_is_no_window_to_wait_for(
+    db, settings, monkeypatch, django_capture_on_commit_callbacks, window, queued
+):
+    settings.NOTIFICATIONS_DIGEST_WINDOW = window
+    nudged: list[list[int]] = []
+    monkeypatch.setattr(services, "_nudge", nudged.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        ids = hold(1, recipients=["mod1@example.org", "mod2@example.org"])
+    assert Notification.objects.filter(digest=True).count() == 2
+    assert nudged == ([ids] if queued else [])
+
+
+def test_without_a_digest_window_a_held_comment_is_sent_at_once_as_a_digest(
+    db, mail_server, settings
+):
+    settings.NOTIFICATIONS_DIGEST_WINDOW = 0
+    [pk] = hold(1)
+    assert deliver(pk) is True
+    [message] = mail_server.wait_for(1)
+    assert message["Subject"] == "1 comment waiting for moderation on Alverno Alpha"
+
+
 def test_the_sweep_nudges_each_due_row_and_each_digest_group_once(db, settings, monkeypatch):
     settings.NOTIFICATIONS_DIGEST_WINDOW = 0
     nudged: list[list[int]] = []

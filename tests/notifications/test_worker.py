@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from newsroom.tasks import ping
 from notifications import services
@@ -114,10 +115,13 @@ def test_after_max_attempts_the_row_fails_and_the_admin_retry_delivers_it(
 
 
 def test_the_digest_flush_sends_one_digest_per_moderator(celery_worker, mail_server, settings):
-    settings.NOTIFICATIONS_DIGEST_WINDOW = 0  # due at once, yet still grouped
+    settings.NOTIFICATIONS_DIGEST_WINDOW = 600
     with transaction.atomic():
         for n in range(4):
             hold(n, recipients=["mod1@example.org", "mod2@example.org"])
+    drain()
+    assert mail_server.count() == 0  # nothing is queued for a digest: it waits for the flush
+    Notification.objects.update(next_attempt_at=timezone.now())  # the window has passed
     assert flush_digests.delay().get(timeout=30) == 2
     messages = mail_server.wait_for(2)
     drain()
@@ -128,3 +132,20 @@ def test_the_digest_flush_sends_one_digest_per_moderator(celery_worker, mail_ser
     assert {m["Subject"] for m in messages} == {
         "4 comments waiting for moderation on Alverno Alpha"
     }
+
+
+def test_without_a_digest_window_held_comments_go_out_at_once_one_digest_each(
+    celery_worker, mail_server, settings
+):
+    settings.NOTIFICATIONS_DIGEST_WINDOW = 0
+    with transaction.atomic():
+        for n in range(3):
+            hold(n, recipients=["mod1@example.org", "mod2@example.org"])
+    messages = mail_server.wait_for(2)  # no beat: the commit queued the sends
+    drain()
+    assert mail_server.count() == 2
+    assert sorted(m["To"] for m in messages) == ["mod1@example.org", "mod2@example.org"]
+    assert {m["Subject"] for m in messages} == {
+        "3 comments waiting for moderation on Alverno Alpha"
+    }
+    assert set(Notification.objects.values_list("state", flat=True)) == {"sent"}

@@ -1,0 +1,20 @@
+"""Fixtures shared by the articles tests."""
+
+import pytest
+
+from newsroom import pagecache
+
+
+@pytest.fixture
+def purged(monkeypatch) -> list[list[str]]:
+    """The keys of each call to the page cache's purge, sorted, in order (the real purge
+    still runs, so cached pages go stale as they would)."""
+    calls: list[list[str]] = []
+    real = pagecache.purge
+
+    def record(keys):
+        calls.append(sorted(set(keys)))
+        real(keys)
+
+    monkeypatch.setattr(pagecache, "purge", record)
+    return calls
