@@ -34,10 +34,12 @@ run: install
 	$(BIN)/python manage.py loaddemo && \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-# Production settings with gunicorn (DEBUG off, WhiteNoise, Redis cache).
+# The production-like stack: Varnish on PORT, nginx and gunicorn (production settings)
+# behind it (scripts/serve.py; Debian's varnish, varnish-modules and nginx).
 serve: install
-	$(BIN)/python manage.py collectstatic --noinput -v0
-	$(BIN)/gunicorn newsroom.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-4} --access-logfile -
+	@$(BIN)/python -c 'import sys; sys.path.insert(0, "scripts"); import stack; p = stack.missing_package(); p and sys.exit(f"make serve: Debian package {p} is missing: apt-get install {p}")'
+	DEBUG=$${DEBUG:-false} $(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/python scripts/serve.py $(PORT)
 
 worker: install
 	$(BIN)/celery -A newsroom worker --beat -l info

@@ -19,7 +19,7 @@ from newsroom.pagecache import purge
 # this every minute (CELERY_BEAT_SCHEDULE) and it purges exactly the pages concerned.
 LAST_RUN_KEY = "articles:purge-due-pages:last-run"
 FIRST_LOOKBACK = timedelta(minutes=5)
-MAX_LOOKBACK = timedelta(days=1)  # after a longer outage, PAGE_CACHE_TIMEOUT has done it
+MAX_LOOKBACK = timedelta(days=1)  # after a longer outage, the pages' lifetimes have done it
 
 
 @shared_task(acks_late=True)

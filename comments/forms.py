@@ -10,18 +10,10 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Layout
 from django import forms
-from django.http import HttpRequest
 
 from articles.models import Article
 from comments import services
 from comments.models import Comment, HeldReason
-
-# Filled with a fresh signed stamp on every response, cached page or not (newsroom.pagecache).
-STAMP_PLACEHOLDER = "__NR_COMMENT_STAMP__"
-
-
-def fill_form_stamp(request: HttpRequest) -> str:
-    return services.form_stamp_issue()
 
 
 class TextField(forms.CharField):
@@ -78,16 +70,15 @@ class CommentForm(forms.Form):
         label="Leave this field empty",
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
-    timestamp = forms.CharField(widget=forms.HiddenInput, max_length=500)
 
     def __init__(self, *args, article: Article, **kwargs) -> None:
-        kwargs.setdefault("initial", {})
-        kwargs["initial"].setdefault("timestamp", STAMP_PLACEHOLDER)
         super().__init__(*args, **kwargs)
         self.article = article
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.disable_csrf = True  # the template writes the page cache's placeholder
+        # No CSRF token: the page is shared by every reader; the view checks where a post
+        # comes from instead (comments/views.py).
+        self.helper.disable_csrf = True
         self.helper.layout = Layout(
             Field("name"),
             Field("email"),
@@ -96,7 +87,6 @@ class CommentForm(forms.Form):
             Field("notify_on_publish"),
             Field("notify_on_reply"),
             Div("website", css_class="honeypot", aria_hidden="true"),
-            Field("timestamp"),
             HTML('<button class="button" type="submit">Post comment</button>'),
         )
 
@@ -124,7 +114,7 @@ class CommentForm(forms.Form):
     @property
     def hidden_field_errors(self) -> list[str]:
         """Errors of fields the reader cannot see, shown at the top of the form."""
-        return [error for name in ("parent", "timestamp") for error in self.errors.get(name, [])]
+        return [error for name in ("parent",) for error in self.errors.get(name, [])]
 
 
 class QueueFilterForm(forms.Form):

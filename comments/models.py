@@ -59,7 +59,8 @@ class Comment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     ip_hash = models.CharField(max_length=64, blank=True, help_text="Salted hash, never the IP.")
     user_agent = models.CharField(max_length=300, blank=True)
-    form_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    # sha256 of (article, email, body, day): a resent or double-clicked comment is stored once.
+    dedupe_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     notify_on_publish = models.BooleanField(default=False)
     notify_on_reply = models.BooleanField(default=False)
     email_verified = models.BooleanField(default=False)

@@ -1,12 +1,15 @@
 """Comments' workflows: the only place that writes comments (HackSoft style: <entity>_<verb>).
 
-Submitting runs one ordered pipeline of checks (CSRF has already passed in the middleware):
+Submitting runs one ordered pipeline of checks (the view has already refused cross-site posts):
 
-    honeypot → signed form stamp (expired or tampered: rejected; too fast: held)
-    → the same form sent twice (stores one) → the same body from the same email on the
-    same article within a day (stores one) → rate limits per IP and per email → links
+    honeypot → the same body from the same email on the same article the same day (stores
+    one: a double click, a resent form) → rate limits per client and per email → links
     → blocked and suspect terms → the commenter's history (first time, pre-moderated,
     or trusted).
+
+The form carries nothing per reader (the article page is the same bytes for everyone, kept
+by shared caches), so a resend is recognised by what it says, not by a token in the form:
+a unique key on (article, email, body, day) lets exactly one of two racing copies in.
 
 Each check leaves a reason code: rejections go back to the view and nothing is stored;
 holds are kept on the comment for the moderators' queue. Moderation decisions go through
@@ -23,11 +26,10 @@ then tallies), so concurrent moderators wait for each other but never deadlock.
 
 from __future__ import annotations
 
-import functools
+import datetime
+import hashlib
 import logging
-import math
 import re
-import secrets
 import time
 import unicodedata
 from collections import Counter
@@ -37,10 +39,9 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, Count, Q, Sum, Value, When
+from django.db.models import Case, Count, Sum, Value, When
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.html import urlize
@@ -56,7 +57,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-STAMP_SALT = "comments.form-stamp"
 # Replies may go this deep: a reply (1) and a reply to a reply (2), no further.
 MAX_DEPTH = 2
 DECISIONS = {
@@ -72,8 +72,6 @@ class Rejection:
 
     HONEYPOT = "honeypot"
     PARENT_GONE = "parent_gone"  # the comment replied to was deleted as the reply came in
-    STAMP_INVALID = "stamp_invalid"
-    STAMP_EXPIRED = "stamp_expired"
     RATE = "rate"
     RATE_UNAVAILABLE = "rate_unavailable"  # the limits cannot be counted, and we fail closed
 
@@ -82,50 +80,12 @@ class Rejection:
         PARENT_GONE: (
             "The comment you replied to has just been removed, so your reply was not posted."
         ),
-        STAMP_INVALID: "This form could not be checked. Please send your comment again.",
-        STAMP_EXPIRED: (
-            "This form was open for too long. Your comment is still here: please send it again."
-        ),
         RATE: "You are commenting faster than we allow. Please wait a minute and try again.",
         RATE_UNAVAILABLE: (
             "We cannot take comments for a few minutes. Your comment is still here: please "
             "send it again shortly."
         ),
     }
-
-
-# --- The form stamp: a signed token with the time the form was served -----------------
-
-
-def form_stamp_issue() -> str:
-    """A fresh signed stamp for one served form: a random token and the time it was made.
-
-    The token also identifies the form, so sending the same form twice stores one comment.
-    Every page with the comment form makes one, cached page or not, so it is a plain
-    `token:time` signed by one kept Signer (a third of `signing.dumps`' cost).
-    """
-    return _stamp_signer().sign(f"{secrets.token_urlsafe(16)}:{time.time():.3f}")
-
-
-def form_stamp_read(value: str) -> tuple[str, float] | None:
-    """The (token, age in seconds) of a stamp, or None when it was not made by us."""
-    try:
-        token, issued = _stamp_signer().unsign(value).split(":")
-        age = time.time() - float(issued)
-    except (signing.BadSignature, ValueError):
-        return None
-    if not token or not math.isfinite(age) or age < -60:  # from the future: not this clock's
-        return None
-    return token, age
-
-
-def _stamp_signer() -> signing.Signer:
-    return _signer_for(settings.SECRET_KEY, tuple(settings.SECRET_KEY_FALLBACKS))
-
-
-@functools.lru_cache(maxsize=2)
-def _signer_for(key: str, fallback_keys: tuple[str, ...]) -> signing.Signer:
-    return signing.Signer(key=key, fallback_keys=list(fallback_keys), salt=STAMP_SALT)
 
 
 # --- Submitting ---------------------------------------------------------------------
@@ -141,7 +101,6 @@ class Submission:
     email: str
     body: str
     honeypot: str
-    stamp: str
     ip: str
     user_agent: str
     notify_on_publish: bool = False
@@ -164,7 +123,6 @@ class _Run:
     """The state the checks share while one submission goes through the pipeline."""
 
     sub: Submission
-    token: str = ""
     held: list[str] = field(default_factory=list)
     status: str = Comment.Status.PENDING
     result: SubmitResult | None = None  # set by a check that ends the pipeline
@@ -175,30 +133,23 @@ def _check_honeypot(run: _Run) -> None:
         run.result = SubmitResult(rejected=Rejection.HONEYPOT)
 
 
-def _check_stamp(run: _Run) -> None:
-    read = form_stamp_read(run.sub.stamp)
-    if read is None:
-        run.result = SubmitResult(rejected=Rejection.STAMP_INVALID)
-        return
-    run.token, age = read
-    if age > settings.COMMENTS_FORM_MAX_AGE_SECONDS:
-        run.result = SubmitResult(rejected=Rejection.STAMP_EXPIRED)
-    elif age < settings.COMMENTS_FORM_MIN_SECONDS:
-        run.held.append(HeldReason.TOO_FAST)
+def dedupe_key(*, article_id: int, email: str, body: str, day: datetime.date) -> str:
+    """What makes two posts the same comment: the same words from the same address on the
+    same article on the same day (the site's day)."""
+    raw = "\n".join((str(article_id), email, body, day.isoformat()))
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _submission_key(sub: Submission) -> str:
+    return dedupe_key(
+        article_id=sub.article.pk, email=sub.email, body=sub.body, day=timezone.localdate()
+    )
 
 
 def _check_resent(run: _Run) -> None:
-    """The same form sent twice, or the same words from the same address on this article
-    within a day: the earlier comment is the answer (one query for both)."""
-    earlier = Comment.objects.filter(
-        Q(form_token=run.token)
-        | Q(
-            article=run.sub.article,
-            email=run.sub.email,
-            body=run.sub.body,
-            created_at__gte=timezone.now() - timedelta(days=1),
-        )
-    ).first()
+    """Sent before (a double click, a reload of the 303's page, a resend after an error):
+    the earlier comment is the answer, and nothing new is stored."""
+    earlier = Comment.objects.filter(dedupe_key=_submission_key(run.sub)).first()
     if earlier is not None:
         run.result = SubmitResult(comment=earlier, duplicate=True)
 
@@ -367,7 +318,6 @@ def _check_history(run: _Run) -> None:
 
 CHECKS: list[Callable[[_Run], None]] = [
     _check_honeypot,
-    _check_stamp,
     _check_resent,
     _check_rate,
     _check_links,
@@ -407,7 +357,7 @@ def comment_submit(*, submission: Submission) -> SubmitResult:
                 held_reasons=[str(code) for code in run.held],
                 ip_hash=ip_hash(sub.ip),
                 user_agent=sub.user_agent[:300],
-                form_token=run.token,
+                dedupe_key=_submission_key(sub),
                 notify_on_publish=sub.notify_on_publish,
                 notify_on_reply=sub.notify_on_reply,
             )
@@ -420,14 +370,14 @@ def comment_submit(*, submission: Submission) -> SubmitResult:
             elif comment.status == Comment.Status.APPROVED:
                 _lock_articles([comment.article_id])
                 _count_shown(comment, entering=True)
-                _purge_on_commit([comment.article_id])
+                _purge_on_commit([comment.article_id], soft=True)  # an addition
                 notify.comment_approved(comment=comment)
             # Last, so the tally row (the one write every poster on this article shares)
             # is held only until the commit that follows.
             _tally([(comment.article_id, comment.status, 1)])
     except IntegrityError:
-        # The same form raced in twice: the unique form token let exactly one through.
-        earlier = Comment.objects.filter(form_token=run.token).first()
+        # The same comment raced in twice: the unique key let exactly one through.
+        earlier = Comment.objects.filter(dedupe_key=_submission_key(sub)).first()
         if earlier is not None:
             return SubmitResult(comment=earlier, duplicate=True)
         # Or the parent was deleted meanwhile (its key is checked at commit).
@@ -513,11 +463,12 @@ def _count_shown(comment: Comment, *, entering: bool) -> None:
     article_add_to_comment_count(article_id=comment.article_id, delta=shown if entering else -shown)
 
 
-def _purge_on_commit(article_ids: Iterable[int]) -> None:
-    """Once the transaction commits, purge the cached pages of these articles (once each)."""
+def _purge_on_commit(article_ids: Iterable[int], *, soft: bool = False) -> None:
+    """Once the transaction commits, purge the cached pages of these articles (once each):
+    hard unless `soft` (see `newsroom.pagecache.purge`)."""
     keys = [f"article-{pk}" for pk in sorted(set(article_ids))]
     if keys:
-        transaction.on_commit(lambda: pagecache.purge(keys))
+        transaction.on_commit(lambda: pagecache.purge(keys, soft=soft))
 
 
 def comment_counts_recount(*, article_id: int) -> dict[str, int]:
@@ -695,8 +646,14 @@ def _moderate(
         # the new one's, and a page that shows it (or did) is purged, once per article.
         moves = [(c.article_id, c.status, -1) for c in changing]
         moves += [(c.article_id, to_status, 1) for c in changing]
+        # A comment leaving the page is a removal: its pages go at once (a hard purge). One
+        # only joining it is an addition: readers may get the page as it was while it is
+        # rendered again (a soft purge), so a busy article never waits on a render.
         approved = Comment.Status.APPROVED
-        _purge_on_commit(c.article_id for c in changing if approved in (c.status, to_status))
+        leaving = {c.article_id for c in changing if c.status == approved}
+        joining = {c.article_id for c in changing if to_status == approved} - leaving
+        _purge_on_commit(leaving)
+        _purge_on_commit(joining, soft=True)
         _apply_decisions(changing, to_status=to_status, moderator=moderator, reason=reason)
         _tally(moves)
     if into is not None:

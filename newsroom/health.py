@@ -49,3 +49,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
     down = [name for name, result in results.items() if not result["ok"]]
     body = {"status": "ok" if not down else "down", "down": down, "checks": results}
     return JsonResponse(body, status=503 if down else 200)
+
+
+@never_cache
+def livez(request: HttpRequest) -> JsonResponse:
+    """The front's health probe: can this process answer pages? Pages render from the
+    database alone (Redis and the broker down only slow them), so it checks only that."""
+    try:
+        _database()
+    except Exception as exc:
+        logger.warning("livez: database is down: %s", exc)
+        return JsonResponse({"status": "down"}, status=503)
+    return JsonResponse({"status": "ok"})

@@ -19,6 +19,8 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
+from newsroom.client import client_key
+
 logger = logging.getLogger(__name__)
 
 LOGIN_PATH = "/admin/login/"
@@ -26,13 +28,6 @@ LOCKED_MESSAGE = (
     "Too many failed sign-in attempts. For your security, sign-in from this address for this "
     "account is paused for {minutes} minutes. Ask an administrator if you need in sooner."
 )
-
-
-def client_ip(request: HttpRequest) -> str:
-    # Behind a trusted proxy, the first X-Forwarded-For hop is the client (docs/deploy.md).
-    if settings.TRUST_X_FORWARDED_FOR and request.headers.get("X-Forwarded-For"):
-        return request.headers["X-Forwarded-For"].split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _key(*parts: str) -> str:
@@ -46,7 +41,7 @@ class LoginThrottleMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method != "POST" or request.path != LOGIN_PATH:
             return self.get_response(request)
-        ip = client_ip(request)
+        ip = client_key(request)
         username = request.POST.get("username", "").strip().lower()
         pair_key, ip_key = _key("pair", ip, username), _key("ip", ip)
         try:

@@ -1,6 +1,7 @@
 """Send public page reads to a Postgres read replica, when one is configured.
 
-Only anonymous GET/HEAD requests outside admin and moderation read from the replica:
+Only requests for shared public pages (anonymous GET/HEAD outside admin, moderation and
+the readers' own preferences; `newsroom.pagecache.is_shared_request`) read from the replica:
 they tolerate a second of replication lag, whereas an editor who just saved must read
 their own write. Everything else, and every write, uses the primary.
 """
@@ -11,8 +12,14 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from newsroom.pagecache import is_shared_request
+
 _reads_from_replica: ContextVar[bool] = ContextVar("reads_from_replica", default=False)
-PRIVATE_PREFIXES = ("/admin/", "/moderation/")
+
+
+def reads_from_replica() -> bool:
+    """Does this request read from the replica (a public page, with a replica configured)?"""
+    return _reads_from_replica.get() and "replica" in settings.DATABASES
 
 
 class ReplicaRouter:
@@ -36,12 +43,7 @@ class ReplicaReadsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        public_read = (
-            request.method in ("GET", "HEAD")
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
-            and not request.path.startswith(PRIVATE_PREFIXES)
-        )
-        token = _reads_from_replica.set(public_read)
+        token = _reads_from_replica.set(is_shared_request(request))
         try:
             return self.get_response(request)
         finally:

@@ -82,6 +82,14 @@ if not DEBUG and not ALLOWED_HOSTS:
 
 SITE_NAME = env("SITE_NAME", "Alverno Alpha")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Origins a form may be posted from besides the site's own address (the comment form's
+# cross-site check and Django's CSRF check both read this).
+CSRF_TRUSTED_ORIGINS = list(
+    dict.fromkeys(
+        [f"{urlparse(SITE_URL).scheme}://{urlparse(SITE_URL).netloc}"]
+        + env_list("CSRF_TRUSTED_ORIGINS")
+    )
+)
 SITE_LANGUAGE = env("SITE_LANGUAGE", "en")
 
 INSTALLED_APPS = [
@@ -106,19 +114,17 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    # Outside the page cache: it sets Content-Length once the page cache has filled a page.
+    # An ETag on every page and 304s for it; outside the next one, which says what may be
+    # kept (a page for everyone, or for one visitor).
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Outside sessions: it takes the `Vary: Cookie` a session read adds off shared pages.
+    "newsroom.pagecache.PublicPageMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # CSRF keeps its token in a cookie (not the session), so it can sit outside the page
-    # cache: a cached page still gets the visitor's CSRF cookie on the way out.
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # A cache hit returns from here: sessions, auth, messages and the login throttle are
-    # for requests that reach a view, and a hit (no session cookie) needs none of them.
-    # Security headers, CSP, CSRF cookie and X-Frame-Options still apply to every hit.
-    "newsroom.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.login_throttle.LoginThrottleMiddleware",
     "newsroom.outage.DatabaseOutageMiddleware",
 ]
@@ -289,7 +295,7 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 # Security. Production values are the defaults; `make run` turns DEBUG on.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$"]
 SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)  # off only for plain-HTTP test servers
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
@@ -317,26 +323,35 @@ SECURE_CSP = {
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_IP_FAILURE_LIMIT = env_int("LOGIN_IP_FAILURE_LIMIT", 20)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)
-TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+# How many proxies stand in front of the app, each appending to X-Forwarded-For: the client's
+# address is read that many hops from the right (newsroom/client.py). 1 behind the shipped
+# Varnish, 2 behind a CDN and Varnish, 0 when the app is reached directly.
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
+if TRUSTED_PROXY_HOPS < 0:
+    raise ConfigError("TRUSTED_PROXY_HOPS", "must not be negative")
+if env("TRUST_X_FORWARDED_FOR"):
+    raise ConfigError(
+        "TRUST_X_FORWARDED_FOR", "is gone: set TRUSTED_PROXY_HOPS (1 behind the shipped Varnish)"
+    )
 
-# Anonymous page cache (newsroom/pagecache.py) and HTTP caching for a CDN.
-# On wherever a broker (so a beat) runs: the beat purges what the clock changes (a scheduled
-# article going live, a breaking flag expiring). Under `make run` (no broker) pages are
-# rendered fresh, so nothing stays stale for want of a beat.
-PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", bool(CELERY_BROKER_URL))
-# Each web process serves the pages it keeps before Django runs (newsroom/pagefront.py).
-PAGE_CACHE_FRONT = env_bool("PAGE_CACHE_FRONT", True)
-PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 3600)  # purges make pages stale sooner
-PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60)
-PAGE_CACHE_S_MAXAGE = env_int("PAGE_CACHE_S_MAXAGE", 300)
-PAGE_CACHE_STALE_WHILE_REVALIDATE = env_int("PAGE_CACHE_STALE_WHILE_REVALIDATE", 600)
+# Shared caching of public pages (newsroom/pagecache.py): Varnish in front (make serve,
+# docker-compose.yml), a CDN optionally in front of it. Pages are purged by key.
+PAGE_CACHE_S_MAXAGE = env_int("PAGE_CACHE_S_MAXAGE", 3600)  # purges make pages stale sooner
+PAGE_CACHE_STALE_WHILE_REVALIDATE = env_int("PAGE_CACHE_STALE_WHILE_REVALIDATE", 30)
+PAGE_CACHE_STALE_IF_ERROR = env_int("PAGE_CACHE_STALE_IF_ERROR", 86400)  # the app is down
+# Redis down: a render cannot be checked against purges, so fronts keep it only this long.
+PAGE_CACHE_UNSURE_S_MAXAGE = env_int("PAGE_CACHE_UNSURE_S_MAXAGE", 5)
+# Where purges go: each Varnish's address (the shipped VCL takes PURGE from the app's hosts).
+VARNISH_URLS = env_list("VARNISH_URLS")
+for _url in VARNISH_URLS:
+    env_url("VARNISH_URLS", _url, {"http"})
+VARNISH_PURGE_TIMEOUT = env_int("VARNISH_PURGE_TIMEOUT", 2)
 PAGE_PURGE_HOOK = env("PAGE_PURGE_HOOK", "newsroom.pagecache.noop_purge_hook")
-PAGE_CACHE_FILLERS: dict[str, str] = {}  # placeholder -> "dotted.path(request) -> str"
+# A page read from the replica right after a purge may miss the purged change for this long.
+DATABASE_REPLICA_MAX_LAG = env_int("DATABASE_REPLICA_MAX_LAG", 5)
 
 # Comments and moderation (comments/services.py): limits, time thresholds, trust.
-COMMENTS_FORM_MAX_AGE_SECONDS = env_int("COMMENTS_FORM_MAX_AGE_SECONDS", 2 * 3600)
-COMMENTS_FORM_MIN_SECONDS = env_int("COMMENTS_FORM_MIN_SECONDS", 3)  # faster is held: too_fast
-COMMENTS_RATE_PER_MINUTE = env_int("COMMENTS_RATE_PER_MINUTE", 5)  # per IP and per email
+COMMENTS_RATE_PER_MINUTE = env_int("COMMENTS_RATE_PER_MINUTE", 5)  # per client and per email
 COMMENTS_RATE_PER_DAY = env_int("COMMENTS_RATE_PER_DAY", 30)
 COMMENTS_HOLD_LINKS = env_int("COMMENTS_HOLD_LINKS", 2)  # this many links or more: held
 COMMENTS_TRUSTED_AUTO_APPROVE = env_bool("COMMENTS_TRUSTED_AUTO_APPROVE", False)
@@ -348,9 +363,6 @@ COMMENTS_IP_HASH_SALT = (
     env("COMMENTS_IP_HASH_SALT")
     or hashlib.sha256(f"newsroom.comments.ip:{SECRET_KEY}".encode()).hexdigest()
 )
-PAGE_CACHE_FILLERS["__NR_COMMENT_STAMP__"] = "comments.forms.fill_form_stamp"
-PAGE_CACHE_FILLERS["__NR_TODAY__"] = "newsroom.context_processors.fill_today"
-PAGE_CACHE_FILLERS["__NR_YEAR__"] = "newsroom.context_processors.fill_year"
 CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 URLIZE_ASSUME_HTTPS = True  # comment links: https:// for bare "www." links (Django 7 default)
 # Celery beat: one schedule for every app (add entries to this dict rather than a new one).
@@ -359,6 +371,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "comments.tasks.clear_old_ip_hashes",
         "schedule": 3600.0,
     },
+}
+
+# Purges a front missed (it was down), replayed until it takes them (newsroom/pagecache.py).
+CELERY_BEAT_SCHEDULE["newsroom-replay-purges"] = {
+    "task": "newsroom.tasks.replay_purges",
+    "schedule": 10.0,
 }
 
 # Public site (articles/tasks.py): purge cached pages that the clock changes (a scheduled

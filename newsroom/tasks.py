@@ -13,3 +13,11 @@ def ping() -> str:
 def send_plain_email(*, to: list[str], subject: str, body: str) -> int:
     """Send one plain email through the default mailer (used by ops checks)."""
     return EmailMessage(subject=subject, body=body, to=to).send(using="default")
+
+
+@shared_task(acks_late=True)
+def replay_purges() -> int:
+    """Send the purges a front missed (it was down or unreachable when they were made)."""
+    from newsroom.pagecache import purges_replay
+
+    return purges_replay()

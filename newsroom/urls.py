@@ -3,10 +3,11 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from newsroom.health import healthz
+from newsroom.health import healthz, livez
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("livez", livez, name="livez"),
     path("admin/", admin.site.urls),
     path("moderation/", include("comments.moderation_urls")),
     path("notifications/", include("notifications.urls")),
@@ -14,5 +15,5 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 # Uploaded photos and renditions: served here under `make run` (DEBUG) only; in production
-# the bucket (or the web server in front of the media volume) serves them.
+# nginx behind Varnish serves the media volume (deploy/nginx), or the bucket does.
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
