@@ -206,7 +206,8 @@ class PublicPageMiddleware:
                 logger.warning("page versions unreadable: cache down", exc_info=True)
         response = self.get_response(request)
         keys = getattr(response, "surrogate_keys", None)
-        if keys is None:
+        if keys is None:  # not a shared page: no cache between here and the visitor keeps it
+            response.headers.setdefault("Cache-Control", "private, no-cache")
             return response
         response.headers["Surrogate-Key"] = " ".join(keys)
         response.headers["Cache-Tag"] = ",".join(keys)

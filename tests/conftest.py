@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from tests.browser import browser, page  # noqa: F401 - the real-browser fixtures, suite-wide
+from tests.shared_cache import shared_cache  # noqa: F401 - a reader behind a shared cache
 
 
 @pytest.fixture(autouse=True)
@@ -22,10 +23,7 @@ def _media_root(tmp_path, settings):
 def _clear_cache():
     from django.core.cache import cache
 
-    from newsroom.pagecache import forget_kept_pages
-
     cache.clear()
-    forget_kept_pages()  # a cleared Redis publishes no purge
     yield
 
 

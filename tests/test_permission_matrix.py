@@ -87,6 +87,7 @@ def article_admin(article_key: str, suffix: str) -> Callable:
 
 ENTRIES: dict[str, list[Case]] = {
     "healthz": [case(EVERYONE_200, "/healthz")],
+    "livez": [case(EVERYONE_200, "/livez")],
     "": [case(EVERYONE_200, "/")],
     "feed/": [case(EVERYONE_200, "/feed/")],
     "search/": [case(EVERYONE_200, "/search/?q=tides")],

@@ -12,9 +12,9 @@ def purged(monkeypatch) -> list[list[str]]:
     calls: list[list[str]] = []
     real = pagecache.purge
 
-    def record(keys):
+    def record(keys, **options):
         calls.append(sorted(set(keys)))
-        real(keys)
+        real(keys, **options)
 
     monkeypatch.setattr(pagecache, "purge", record)
     return calls

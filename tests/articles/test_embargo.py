@@ -27,7 +27,6 @@ HEADLINE = "Quarterly figures under embargo"
 
 @pytest.fixture
 def embargoed(settings):
-    settings.PAGE_CACHE_ENABLED = False  # each look is a fresh render
     article = ArticleFactory(
         headline=HEADLINE,
         slug="quarterly-figures",

@@ -56,7 +56,6 @@ def test_hidden_articles_are_404_to_the_public(client, kind):
 
 @pytest.mark.parametrize("kind", HIDDEN)
 def test_hidden_articles_are_on_no_public_list(client, kind, settings):
-    settings.PAGE_CACHE_ENABLED = False
     article = hidden_article(kind)
     assert not any(listed_everywhere(client, article).values())
 
@@ -102,7 +101,6 @@ def test_staff_see_published_articles_without_the_preview_marker(client, editor)
 
 
 def test_a_scheduled_article_appears_by_itself_at_its_time(client, settings):
-    settings.PAGE_CACHE_ENABLED = False
     article = hidden_article("scheduled")
     with time_machine.travel(article.published_at - timedelta(seconds=1)):
         assert client.get(article.get_absolute_url()).status_code == 404
@@ -121,7 +119,6 @@ def test_an_embargoed_article_appears_when_the_embargo_lifts(client):
 
 
 def test_unpublishing_takes_an_article_off_the_site(client, settings):
-    settings.PAGE_CACHE_ENABLED = False
     article = ArticleFactory(desk=DeskFactory(slug="world", name="World"))
     assert client.get(article.get_absolute_url()).status_code == 200
     article.status = Article.Status.UNPUBLISHED

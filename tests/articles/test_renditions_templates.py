@@ -217,7 +217,6 @@ def test_the_feed_gives_the_crop_as_media_content_with_the_credit(client, ready_
 def test_home_page_cards_use_renditions_without_a_query_per_card(
     client, settings, django_assert_max_num_queries
 ):
-    settings.PAGE_CACHE_ENABLED = False
 
     def add_articles(count: int) -> None:
         for _ in range(count):
@@ -238,7 +237,6 @@ def test_home_page_cards_use_renditions_without_a_query_per_card(
 
 
 def test_cards_credit_the_photographer_with_the_link(client, settings):
-    settings.PAGE_CACHE_ENABLED = False
     desk = DeskFactory()
     for credit_url in ["https://photos.example/ana", ""]:
         photo = PhotoFactory(

@@ -166,11 +166,9 @@ def test_the_corrections_page_lists_all_corrections_newest_first_with_links(clie
 
 
 def test_the_corrections_page_is_cached_and_purged_by_a_new_correction(
-    editor_client, live, django_capture_on_commit_callbacks
+    editor_client, live, shared_cache, django_capture_on_commit_callbacks
 ):
-    from django.test import Client
-
-    reader = Client()
+    reader = shared_cache
     assert reader.get("/corrections/")["X-Page-Cache"] == "miss"
     assert reader.get("/corrections/")["X-Page-Cache"] == "hit"
     with django_capture_on_commit_callbacks(execute=True):

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from django.db import transaction
-from django.test import Client
 from django.utils import timezone
 
 from articles import services
@@ -49,7 +48,7 @@ def page_keys(article: Article, *, listed: bool, home: bool = False) -> list[str
     return sorted(keys)
 
 
-def cached(reader: Client, *paths: str) -> None:
+def cached(reader, *paths: str) -> None:
     for path in paths:
         reader.get(path)
         assert reader.get(path)["X-Page-Cache"] == "hit", path
@@ -170,15 +169,15 @@ def test_a_publish_costs_a_bounded_number_of_queries_purge_included(
     assert article.is_public()
 
 
-# --- The pages that must go stale do (the page cache through a reader's client) -----------
+# --- The pages that must go stale do (a reader behind a shared cache) ----------------------
 
 
 def test_publishing_puts_the_story_on_its_cached_lists_and_leaves_other_desks_cached(
-    editor, django_capture_on_commit_callbacks
+    editor, shared_cache, django_capture_on_commit_callbacks
 ):
     article = story(draft=True, headline="Tram line opens", desk=DeskFactory(slug="transport"))
     DeskFactory(slug="culture")
-    reader = Client()
+    reader = shared_cache
     author = article.bylines.get().author
     cached(reader, "/", "/transport/", "/feed/", author.get_absolute_url(), "/culture/")
     with django_capture_on_commit_callbacks(execute=True):
@@ -192,10 +191,10 @@ def test_publishing_puts_the_story_on_its_cached_lists_and_leaves_other_desks_ca
 
 
 def test_unpublishing_takes_the_story_off_its_cached_page_and_lists(
-    editor, django_capture_on_commit_callbacks
+    editor, shared_cache, django_capture_on_commit_callbacks
 ):
     article = story(headline="Bridge closes", desk=DeskFactory(slug="transport"), **LIVE)
-    reader = Client()
+    reader = shared_cache
     cached(reader, article.get_absolute_url(), "/", "/transport/")
     with django_capture_on_commit_callbacks(execute=True):
         services.article_unpublish(article=article, user=editor)
@@ -206,9 +205,11 @@ def test_unpublishing_takes_the_story_off_its_cached_page_and_lists(
         assert "Bridge closes" not in response.content.decode(), path
 
 
-def test_a_correction_reaches_the_cached_article_page(editor, django_capture_on_commit_callbacks):
+def test_a_correction_reaches_the_cached_article_page(
+    editor, shared_cache, django_capture_on_commit_callbacks
+):
     article = story(**LIVE)
-    reader = Client()
+    reader = shared_cache
     cached(reader, article.get_absolute_url(), "/corrections/")
     with django_capture_on_commit_callbacks(execute=True):
         correct(article, editor, None)
@@ -218,10 +219,12 @@ def test_a_correction_reaches_the_cached_article_page(editor, django_capture_on_
         assert "A date was wrong." in response.content.decode(), path
 
 
-def test_going_live_reaches_the_cached_home_page(editor, django_capture_on_commit_callbacks):
+def test_going_live_reaches_the_cached_home_page(
+    editor, shared_cache, django_capture_on_commit_callbacks
+):
     article = story(headline="Polls open", published_at=timezone.now() - timedelta(minutes=1))
     Article.objects.filter(pk=article.pk).update(went_live_at=None)
-    reader = Client()
+    reader = shared_cache
     cached(reader, "/")
     with django_capture_on_commit_callbacks(execute=True):
         assert services.article_go_live(article_id=article.pk) is True
@@ -231,10 +234,10 @@ def test_going_live_reaches_the_cached_home_page(editor, django_capture_on_commi
 
 
 def test_marking_breaking_puts_the_banner_on_the_cached_home_page(
-    editor, django_capture_on_commit_callbacks
+    editor, shared_cache, django_capture_on_commit_callbacks
 ):
     article = story(**LIVE)
-    reader = Client()
+    reader = shared_cache
     cached(reader, "/")
     assert "breaking-banner" not in reader.get("/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
@@ -245,11 +248,11 @@ def test_marking_breaking_puts_the_banner_on_the_cached_home_page(
 
 
 def test_a_draft_edit_purges_only_its_own_preview_key_and_leaves_lists_cached(
-    reporter, purged, django_capture_on_commit_callbacks
+    reporter, purged, shared_cache, django_capture_on_commit_callbacks
 ):
     ArticleFactory(desk=DeskFactory(slug="news"))
     article = story(draft=True, created_by=reporter)
-    reader = Client()
+    reader = shared_cache
     cached(reader, "/", "/news/")
     article.headline = "Still a draft"
     with django_capture_on_commit_callbacks(execute=True):

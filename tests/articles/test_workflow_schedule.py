@@ -43,7 +43,7 @@ def writers_draft(reporter, **fields) -> Article:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_scheduled_article_goes_live_at_its_minute_with_its_side_effects(
-    client, celery_worker, editor, reporter
+    shared_cache, celery_worker, editor, reporter
 ):
     """Scheduled for 10:00 on the newsroom's clock: hidden at 09:59:58; at 10:00 the ETA task
     in the worker purges the cached pages that now show it, logs it and mails its writer."""
@@ -58,16 +58,16 @@ def test_a_scheduled_article_goes_live_at_its_minute_with_its_side_effects(
             reporter, desk=desk, headline="Tide tables rewritten", hero_photo=photo
         )
         services.article_schedule(article=article, user=editor, at=ten)
-        assert "Tide tables rewritten" not in client.get("/world/").content.decode()
-        assert client.get("/world/")["X-Page-Cache"] == "hit"  # cached while hidden
+        assert "Tide tables rewritten" not in shared_cache.get("/world/").content.decode()
+        assert shared_cache.get("/world/")["X-Page-Cache"] == "hit"  # cached while hidden
 
         wait_for(lambda: Article.objects.get(pk=article.pk).went_live_at is not None)
 
         assert timezone.now() >= ten  # not a moment early
-        page = client.get("/world/")
+        page = shared_cache.get("/world/")
         assert page["X-Page-Cache"] == "miss"  # the task purged the desk's page
         assert "Tide tables rewritten" in page.content.decode()
-        assert client.get(article.get_absolute_url()).status_code == 200
+        assert shared_cache.get(article.get_absolute_url()).status_code == 200
     log = Transition.objects.filter(article=article).values_list("action", "user")
     assert list(log) == [
         (Transition.Action.WENT_LIVE, None),
@@ -321,7 +321,7 @@ def test_breaking_for_two_hours_is_one_admin_action_and_ends_by_itself(client, e
 
 @pytest.mark.django_db(transaction=True)
 def test_the_end_of_breaking_purges_the_cached_home_page_through_the_worker(
-    client, celery_worker, editor
+    shared_cache, celery_worker, editor
 ):
     # Two seconds rather than two hours, queued as article_mark_breaking queues it.
     article = ArticleFactory(
@@ -333,11 +333,11 @@ def test_the_end_of_breaking_purges_the_cached_home_page_through_the_worker(
         result = end_breaking.apply_async(
             kwargs={"article_id": article.pk}, eta=article.breaking_until
         )
-        assert "breaking-banner" in client.get("/").content.decode()
-        assert client.get("/")["X-Page-Cache"] == "hit"
+        assert "breaking-banner" in shared_cache.get("/").content.decode()
+        assert shared_cache.get("/")["X-Page-Cache"] == "hit"
         assert result.get(timeout=20) is True  # it ran, at its time, in the worker
         assert timezone.now() >= article.breaking_until
-        response = client.get("/")
+        response = shared_cache.get("/")
     assert response["X-Page-Cache"] == "miss"
     assert "breaking-banner" not in response.content.decode()
 

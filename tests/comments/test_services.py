@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from comments import notify, services
 from comments.models import Comment, ModerationLog, Term
 from comments.services import Rejection, Submission, comment_submit
-from tests.comments.conftest import CommentFactory, stamp
+from tests.comments.conftest import CommentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +27,6 @@ def submission(article, **overrides) -> Submission:
         "email": "grace@example.net",
         "body": "Harbour walls and tides.",
         "honeypot": "",
-        "stamp": stamp(),
         "ip": "192.0.2.10",
         "user_agent": "pytest",
     }
@@ -42,7 +39,6 @@ def submission(article, **overrides) -> Submission:
 def test_the_checks_run_in_the_documented_order():
     assert [check.__name__ for check in services.CHECKS] == [
         "_check_honeypot",
-        "_check_stamp",
         "_check_resent",
         "_check_rate",
         "_check_links",
@@ -51,38 +47,17 @@ def test_the_checks_run_in_the_documented_order():
     ]
 
 
-def test_the_honeypot_is_checked_before_the_stamp(article):
-    result = comment_submit(submission=submission(article, honeypot="x", stamp="forged"))
+def test_the_honeypot_is_checked_first(article):
+    comment_submit(submission=submission(article))
+    result = comment_submit(submission=submission(article, honeypot="x"))  # also a resend
     assert result.rejected == Rejection.HONEYPOT
-
-
-@pytest.mark.parametrize(
-    ("stamp_value", "code"),
-    [
-        ("", Rejection.STAMP_INVALID),
-        ("garbage", Rejection.STAMP_INVALID),
-        (None, Rejection.STAMP_EXPIRED),
-    ],
-)
-def test_stamps_that_cannot_be_trusted_are_rejected_with_their_code(article, stamp_value, code):
-    value = stamp(age=3 * 3600) if stamp_value is None else stamp_value
-    result = comment_submit(submission=submission(article, stamp=value))
-    assert result.rejected == code
-    assert result.message
-    assert Comment.objects.count() == 0
-
-
-def test_a_stamp_from_the_future_is_refused(article):
-    with time_machine.travel(time.time() + 3600, tick=False):
-        future = services.form_stamp_issue()
-    assert comment_submit(submission=submission(article, stamp=future)).rejected
 
 
 def test_every_hold_reason_is_kept_in_order(article):
     Term.objects.create(term="lottery", kind=Term.Kind.SUSPECT)
     body = "Win the lottery at https://a.example and https://b.example"
-    result = comment_submit(submission=submission(article, stamp=stamp(age=1), body=body))
-    assert result.comment.held_reasons == ["too_fast", "links", "suspect_term", "first_time"]
+    result = comment_submit(submission=submission(article, body=body))
+    assert result.comment.held_reasons == ["links", "suspect_term", "first_time"]
 
 
 def test_a_commenter_with_approved_comments_is_still_pre_moderated_by_default(article):

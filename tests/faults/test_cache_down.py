@@ -16,7 +16,7 @@ from django.test import Client
 from articles import services as article_services
 from comments.models import Comment
 from tests.articles import seed_article as seed
-from tests.comments.conftest import CommentFactory, form_data, stamp
+from tests.comments.conftest import CommentFactory, form_data
 from tests.notifications.conftest import RedisBroker
 
 pytestmark = pytest.mark.django_db
@@ -49,33 +49,31 @@ def article(db):
     return seed.build_seed_article()
 
 
-def test_with_redis_down_pages_are_rendered_from_the_database_and_it_is_logged(
-    client, own_redis, article, editor, caplog, django_assert_max_num_queries
+def test_with_redis_down_pages_are_rendered_from_the_database_and_kept_only_briefly(
+    client, own_redis, article, editor, caplog, django_assert_max_num_queries, settings
 ):
+    """Redis holds the page versions that tell a render which raced a purge. Without them a
+    page is still served from the database, but fronts may keep it only a few seconds."""
     pages = [*PUBLIC, article.get_absolute_url()]
-    for path in pages:
-        client.get(path)
-    assert client.get("/").headers["X-Page-Cache"] == "hit"
+    assert f"s-maxage={settings.PAGE_CACHE_S_MAXAGE}," in client.get("/")["Cache-Control"]
 
     own_redis.stop()
-    # A change made during the outage: its purge cannot reach Redis, the page is still fresh.
+    # A change made during the outage: its versions cannot move, the save still succeeds.
     article.headline = "DeepSeek V4: the headline changed while Redis was down"
     article_services.article_save(article=article, user=editor)
     with caplog.at_level(logging.WARNING, logger="newsroom.pagecache"):
         for path in pages:
             response = client.get(path)
             assert response.status_code == 200, path
-            assert "X-Page-Cache" not in response.headers, path  # neither a hit nor stored
+            short = f"s-maxage={settings.PAGE_CACHE_UNSURE_S_MAXAGE},"
+            assert short in response["Cache-Control"], path
         with django_assert_max_num_queries(12):
             page = client.get(article.get_absolute_url())
     assert "the headline changed while Redis was down" in page.content.decode()
-    # It carries this reader's CSRF token: no shared cache may keep it.
-    assert page.headers["Cache-Control"] == "private, no-cache"
-    assert "page cache unavailable; rendering from the database" in caplog.text
+    assert "page versions unreadable: cache down" in caplog.text
 
     own_redis.start()
-    client.get("/")
-    assert client.get("/").headers["X-Page-Cache"] == "hit"  # back to normal by itself
+    assert f"s-maxage={settings.PAGE_CACHE_S_MAXAGE}," in client.get("/")["Cache-Control"]
 
 
 def test_healthz_answers_503_naming_the_cache_and_the_broker_with_the_reason(client, own_redis):
@@ -101,10 +99,7 @@ def test_fail_open_comments_are_taken_into_the_queue_while_redis_is_down(
     own_redis.stop()
     url = f"{article.get_absolute_url()}comments/"
     with caplog.at_level(logging.WARNING, logger="comments.services"):
-        statuses = [
-            client.post(url, form_data(body=f"Comment {n}", timestamp=stamp())).status_code
-            for n in range(3)
-        ]
+        statuses = [client.post(url, form_data(body=f"Comment {n}")).status_code for n in range(3)]
     assert statuses == [303, 303, 303]  # the per-minute limit of one could not be counted
     assert Comment.objects.filter(status=Comment.Status.PENDING).count() == 3  # all held
     assert "rate limit unavailable; letting the comment through" in caplog.text

@@ -3,8 +3,9 @@ stored twice (double submits included).
 
 `make test` runs it at 300 POSTs from 20 concurrent clients; the full size from the issue is
 `LOAD_POSTS=2000 LOAD_CLIENTS=50 pytest tests/faults/test_comment_load.py -s`. Each client
-GETs the article page for every form, like a browser, so the CSRF token and the signed form
-stamp are real. The rate limits are raised through the server's environment.
+GETs the article page for every form, like a browser (the page is the same for everyone;
+a double submit is the same words sent twice). The rate limits are raised through the
+server's environment.
 """
 
 from __future__ import annotations

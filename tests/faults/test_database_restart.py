@@ -36,7 +36,6 @@ def test_a_database_restart_gives_clean_503s_then_recovers_and_loses_no_accepted
         "SECURE_COOKIES": "false",
         "CELERY_BROKER_URL": "",
         "REDIS_URL": "",
-        "PAGE_CACHE_ENABLED": "false",
         "COMMENTS_RATE_PER_MINUTE": "100000",
         "COMMENTS_RATE_PER_DAY": "100000",
     }

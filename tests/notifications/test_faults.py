@@ -42,7 +42,6 @@ def post_comment(client, article, n: int) -> float:
             "email": f"reader{n}@example.org",
             "body": f"Comment number {n} about the fares.",
             "notify_on_publish": "on",
-            "timestamp": comment_services.form_stamp_issue(),
         },
         follow=True,
     )
