@@ -10,7 +10,8 @@ COPY pyproject.toml README.md ./
 RUN pip install . "django-storages[s3]>=1.14,<2"
 COPY . .
 # collectstatic needs settings that load; these values exist only at build time.
-RUN SECRET_KEY=build-only ALLOWED_HOSTS=build DEBUG=false python manage.py collectstatic --noinput -v0
+RUN SECRET_KEY=build-only ALLOWED_HOSTS=build DEBUG=false python manage.py collectstatic --noinput -v0 \
+    && mkdir -p /app/media && chown -R newsroom /app/staticfiles /app/media
 USER newsroom
 EXPOSE 8000
 CMD ["gunicorn", "newsroom.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]
