@@ -38,15 +38,22 @@ sub vcl_recv {
     }
 
     if (req.method != "GET" && req.method != "HEAD") {
-        # Bodies are read here, up to what the app takes, before anything reaches it: the
-        # admin's photo uploads are the largest; every public form is a few kilobytes.
+        # Bodies are capped here, before anything reaches the app: the admin's photo
+        # uploads are the largest; every public form is a few kilobytes. A declared length
+        # over the cap is refused unread; a body without one is read up to the cap.
         if (req.url ~ "^/admin/") {
-            if (!std.cache_req_body(30MB)) {
-                return (synth(413, "Request body too large"));
-            }
-        } elsif (!std.cache_req_body(1MB)) {
+            set req.http.X-Body-Cap = "31457280";
+        } else {
+            set req.http.X-Body-Cap = "1048576";
+        }
+        if (std.integer(s=req.http.Content-Length, fallback=0) >
+            std.integer(s=req.http.X-Body-Cap, fallback=0)) {
             return (synth(413, "Request body too large"));
         }
+        if (!req.http.Content-Length && !std.cache_req_body(1MB)) {
+            return (synth(413, "Request body too large"));
+        }
+        unset req.http.X-Body-Cap;
         return (pass);
     }
 

@@ -72,6 +72,7 @@ def edge(django_db_setup, django_db_blocker, tmp_path_factory):
         server = serve_test_database(
             settings.REDIS_URL,
             "",
+            SECRET_KEY=settings.SECRET_KEY,  # sessions made here are read there
             TRUSTED_PROXY_HOPS="1",
             ALLOWED_HOSTS="127.0.0.1,localhost",
             MEDIA_ROOT=str(media),
