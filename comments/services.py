@@ -415,6 +415,7 @@ def comment_submit(*, submission: Submission) -> SubmitResult:
             ModerationLog.objects.create(
                 comment=comment, from_status="", to_status=comment.status, reason=f"auto: {why}"
             )
+            notify.comment_opted_in(comment=comment)
             if comment.status == Comment.Status.PENDING:
                 notify.comment_held(comment=comment)
             elif comment.status == Comment.Status.APPROVED:
