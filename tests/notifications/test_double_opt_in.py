@@ -5,12 +5,23 @@ signed, expiring, single-use link; a GET only shows a button, the POST confirms)
 mail it gets is one confirmation request a day, which carries nothing the poster wrote.
 """
 
+import re
+from datetime import timedelta
+
 import pytest
+import time_machine
+from django.core import signing
 from django.db import transaction
+from django.test import Client
+from django.utils import timezone
 
 from comments import services as comment_services
-from comments.models import Comment
+from comments.models import Comment, Term
+from notifications import services
+from notifications.models import MAILBOX_CONFIRM, Mailbox, Notification, Suppression
+from notifications.tasks import sweep_notifications
 from tests.factories import ArticleFactory
+from tests.notifications.test_comment_mail import submit
 from tests.notifications.test_worker import drain
 
 real_commits = pytest.mark.django_db(transaction=True)
@@ -80,3 +91,237 @@ def test_someone_elses_address_with_notify_gets_one_confirmation_and_no_comment_
     assert "https://news.example.org/notifications/confirm/" in text
     for planted in (ATTACKER_NAME, "evil.example", "You won", "Mallory", "bank details"):
         assert planted not in text
+
+
+def confirm_link(message) -> str:
+    """The confirm link's path, as the mail's plain text gives it."""
+    text = message.get_body(("plain",)).get_content()
+    [url] = re.findall(r"https?://\S+/notifications/confirm/\S+/", text)
+    return url.removeprefix(services.settings.SITE_URL)
+
+
+def requests_to(address: str) -> list[Notification]:
+    return list(Notification.objects.filter(kind=MAILBOX_CONFIRM, recipient=address))
+
+
+def link_for(address: str) -> str:
+    url = services.confirm_url(recipient=address)
+    return url.removeprefix(services.settings.SITE_URL)
+
+
+@real_commits
+def test_confirming_by_get_then_post_lets_the_approval_mail_reach_the_commenter(
+    celery_worker, mail_server, client, moderator, settings
+):
+    settings.SITE_URL = "https://news.example.org"
+    article = ArticleFactory(headline="Metro fares rise again")
+    comment = post(client, article, notify_on_publish="on")
+    [request] = mail_server.wait_for(1)
+    assert request["To"] == "ana@example.org"
+    assert request["List-Unsubscribe"]  # "never ask me again", one click
+    path = confirm_link(request)
+
+    # A mail scanner (or a reader) opening the link confirms nothing: it only asks.
+    page = Client().get(path)
+    assert page.status_code == 200
+    assert page["Cache-Control"].startswith("max-age=0")
+    assert b"Yes, email me about my comments" in page.content
+    assert Mailbox.objects.get(email="ana@example.org").confirmed_at is None
+
+    # The button, from a browser that never saw a CSRF cookie (a webmail's preview).
+    done = Client(enforce_csrf_checks=True).post(path)
+    assert done.status_code == 200
+    assert b"your email is confirmed" in done.content
+    assert Mailbox.objects.get(email="ana@example.org").confirmed_at is not None
+
+    approve(comment, moderator)
+    [_, published] = mail_server.wait_for(2)
+    drain()
+    assert mail_server.count() == 2
+    assert published["To"] == "ana@example.org"
+    assert published["Subject"] == 'Your comment on "Metro fares rise again" is published'
+    assert "The night buses matter more" in published.get_body(("plain",)).get_content()
+
+
+@real_commits
+def test_mail_that_waited_goes_once_the_mailbox_confirms(
+    celery_worker, mail_server, client, moderator, settings
+):
+    article = ArticleFactory(headline="Metro fares rise again")
+    comment = post(client, article, notify_on_publish="on")
+    [request] = mail_server.wait_for(1)
+    approve(comment, moderator)  # before the click: the mail waits
+    drain()
+    assert mail_server.count() == 1
+    assert Notification.objects.get(kind="comment_published").state == "awaiting"
+
+    assert client.post(confirm_link(request)).status_code == 200
+    [_, published] = mail_server.wait_for(2)
+    drain()
+    assert mail_server.count() == 2
+    assert published["Subject"] == 'Your comment on "Metro fares rise again" is published'
+
+
+def test_a_second_comment_an_hour_later_sends_no_second_request(db, moderator):
+    article = ArticleFactory()
+    submit(article, email="ana@example.org", notify_on_publish=True)
+    later = timezone.now() + timedelta(hours=1)
+    with time_machine.travel(later):
+        second = submit(article, email="ana@example.org", notify_on_reply=True, body="Again.")
+        comment_services.comment_approve(comment=second, moderator=moderator)
+    assert len(requests_to("ana@example.org")) == 1
+    # Both comments' mail waits for the one confirmation.
+    with time_machine.travel(later + timedelta(hours=24)):  # a day on, it may ask again
+        submit(article, email="ana@example.org", notify_on_publish=True, body="Third.")
+    assert len(requests_to("ana@example.org")) == 2
+
+
+def test_a_comment_without_notify_or_caught_as_spam_asks_nothing(db):
+    Term.objects.create(term="cheap pills", kind=Term.Kind.BLOCKED)
+    article = ArticleFactory()
+    submit(article, email="ana@example.org")
+    submit(article, email="ben@example.org", body="Buy cheap pills", notify_on_publish=True)
+    assert not Notification.objects.filter(kind=MAILBOX_CONFIRM).exists()
+
+
+def test_a_confirmed_mailbox_is_not_asked_again_and_its_mail_goes_at_once(db, moderator):
+    Mailbox.objects.create(email="ana@example.org", nonce="n", confirmed_at=timezone.now())
+    comment = submit(ArticleFactory(), email="ana@example.org", notify_on_publish=True)
+    comment_services.comment_approve(comment=comment, moderator=moderator)
+    assert requests_to("ana@example.org") == []
+    assert Notification.objects.get(kind="comment_published").state == "pending"
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_tampered_link_is_refused_clearly(db, client, method):
+    submit(ArticleFactory(), email="ana@example.org", notify_on_publish=True)
+    path = link_for("ana@example.org")
+    forged = signing.dumps({"r": "ana@example.org", "n": "guess"}, salt="other.salt")
+    for bad in (
+        path.replace(":", ":x", 1),
+        f"/notifications/confirm/{forged}/",
+        "/notifications/confirm/not-a-token/",
+    ):
+        response = getattr(client, method)(bad)
+        assert response.status_code == 400
+        assert b"This confirmation link is not valid" in response.content
+    assert Mailbox.objects.get().confirmed_at is None
+
+
+def test_a_link_with_the_right_signature_but_a_guessed_nonce_confirms_nobody(db, client):
+    submit(ArticleFactory(), email="ana@example.org", notify_on_publish=True)
+    token = services.confirm_token(recipient="ana@example.org", nonce="guessed")
+    response = client.post(f"/notifications/confirm/{token}/")
+    assert response.status_code == 410
+    assert Mailbox.objects.get().confirmed_at is None
+
+
+def test_an_expired_link_says_so(db, client, settings):
+    settings.NOTIFICATIONS_CONFIRM_MAX_AGE = 3600
+    submit(ArticleFactory(), email="ana@example.org", notify_on_publish=True)
+    path = link_for("ana@example.org")
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        for method in (client.get, client.post):
+            response = method(path)
+            assert response.status_code == 410
+            assert b"This confirmation link has expired" in response.content
+    assert Mailbox.objects.get().confirmed_at is None
+
+
+def test_a_link_works_once(db, client):
+    submit(ArticleFactory(), email="ana@example.org", notify_on_publish=True)
+    path = link_for("ana@example.org")
+    assert client.post(path).status_code == 200
+    first = Mailbox.objects.get().confirmed_at
+    for method in (client.get, client.post):
+        response = method(path)
+        assert response.status_code == 410
+        assert b"This confirmation link has already been used" in response.content
+    assert Mailbox.objects.get().confirmed_at == first
+
+
+def test_only_get_and_post_are_allowed(db, client):
+    submit(ArticleFactory(), email="ana@example.org", notify_on_publish=True)
+    assert client.put(link_for("ana@example.org")).status_code == 405
+
+
+def test_confirming_withdraws_a_request_not_yet_sent(db, client):
+    submit(ArticleFactory(), email="ana@example.org", notify_on_publish=True)
+    client.post(link_for("ana@example.org"))
+    [request] = requests_to("ana@example.org")
+    assert request.state == "cancelled"
+
+
+def test_unsubscribe_wins_over_a_confirmation(db, client, moderator):
+    article = ArticleFactory()
+    waiting = submit(article, email="ana@example.org", notify_on_publish=True)
+    comment_services.comment_approve(comment=waiting, moderator=moderator)
+    # Unsubscribed while the mail waits: the waiting mail is withdrawn for good.
+    services.notification_unsubscribe(recipient="ana@example.org", kind="comment_published")
+    assert client.post(link_for("ana@example.org")).status_code == 200
+    assert Notification.objects.get(kind="comment_published").state == "cancelled"
+    # And confirmed or not, nothing of that kind is written again.
+    later = submit(article, email="ana@example.org", notify_on_publish=True, body="Later.")
+    comment_services.comment_approve(comment=later, moderator=moderator)
+    assert not Notification.objects.filter(kind="comment_published", state="pending").exists()
+
+
+def test_unsubscribing_from_a_confirmed_kind_stops_it(db, client, moderator):
+    Mailbox.objects.create(email="ana@example.org", nonce="n", confirmed_at=timezone.now())
+    url = services.unsubscribe_url(recipient="ana@example.org", kind="comment_published")
+    client.post(url.removeprefix(services.settings.SITE_URL))
+    comment = submit(ArticleFactory(), email="ana@example.org", notify_on_publish=True)
+    comment_services.comment_approve(comment=comment, moderator=moderator)
+    assert not Notification.objects.filter(kind="comment_published").exists()
+
+
+def test_never_ask_me_again_stops_the_requests(db, client):
+    article = ArticleFactory()
+    submit(article, email="ana@example.org", notify_on_publish=True)
+    url = services.unsubscribe_url(recipient="ana@example.org", kind=MAILBOX_CONFIRM)
+    page = client.post(url.removeprefix(services.settings.SITE_URL))
+    assert b"requests to confirm emails about comments" in page.content
+    with time_machine.travel(timezone.now() + timedelta(days=3)):
+        submit(article, email="ana@example.org", notify_on_publish=True, body="Again.")
+    assert len(requests_to("ana@example.org")) == 1
+    assert Suppression.objects.filter(kind=MAILBOX_CONFIRM).exists()
+
+
+def test_an_address_that_unsubscribed_from_everything_it_asks_for_is_not_asked(db):
+    Suppression.objects.create(email="ana@example.org", kind="comment_published")
+    submit(ArticleFactory(), email="ana@example.org", notify_on_publish=True)
+    assert requests_to("ana@example.org") == []
+
+
+def test_mail_that_waits_too_long_is_cancelled_by_the_sweep(db, settings):
+    comment = submit(ArticleFactory(), email="ana@example.org", notify_on_publish=True)
+    comment_services.comment_approve(comment=comment, moderator=None)
+    Notification.objects.filter(kind=MAILBOX_CONFIRM).delete()  # nothing else due to nudge
+    after = timezone.now() + timedelta(seconds=settings.NOTIFICATIONS_CONFIRM_MAX_AGE + 60)
+    with time_machine.travel(after):
+        sweep_notifications()
+        waited = Notification.objects.get(kind="comment_published")
+        assert (waited.state, waited.last_error) == (
+            "cancelled",
+            "Cancelled: the address never confirmed",
+        )
+
+
+def test_a_rejected_comment_withdraws_its_waiting_mail(db, moderator):
+    comment = submit(ArticleFactory(), email="ana@example.org", notify_on_publish=True)
+    comment_services.comment_approve(comment=comment, moderator=moderator)
+    comment_services.comment_reject(comment=comment, moderator=moderator)
+    assert Notification.objects.get(kind="comment_published").state == "cancelled"
+
+
+def test_erasing_a_commenter_forgets_their_mailbox(db):
+    submit(ArticleFactory(), email="ana@example.org", notify_on_publish=True)
+    comment_services.commenter_erase(email="ana@example.org")
+    assert not Mailbox.objects.exists()
+    assert not Notification.objects.filter(recipient="ana@example.org").exists()
+
+
+def test_moderators_mail_needs_no_confirmation(db, moderator):
+    submit(ArticleFactory(), email="ana@example.org", notify_on_publish=True)
+    digest = Notification.objects.get(recipient=moderator.email)
+    assert digest.state == "pending"
