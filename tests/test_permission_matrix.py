@@ -30,8 +30,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from articles import services as article_services
 from articles.models import Article
 from comments.models import Comment, ModerationLog, Term
-from notifications.models import MODERATOR_DIGEST, Notification, NotificationPreference, Suppression
-from notifications.services import unsubscribe_token
+from notifications.models import (
+    MODERATOR_DIGEST,
+    Mailbox,
+    Notification,
+    NotificationPreference,
+    Suppression,
+)
+from notifications.services import confirm_token, unsubscribe_token
 from tests.comments.conftest import CommentFactory, form_data
 from tests.factories import (
     ArticleFactory,
@@ -155,6 +161,15 @@ ENTRIES: dict[str, list[Case]] = {
         case(
             "400 400 400 400 400 400 400",
             "/notifications/unsubscribe/forged/",
+            label="a forged token",
+        ),
+    ],
+    # The double opt-in's page: the signed token authorises, so everyone sees the same.
+    "notifications/confirm/<str:token>/": [
+        case(EVERYONE_200, lambda o: f"/notifications/confirm/{o.confirm_token}/"),
+        case(
+            "400 400 400 400 400 400 400",
+            "/notifications/confirm/forged/",
             label="a forged token",
         ),
     ],
@@ -535,6 +550,8 @@ def objects(reader, reporter, editor, moderator, outsider, superuser) -> SimpleN
         group=Group.objects.get(name="Editors"),
         user=reader,
         token=unsubscribe_token(recipient="ada@example.net", kind="comment_published"),
+        mailbox=Mailbox.objects.create(email="ada@example.net", nonce="n1"),
+        confirm_token=confirm_token(recipient="ada@example.net", nonce="n1"),
         users={
             "reader": reader,
             "reporter": reporter,
