@@ -33,7 +33,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
@@ -197,13 +197,7 @@ def notification_sweep(*, digests: bool) -> int:
     enqueued.
     """
     if not digests:
-        too_old = timezone.now() - timedelta(seconds=settings.NOTIFICATIONS_CONFIRM_MAX_AGE)
-        Notification.objects.filter(
-            state=Notification.State.AWAITING, created_at__lt=too_old
-        ).update(
-            state=Notification.State.CANCELLED,
-            last_error="Cancelled: the address never confirmed",
-        )
+        _sweep_awaiting()
     due = Notification.objects.due().filter(digest=digests)
     if digests:
         leads: dict[tuple[str, str], int] = {}
@@ -215,6 +209,23 @@ def notification_sweep(*, digests: bool) -> int:
         ids = list(due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:SWEEP_LIMIT])
     _nudge(ids)
     return len(ids)
+
+
+def _sweep_awaiting() -> None:
+    """Mail waiting for a confirmation: cancelled once too old, released if its mailbox has
+    confirmed. (A row written while its mailbox was confirming, in a transaction that did
+    not see the confirmation yet, was not among those the confirmation released.)"""
+    now = timezone.now()
+    awaiting = Notification.objects.filter(state=Notification.State.AWAITING)
+    too_old = now - timedelta(seconds=settings.NOTIFICATIONS_CONFIRM_MAX_AGE)
+    awaiting.filter(created_at__lt=too_old).update(
+        state=Notification.State.CANCELLED, last_error="Cancelled: the address never confirmed"
+    )
+    confirmed = Mailbox.objects.filter(email=OuterRef("recipient"), confirmed_at__isnull=False)
+    unsubscribed = Suppression.objects.filter(email=OuterRef("recipient"), kind=OuterRef("kind"))
+    awaiting.filter(Exists(confirmed), ~Exists(unsubscribed)).update(
+        state=Notification.State.PENDING, next_attempt_at=now
+    )
 
 
 def notification_retry(*, ids: Iterable[int]) -> int:
@@ -351,7 +362,8 @@ def mailbox_confirm(*, recipient: str, nonce: str) -> bool:
             state=Notification.State.AWAITING, recipient=address, created_at__gte=fresh
         ).exclude(kind__in=Suppression.objects.filter(email=address).values("kind"))
         released = list(waiting.values_list("pk", flat=True))
-        Notification.objects.filter(pk__in=released).update(
+        # Still awaiting: an unsubscribe that committed meanwhile has cancelled it for good.
+        Notification.objects.filter(pk__in=released, state=Notification.State.AWAITING).update(
             state=Notification.State.PENDING, next_attempt_at=now
         )
         Notification.objects.pending().filter(recipient=address, kind=MAILBOX_CONFIRM).update(

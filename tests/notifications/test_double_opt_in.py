@@ -6,12 +6,13 @@ mail it gets is one confirmation request a day, which carries nothing the poster
 """
 
 import re
+import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.core import signing
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -325,3 +326,49 @@ def test_moderators_mail_needs_no_confirmation(db, moderator):
     submit(ArticleFactory(), email="ana@example.org", notify_on_publish=True)
     digest = Notification.objects.get(recipient=moderator.email)
     assert digest.state == "pending"
+
+
+@real_commits
+def test_two_posts_at_once_with_one_address_send_one_request(celery_worker, mail_server):
+    article = ArticleFactory()
+    start = threading.Barrier(2)
+    errors = []
+
+    def post_one(n: int) -> None:
+        try:
+            start.wait()
+            submit(article, email="ana@example.org", notify_on_publish=True, body=f"Take {n}.")
+        except Exception as exc:  # reported below, in the test's own thread
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post_one, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert Comment.objects.count() == 2
+    mail_server.wait_for(1)
+    drain()
+    assert [m["To"] for m in mail_server.messages] == ["ana@example.org"]
+    assert len(requests_to("ana@example.org")) == 1
+
+
+@real_commits
+def test_mail_written_as_its_mailbox_confirmed_is_sent_by_the_next_sweep(
+    celery_worker, mail_server
+):
+    Mailbox.objects.create(email="ana@example.org", nonce="n", confirmed_at=timezone.now())
+    # As if the approval's transaction had read the mailbox just before it confirmed.
+    Notification.objects.create(
+        kind="comment_published",
+        recipient="ana@example.org",
+        event="comment-published:7",
+        state="awaiting",
+        context={"name": "Ana", "article": "Metro fares", "excerpt": "x", "comment_url": "/"},
+    )
+    assert sweep_notifications.delay().get(timeout=30) == 1
+    [message] = mail_server.wait_for(1)
+    assert message["Subject"] == 'Your comment on "Metro fares" is published'
