@@ -192,9 +192,8 @@ def notification_sweep(*, digests: bool) -> int:
 
     Rows whose Celery message was lost (broker down at commit, worker killed) or whose
     backoff has passed are due again. Digest rows get one nudge per recipient and kind,
-    since delivering one sends the whole group. The non-digest sweep also cancels mail whose
-    mailbox never confirmed within NOTIFICATIONS_CONFIRM_MAX_AGE. Returns how many tasks it
-    enqueued.
+    since delivering one sends the whole group. The non-digest sweep also settles mail that
+    awaits a confirmation (`_sweep_awaiting`). Returns how many tasks it enqueued.
     """
     if not digests:
         _sweep_awaiting()
@@ -298,10 +297,11 @@ def mailbox_confirm_request(
 
     Writes one MAILBOX_CONFIRM mail through the outbox, unless the mailbox has confirmed
     already, was asked within NOTIFICATIONS_CONFIRM_INTERVAL (however often the address is
-    typed, it hears from us once a day at most), unsubscribed from these requests, or
-    unsubscribed from every one of `kinds` (nothing left to confirm). `context` is all the
-    request may say: keep it to what the site wrote (a headline), never what a poster typed,
-    since the poster may not own the address. Returns whether a request was written.
+    typed, it hears from us once per interval, a day by default), unsubscribed from these
+    requests, or unsubscribed from every one of `kinds` (nothing left to confirm).
+    `context` is all the request may say: keep it to what the site wrote (a headline), never
+    what a poster typed, since the poster may not own the address. Returns whether a
+    request was written.
     """
     address = _valid_address(recipient)
     kinds = set(kinds)
@@ -371,14 +371,6 @@ def mailbox_confirm(*, recipient: str, nonce: str) -> bool:
         )
         transaction.on_commit(partial(_nudge, released))
     return True
-
-
-def mailbox_link_usable(*, recipient: str, nonce: str) -> bool:
-    """Whether a confirm link (already checked by `confirm_read`) has not been used yet."""
-    current = Mailbox.objects.filter(email=recipient.strip().lower()).values_list(
-        "nonce", flat=True
-    )
-    return any(constant_time_compare(value, nonce) for value in current)
 
 
 def confirm_token(*, recipient: str, nonce: str) -> str:

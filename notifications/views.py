@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from notifications import services
+from notifications import selectors, services
 from notifications.forms import PreferenceForm
 from notifications.models import (
     MAILBOX_CONFIRM,
@@ -71,7 +71,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         confirmed = services.mailbox_confirm(recipient=recipient, nonce=nonce)
     else:
-        confirmed = services.mailbox_link_usable(recipient=recipient, nonce=nonce)
+        confirmed = selectors.mailbox_link_usable(recipient=recipient, nonce=nonce)
     if not confirmed:
         return render(request, CONFIRM_INVALID_TEMPLATE, {"problem": "used"}, status=410)
     return render(request, "notifications/confirm.html", {"done": request.method == "POST"})

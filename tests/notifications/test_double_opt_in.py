@@ -315,6 +315,14 @@ def test_a_rejected_comment_withdraws_its_waiting_mail(db, moderator):
     assert Notification.objects.get(kind="comment_published").state == "cancelled"
 
 
+def test_the_privacy_export_says_when_the_address_was_asked_and_confirmed(db, client):
+    assert comment_services.commenter_export(email="ana@example.org")["mail_confirmation"] == {}
+    submit(ArticleFactory(), email="ana@example.org", notify_on_publish=True)
+    client.post(link_for("ana@example.org"))
+    exported = comment_services.commenter_export(email="ana@example.org")["mail_confirmation"]
+    assert sorted(exported) == ["confirmed_at", "requested_at"]
+
+
 def test_erasing_a_commenter_forgets_their_mailbox(db):
     submit(ArticleFactory(), email="ana@example.org", notify_on_publish=True)
     comment_services.commenter_erase(email="ana@example.org")
