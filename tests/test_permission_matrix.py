@@ -398,6 +398,17 @@ ADMIN_MODELS: dict[str, tuple[str, dict[str, object]]] = {
         "suppression",
         dict.fromkeys(["changelist", "add", "change", "delete", "history"], SUPERUSER_ONLY),
     ),
+    # Confirmations are the mailbox's own doing: seen, or withdrawn, never made by hand.
+    "notifications.mailbox": (
+        "mailbox",
+        {
+            "changelist": SUPERUSER_ONLY,
+            "add": NOBODY,
+            "change": SUPERUSER_ONLY,
+            "delete": SUPERUSER_ONLY,
+            "history": SUPERUSER_ONLY,
+        },
+    ),
 }
 
 # --- Each admin action, POSTed to its changelist ----------------------------------------
@@ -419,6 +430,7 @@ DELETERS = {
     "notifications.notification": "login login 403 403 403 403 refused",
     "notifications.notificationpreference": "login login 403 403 403 403 ran",
     "notifications.suppression": "login login 403 403 403 403 ran",
+    "notifications.mailbox": "login login 403 403 403 403 ran",
 }
 ACTIONS: dict[tuple[str, str], tuple[str, str]] = {
     **{

@@ -380,3 +380,26 @@ def test_mail_written_as_its_mailbox_confirmed_is_sent_by_the_next_sweep(
     assert sweep_notifications.delay().get(timeout=30) == 1
     [message] = mail_server.wait_for(1)
     assert message["Subject"] == 'Your comment on "Metro fares" is published'
+
+
+def test_admin_shows_who_confirmed_but_never_the_links_secret(client, superuser):
+    submit(ArticleFactory(), email="ana@example.org", notify_on_publish=True)
+    mailbox = Mailbox.objects.get()
+    client.force_login(superuser)
+    listing = client.get("/admin/notifications/mailbox/?q=ana")
+    assert b"ana@example.org" in listing.content
+    page = client.get(f"/admin/notifications/mailbox/{mailbox.pk}/change/")
+    assert page.status_code == 200
+    assert mailbox.nonce.encode() not in page.content
+    assert b'name="_save"' not in page.content  # read-only
+
+
+def test_confirmed_only_digests_are_refused_where_they_are_written(db):
+    with pytest.raises(ValueError, match="confirmed_only"):
+        services.notification_enqueue(
+            kind="comment_published",
+            recipients=["ana@example.org"],
+            event="e:1",
+            digest=True,
+            confirmed_only=True,
+        )
