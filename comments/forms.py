@@ -62,7 +62,10 @@ class CommentForm(forms.Form):
         required=False, label="Email me when my comment is published"
     )
     notify_on_reply = forms.BooleanField(
-        required=False, label="Email me when someone replies to my comment"
+        required=False,
+        label="Email me when someone replies to my comment",
+        help_text="The first time, we email you a link to confirm: nothing else is sent until "
+        "you click it.",
     )
     # Honeypot: hidden from people by CSS (and from screen readers), irresistible to robots.
     website = forms.CharField(

@@ -5,6 +5,11 @@ mail, so the outbox rows commit (or roll back) together with their cause. Each m
 event key names the comment, so the same event never makes a second mail: approving,
 rejecting and approving again sends the commenter nothing new.
 
+Mail to the commenter (published, replies) is double opt-in: anyone can type anyone's
+address into the form, so ticking "email me" first sends that address one request to
+confirm (`comment_opted_in`), and the commenter's mail waits in the outbox until the
+mailbox confirms. Moderators' mail goes to staff accounts and needs no confirmation.
+
 What a mail says is fixed when it is written; a comment that is then rejected or marked
 as spam withdraws the mails about it that have not gone yet (`comment_moderated`), so no
 mail ever carries a rejected comment's text.
@@ -19,7 +24,12 @@ from django.utils.text import Truncator
 
 from comments.models import Comment
 from notifications.models import MODERATOR_DIGEST
-from notifications.services import notification_cancel, notification_enqueue, notification_forget
+from notifications.services import (
+    mailbox_confirm_request,
+    notification_cancel,
+    notification_enqueue,
+    notification_forget,
+)
 
 MODERATORS_GROUP = "Moderators"
 EXCERPT_CHARS = 240
@@ -54,6 +64,27 @@ def comment_held(*, comment: Comment) -> None:
     )
 
 
+def comment_opted_in(*, comment: Comment) -> None:
+    """A new comment asks for mail: its address must confirm it wants that mail first.
+
+    The request names only the article, never the comment's name or text: the poster may
+    not own the address. Comments caught as spam ask for nothing.
+    """
+    kinds = [
+        kind
+        for kind, wanted in (
+            ("comment_published", comment.notify_on_publish),
+            ("comment_reply", comment.notify_on_reply),
+        )
+        if wanted
+    ]
+    if not kinds or not comment.email or comment.status == Comment.Status.SPAM:
+        return
+    mailbox_confirm_request(
+        recipient=comment.email, kinds=kinds, context={"article": comment.article.headline}
+    )
+
+
 def comment_approved(*, comment: Comment) -> None:
     """A comment became approved for the first time: the commenter and the replied-to hear."""
     if comment.status != Comment.Status.APPROVED:
@@ -70,6 +101,7 @@ def comment_approved(*, comment: Comment) -> None:
             recipients=[comment.email],
             event=f"comment-published:{comment.pk}",
             about=_about(comment),
+            confirmed_only=True,
             context={
                 "name": comment.name,
                 "article": comment.article.headline,
@@ -90,6 +122,7 @@ def comment_approved(*, comment: Comment) -> None:
             recipients=[parent.email],
             event=f"comment-reply:{comment.pk}",
             about=_about(comment),
+            confirmed_only=True,
             context={
                 "name": parent.name,
                 "replier": comment.name,

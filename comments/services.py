@@ -51,6 +51,7 @@ from articles.services import article_add_to_comment_count, article_set_comment_
 from comments import notify
 from comments.models import Comment, CommentTally, HeldReason, ModerationLog, Term
 from newsroom import pagecache
+from notifications.selectors import mailbox_state
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -365,6 +366,7 @@ def comment_submit(*, submission: Submission) -> SubmitResult:
             ModerationLog.objects.create(
                 comment=comment, from_status="", to_status=comment.status, reason=f"auto: {why}"
             )
+            notify.comment_opted_in(comment=comment)
             if comment.status == Comment.Status.PENDING:
                 notify.comment_held(comment=comment)
             elif comment.status == Comment.Status.APPROVED:
@@ -747,8 +749,13 @@ def commenter_export(*, email: str) -> dict[str, Any]:
     """Everything we hold about the person behind `email`, ready to be printed as JSON."""
     email = email.strip().lower()
     comments = Comment.objects.filter(email=email).select_related("article__desk").order_by("pk")
+    confirmation = mailbox_state(email=email) or {}
     return {
         "email": email,
+        # When they were asked to confirm mail about their comments, and when they did.
+        "mail_confirmation": {
+            name: when.isoformat() for name, when in confirmation.items() if when is not None
+        },
         "comments": [
             {
                 "id": c.pk,

@@ -408,7 +408,16 @@ NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 8)  # then fa
 NOTIFICATIONS_BACKOFF_SECONDS = env_int("NOTIFICATIONS_BACKOFF_SECONDS", 60)  # doubles per try
 NOTIFICATIONS_BACKOFF_MAX = env_int("NOTIFICATIONS_BACKOFF_MAX", 6 * 3600)
 NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE = env_int("NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE", 365 * 86400)
-for _name in ("NOTIFICATIONS_DIGEST_WINDOW", "NOTIFICATIONS_BACKOFF_SECONDS"):
+# Double opt-in for mail a public form asks for: how long a confirm link (and the mail that
+# waits for it) lasts, and at most one confirmation request per address in this many seconds.
+NOTIFICATIONS_CONFIRM_MAX_AGE = env_int("NOTIFICATIONS_CONFIRM_MAX_AGE", 7 * 86400)
+NOTIFICATIONS_CONFIRM_INTERVAL = env_int("NOTIFICATIONS_CONFIRM_INTERVAL", 86400)
+for _name in (
+    "NOTIFICATIONS_DIGEST_WINDOW",
+    "NOTIFICATIONS_BACKOFF_SECONDS",
+    "NOTIFICATIONS_CONFIRM_MAX_AGE",
+    "NOTIFICATIONS_CONFIRM_INTERVAL",
+):
     if globals()[_name] < 0:
         raise ConfigError(_name, "must not be negative")
 if NOTIFICATIONS_MAX_ATTEMPTS < 1:

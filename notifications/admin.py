@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils.text import Truncator
 
 from notifications import services
-from notifications.models import Notification, NotificationPreference, Suppression
+from notifications.models import Mailbox, Notification, NotificationPreference, Suppression
 
 
 @admin.register(Notification)
@@ -56,3 +56,22 @@ class SuppressionAdmin(admin.ModelAdmin):
     list_display = ["email", "kind", "created_at"]
     list_filter = ["kind"]
     search_fields = ["email"]
+
+
+@admin.register(Mailbox)
+class MailboxAdmin(admin.ModelAdmin):
+    """Who was asked to confirm mail about their comments, and who did. Read-only: only the
+    mailbox itself confirms (by its link); deleting a row withdraws the confirmation."""
+
+    list_display = ["email", "requested_at", "confirmed_at"]
+    list_filter = [("confirmed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email"]
+    date_hierarchy = "created_at"
+    exclude = ["nonce"]  # the secret of the links in flight
+    readonly_fields = ["email", "requested_at", "confirmed_at", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

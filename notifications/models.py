@@ -19,11 +19,17 @@ from django.utils import timezone
 
 # The held-comment digest for moderators: the one kind with an opt-out in staff preferences.
 MODERATOR_DIGEST = "moderator_digest"
+# The request to confirm a mailbox (double opt-in); unsubscribing from it stops the requests.
+MAILBOX_CONFIRM = "mailbox_confirm"
 
 
 class NotificationQuerySet(models.QuerySet):
     def pending(self) -> NotificationQuerySet:
         return self.filter(state=Notification.State.PENDING)
+
+    def unsent(self) -> NotificationQuerySet:
+        """Rows that may still go out: pending, or awaiting their mailbox's confirmation."""
+        return self.filter(state__in=[Notification.State.PENDING, Notification.State.AWAITING])
 
     def due(self, now=None) -> NotificationQuerySet:
         """Pending rows whose (next) attempt time has come."""
@@ -36,6 +42,8 @@ class Notification(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Cancelled"
+        # Mail that needs a confirmed mailbox (see Mailbox), kept until its address confirms.
+        AWAITING = "awaiting", "Awaiting confirmation"
 
     kind = models.CharField(
         max_length=50, help_text="Which email: its templates are in templates/emails/<kind>/."
@@ -78,6 +86,11 @@ class Notification(models.Model):
             ),
             models.Index(fields=["kind", "recipient", "sent_at"], name="notification_last_sent"),
             models.Index(fields=["about"], name="notification_about"),
+            models.Index(
+                fields=["recipient", "created_at"],
+                condition=Q(state="awaiting"),
+                name="notification_awaiting",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -119,3 +132,29 @@ class Suppression(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} unsubscribed from {self.kind}"
+
+
+class Mailbox(models.Model):
+    """An address some mail may only go to once it has confirmed (double opt-in).
+
+    Anyone can type anyone's address into a public form, so mail that such a form asks for
+    waits until the mailbox itself says yes: the row records when it was last asked (one
+    request per NOTIFICATIONS_CONFIRM_INTERVAL, however often the address is typed) and
+    when it confirmed. The nonce is the secret of the links sent so far: confirming
+    replaces it, so each link works once.
+    """
+
+    email = models.EmailField(unique=True)
+    nonce = models.CharField(max_length=32)
+    requested_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a confirmation request was last written."
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "mailboxes"
+
+    def __str__(self) -> str:
+        return f"{self.email} ({'confirmed' if self.confirmed_at else 'not confirmed'})"

@@ -6,6 +6,13 @@ it, and marks it sent; a failure counts an attempt and backs off, and after
 NOTIFICATIONS_MAX_ATTEMPTS the row is failed, with its error, for a person to retry in
 admin (`notification_retry`). `notification_sweep` runs every minute from beat and nudges
 every due row again, so a lost Celery message (broker down, worker killed) only delays mail.
+
+Double opt-in: mail that a public form asks for (a commenter's "email me") is enqueued with
+`confirmed_only`. To a mailbox that has not confirmed, such rows are written as AWAITING and
+never sent; `mailbox_confirm_request` mails the address one request (at most one per
+NOTIFICATIONS_CONFIRM_INTERVAL) with a signed, expiring link, and `mailbox_confirm`, when
+that link is used, turns the waiting rows into pending ones. Rows still waiting after
+NOTIFICATIONS_CONFIRM_MAX_AGE are cancelled by the sweep.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from __future__ import annotations
 import email.policy
 import logging
 import re
+import secrets
 import smtplib
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -25,14 +33,17 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
 from notifications.models import (
+    MAILBOX_CONFIRM,
     MODERATOR_DIGEST,
+    Mailbox,
     Notification,
     NotificationPreference,
     Suppression,
@@ -41,6 +52,7 @@ from notifications.models import (
 logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+CONFIRM_SALT = "notifications.confirm"
 EMAIL_PARTS = ("subject.txt", "body.txt", "body.html")
 KIND_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,49}")
 # How many due rows one sweep nudges; the next sweep, a minute later, takes the rest.
@@ -55,6 +67,7 @@ def notification_enqueue(
     about: str = "",
     context: dict | None = None,
     digest: bool = False,
+    confirmed_only: bool = False,
 ) -> list[int]:
     """Promise one `kind` email per recipient for `event`, inside the caller's transaction.
 
@@ -64,10 +77,14 @@ def notification_enqueue(
     `kind` are skipped, and so are malformed ones (logged), so stored data can never block
     the change that causes the mail. Digest rows wait for the digest window and then go
     out as one mail per recipient (a window of 0 sends them once committed; in immediate
-    mode they are ordinary rows, sent at once).
+    mode they are ordinary rows, sent at once). `confirmed_only` mail (asked for through a
+    public form, where anyone can type anyone's address) goes only to confirmed mailboxes:
+    to the others its rows wait, unsent, until `mailbox_confirm`.
     Returns the ids of the pending rows for the event.
     """
     _check_kind(kind)
+    if confirmed_only and digest:
+        raise ValueError("Digests go to staff; confirmed_only is for mail a public form asks for")
     if not event or len(event) > Notification._meta.get_field("event").max_length:
         raise ValueError(f"A notification needs an event key of 1-150 characters, got {event!r}")
     addresses = sorted({address for r in recipients if (address := _valid_address(r))})
@@ -79,6 +96,13 @@ def notification_enqueue(
     addresses = [address for address in addresses if address not in suppressed]
     if not addresses:
         return []
+    confirmed = set(addresses)
+    if confirmed_only:
+        confirmed = set(
+            Mailbox.objects.filter(email__in=addresses, confirmed_at__isnull=False).values_list(
+                "email", flat=True
+            )
+        )
     # Immediate mode: what would be a digest goes out as one mail per event, at once.
     digest = digest and not settings.NOTIFICATIONS_IMMEDIATE
     now = timezone.now()
@@ -91,6 +115,9 @@ def notification_enqueue(
             event=event,
             digest=digest,
             context=context or {},
+            state=Notification.State.PENDING
+            if address in confirmed
+            else Notification.State.AWAITING,
             created_at=now,
             next_attempt_at=now + wait,
         )
@@ -165,8 +192,11 @@ def notification_sweep(*, digests: bool) -> int:
 
     Rows whose Celery message was lost (broker down at commit, worker killed) or whose
     backoff has passed are due again. Digest rows get one nudge per recipient and kind,
-    since delivering one sends the whole group. Returns how many tasks it enqueued.
+    since delivering one sends the whole group. The non-digest sweep also settles mail that
+    awaits a confirmation (`_sweep_awaiting`). Returns how many tasks it enqueued.
     """
+    if not digests:
+        _sweep_awaiting()
     due = Notification.objects.due().filter(digest=digests)
     if digests:
         leads: dict[tuple[str, str], int] = {}
@@ -178,6 +208,23 @@ def notification_sweep(*, digests: bool) -> int:
         ids = list(due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:SWEEP_LIMIT])
     _nudge(ids)
     return len(ids)
+
+
+def _sweep_awaiting() -> None:
+    """Mail waiting for a confirmation: cancelled once too old, released if its mailbox has
+    confirmed. (A row written while its mailbox was confirming, in a transaction that did
+    not see the confirmation yet, was not among those the confirmation released.)"""
+    now = timezone.now()
+    awaiting = Notification.objects.filter(state=Notification.State.AWAITING)
+    too_old = now - timedelta(seconds=settings.NOTIFICATIONS_CONFIRM_MAX_AGE)
+    awaiting.filter(created_at__lt=too_old).update(
+        state=Notification.State.CANCELLED, last_error="Cancelled: the address never confirmed"
+    )
+    confirmed = Mailbox.objects.filter(email=OuterRef("recipient"), confirmed_at__isnull=False)
+    unsubscribed = Suppression.objects.filter(email=OuterRef("recipient"), kind=OuterRef("kind"))
+    awaiting.filter(Exists(confirmed), ~Exists(unsubscribed)).update(
+        state=Notification.State.PENDING, next_attempt_at=now
+    )
 
 
 def notification_retry(*, ids: Iterable[int]) -> int:
@@ -197,7 +244,7 @@ def notification_cancel(*, about: str, reason: str, kinds: Iterable[str] | None 
 
     A row being sent right now is locked; the update waits for it, then finds it sent.
     """
-    rows = Notification.objects.pending().filter(about=about)
+    rows = Notification.objects.unsent().filter(about=about)
     if kinds is not None:
         rows = rows.filter(kind__in=list(kinds))
     return rows.update(state=Notification.State.CANCELLED, last_error=f"Cancelled: {reason}")
@@ -208,16 +255,18 @@ def notification_unsubscribe(*, recipient: str, kind: str) -> None:
     email = recipient.strip().lower()
     with transaction.atomic():
         Suppression.objects.get_or_create(email=email, kind=kind)
-        Notification.objects.pending().filter(recipient=email, kind=kind).update(
+        Notification.objects.unsent().filter(recipient=email, kind=kind).update(
             state=Notification.State.CANCELLED, last_error="Cancelled: recipient unsubscribed"
         )
 
 
 def notification_forget(*, email: str, about: Iterable[str] = ()) -> int:
     """Erase what the outbox holds on a person (a privacy request): every mail addressed to
-    them and every mail about their things, sent or not. Their unsubscribes are kept, so an
-    opt-out outlives the erasure. Returns how many rows went."""
+    them and every mail about their things, sent or not, and their mailbox's confirmation
+    (mail they asked for later needs a new one). Their unsubscribes are kept, so an opt-out
+    outlives the erasure. Returns how many outbox rows went."""
     address = email.strip().lower()
+    Mailbox.objects.filter(email=address).delete()
     rows = Notification.objects.filter(recipient=address) | Notification.objects.filter(
         about__in=list(about)
     )
@@ -239,6 +288,113 @@ def notification_preference_set(*, user, moderator_digest: bool) -> Notification
                 state=Notification.State.CANCELLED, last_error="Cancelled: recipient opted out"
             )
     return preference
+
+
+def mailbox_confirm_request(
+    *, recipient: str, kinds: Iterable[str], context: dict | None = None
+) -> bool:
+    """Ask `recipient` to confirm it wants `kinds` of mail, inside the caller's transaction.
+
+    Writes one MAILBOX_CONFIRM mail through the outbox, unless the mailbox has confirmed
+    already, was asked within NOTIFICATIONS_CONFIRM_INTERVAL (however often the address is
+    typed, it hears from us once per interval, a day by default), unsubscribed from these
+    requests, or unsubscribed from every one of `kinds` (nothing left to confirm).
+    `context` is all the request may say: keep it to what the site wrote (a headline), never
+    what a poster typed, since the poster may not own the address. Returns whether a
+    request was written.
+    """
+    address = _valid_address(recipient)
+    kinds = set(kinds)
+    for kind in kinds:
+        _check_kind(kind)
+    if not address or not kinds:
+        return False
+    now = timezone.now()
+    since = now - timedelta(seconds=settings.NOTIFICATIONS_CONFIRM_INTERVAL)
+    known = Mailbox.objects.filter(email=address).values("confirmed_at", "requested_at").first()
+    if known and (known["confirmed_at"] or (known["requested_at"] or since) > since):
+        return False  # the common case for a returning commenter: one read, no lock
+    unsubscribed = set(
+        Suppression.objects.filter(email=address, kind__in=[MAILBOX_CONFIRM, *kinds]).values_list(
+            "kind", flat=True
+        )
+    )
+    if MAILBOX_CONFIRM in unsubscribed or kinds <= unsubscribed:
+        return False
+    with transaction.atomic(savepoint=False):
+        Mailbox.objects.bulk_create(
+            [Mailbox(email=address, nonce=_nonce(), created_at=now)], ignore_conflicts=True
+        )
+        # Two posts with the same address at once: the second waits here for the first's
+        # commit, then sees it was asked already.
+        mailbox = Mailbox.objects.select_for_update().get(email=address)
+        if mailbox.confirmed_at or (mailbox.requested_at and mailbox.requested_at > since):
+            return False
+        mailbox.requested_at = now
+        mailbox.save(update_fields=["requested_at"])
+        notification_enqueue(
+            kind=MAILBOX_CONFIRM,
+            recipients=[address],
+            event=f"mailbox-confirm:{now.isoformat()}",
+            context=context,
+        )
+    return True
+
+
+def mailbox_confirm(*, recipient: str, nonce: str) -> bool:
+    """The mailbox used a confirm link: mail it asked for may go, now and from now on.
+
+    The mail that waited for it becomes pending (except kinds it has unsubscribed from
+    since: an unsubscribe always wins), pending requests are withdrawn, and the nonce is
+    replaced, so the link works once. False when the link was used or replaced already.
+    """
+    address = recipient.strip().lower()
+    now = timezone.now()
+    with transaction.atomic():
+        mailbox = Mailbox.objects.select_for_update().filter(email=address).first()
+        if mailbox is None or not constant_time_compare(mailbox.nonce, nonce):
+            return False
+        mailbox.confirmed_at = now
+        mailbox.nonce = _nonce()
+        mailbox.save(update_fields=["confirmed_at", "nonce"])
+        fresh = now - timedelta(seconds=settings.NOTIFICATIONS_CONFIRM_MAX_AGE)
+        waiting = Notification.objects.filter(
+            state=Notification.State.AWAITING, recipient=address, created_at__gte=fresh
+        ).exclude(kind__in=Suppression.objects.filter(email=address).values("kind"))
+        released = list(waiting.values_list("pk", flat=True))
+        # Still awaiting: an unsubscribe that committed meanwhile has cancelled it for good.
+        Notification.objects.filter(pk__in=released, state=Notification.State.AWAITING).update(
+            state=Notification.State.PENDING, next_attempt_at=now
+        )
+        Notification.objects.pending().filter(recipient=address, kind=MAILBOX_CONFIRM).update(
+            state=Notification.State.CANCELLED, last_error="Cancelled: the mailbox confirmed"
+        )
+        transaction.on_commit(partial(_nudge, released))
+    return True
+
+
+def confirm_token(*, recipient: str, nonce: str) -> str:
+    return signing.dumps({"r": recipient, "n": nonce}, salt=CONFIRM_SALT, compress=True)
+
+
+def confirm_read(token: str) -> tuple[str, str]:
+    """The (recipient, nonce) a confirm token was made for; BadSignature/SignatureExpired."""
+    data = signing.loads(token, salt=CONFIRM_SALT, max_age=settings.NOTIFICATIONS_CONFIRM_MAX_AGE)
+    if not isinstance(data, dict) or not {"r", "n"} <= data.keys():
+        raise signing.BadSignature("unexpected token payload")
+    return str(data["r"]), str(data["n"])
+
+
+def confirm_url(*, recipient: str) -> str:
+    """The link for the mailbox's current nonce, made when the request is sent, so it
+    expires NOTIFICATIONS_CONFIRM_MAX_AGE after the mail left, not after it was queued."""
+    nonce = Mailbox.objects.filter(email=recipient).values_list("nonce", flat=True).first()
+    token = confirm_token(recipient=recipient, nonce=nonce or _nonce())
+    return settings.SITE_URL + reverse("notifications:confirm", args=[token])
+
+
+def _nonce() -> str:
+    return secrets.token_urlsafe(16)
 
 
 def unsubscribe_token(*, recipient: str, kind: str) -> str:
@@ -335,6 +491,9 @@ def _send(batch: list[Notification]) -> None:
         "site_url": settings.SITE_URL,
         "unsubscribe_url": unsubscribe,
     }
+    if lead.kind == MAILBOX_CONFIRM:
+        context["confirm_url"] = confirm_url(recipient=lead.recipient)
+        context["confirm_days"] = settings.NOTIFICATIONS_CONFIRM_MAX_AGE // 86400 or 1
     subject = " ".join(render_to_string(f"emails/{lead.kind}/subject.txt", context).split())
     message = OutboxEmail(
         subject=subject,

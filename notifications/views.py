@@ -1,20 +1,29 @@
-"""The signed one-click unsubscribe page and staff members' notification preferences."""
+"""The signed one-click unsubscribe page, the double opt-in's confirm page, and staff
+members' notification preferences."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from notifications import services
+from notifications import selectors, services
 from notifications.forms import PreferenceForm
-from notifications.models import MODERATOR_DIGEST, NotificationPreference, Suppression
+from notifications.models import (
+    MAILBOX_CONFIRM,
+    MODERATOR_DIGEST,
+    NotificationPreference,
+    Suppression,
+)
 
 INVALID_TEMPLATE = "notifications/unsubscribe_invalid.html"
+CONFIRM_INVALID_TEMPLATE = "notifications/confirm_invalid.html"
 KIND_NAMES = {
     MODERATOR_DIGEST: "the digest of comments waiting for moderation",
+    MAILBOX_CONFIRM: "requests to confirm emails about comments",
     "comment_published": "emails when your comments are published",
     "comment_reply": "emails when someone replies to your comments",
     "article_submitted": "emails when an article is submitted for review",
@@ -44,6 +53,28 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         services.notification_unsubscribe(recipient=recipient, kind=kind)
         context["done"] = True
     return render(request, "notifications/unsubscribe.html", context)
+
+
+# Like unsubscribing, the signed, expiring, single-use token in the URL is what authorises
+# this, and only the mailbox it was mailed to holds it; never cached, it answers once.
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        recipient, nonce = services.confirm_read(token)
+    except signing.SignatureExpired:
+        return render(request, CONFIRM_INVALID_TEMPLATE, {"problem": "expired"}, status=410)
+    except signing.BadSignature:
+        return render(request, CONFIRM_INVALID_TEMPLATE, {"problem": "invalid"}, status=400)
+    # GET only asks: mail scanners open every link in a message, and must confirm nobody.
+    if request.method == "POST":
+        confirmed = services.mailbox_confirm(recipient=recipient, nonce=nonce)
+    else:
+        confirmed = selectors.mailbox_link_usable(recipient=recipient, nonce=nonce)
+    if not confirmed:
+        return render(request, CONFIRM_INVALID_TEMPLATE, {"problem": "used"}, status=410)
+    return render(request, "notifications/confirm.html", {"done": request.method == "POST"})
 
 
 @login_required

@@ -30,8 +30,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from articles import services as article_services
 from articles.models import Article
 from comments.models import Comment, ModerationLog, Term
-from notifications.models import MODERATOR_DIGEST, Notification, NotificationPreference, Suppression
-from notifications.services import unsubscribe_token
+from notifications.models import (
+    MODERATOR_DIGEST,
+    Mailbox,
+    Notification,
+    NotificationPreference,
+    Suppression,
+)
+from notifications.services import confirm_token, unsubscribe_token
 from tests.comments.conftest import CommentFactory, form_data
 from tests.factories import (
     ArticleFactory,
@@ -156,6 +162,15 @@ ENTRIES: dict[str, list[Case]] = {
         case(
             "400 400 400 400 400 400 400",
             "/notifications/unsubscribe/forged/",
+            label="a forged token",
+        ),
+    ],
+    # The double opt-in's page: the signed token authorises, so everyone sees the same.
+    "notifications/confirm/<str:token>/": [
+        case(EVERYONE_200, lambda o: f"/notifications/confirm/{o.confirm_token}/"),
+        case(
+            "400 400 400 400 400 400 400",
+            "/notifications/confirm/forged/",
             label="a forged token",
         ),
     ],
@@ -384,6 +399,17 @@ ADMIN_MODELS: dict[str, tuple[str, dict[str, object]]] = {
         "suppression",
         dict.fromkeys(["changelist", "add", "change", "delete", "history"], SUPERUSER_ONLY),
     ),
+    # Confirmations are the mailbox's own doing: seen, or withdrawn, never made by hand.
+    "notifications.mailbox": (
+        "mailbox",
+        {
+            "changelist": SUPERUSER_ONLY,
+            "add": NOBODY,
+            "change": SUPERUSER_ONLY,
+            "delete": SUPERUSER_ONLY,
+            "history": SUPERUSER_ONLY,
+        },
+    ),
 }
 
 # --- Each admin action, POSTed to its changelist ----------------------------------------
@@ -405,6 +431,7 @@ DELETERS = {
     "notifications.notification": "login login 403 403 403 403 refused",
     "notifications.notificationpreference": "login login 403 403 403 403 ran",
     "notifications.suppression": "login login 403 403 403 403 ran",
+    "notifications.mailbox": "login login 403 403 403 403 ran",
 }
 ACTIONS: dict[tuple[str, str], tuple[str, str]] = {
     **{
@@ -536,6 +563,8 @@ def objects(reader, reporter, editor, moderator, outsider, superuser) -> SimpleN
         group=Group.objects.get(name="Editors"),
         user=reader,
         token=unsubscribe_token(recipient="ada@example.net", kind="comment_published"),
+        mailbox=Mailbox.objects.create(email="ada@example.net", nonce="n1"),
+        confirm_token=confirm_token(recipient="ada@example.net", nonce="n1"),
         users={
             "reader": reader,
             "reporter": reporter,

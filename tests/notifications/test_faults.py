@@ -20,7 +20,7 @@ from notifications.models import MODERATOR_DIGEST, Notification
 from notifications.tasks import flush_digests, sweep_notifications
 from tests.factories import ArticleFactory
 from tests.notifications.conftest import start_worker_process
-from tests.notifications.test_comment_mail import submit
+from tests.notifications.test_comment_mail import confirmed, submit
 from tests.notifications.test_worker import cause, drain
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -63,6 +63,7 @@ def test_broker_down_comments_are_stored_and_every_mail_arrives_once_it_is_back(
         tmp_path=tmp_path,
     )
 
+    confirmed(*(f"reader{n}@example.org" for n in range(3)))  # returning commenters
     own_broker.stop()
     waits = [post_comment(client, article, n) for n in range(3)]
     assert max(waits) < 5, waits  # the poster is not kept waiting by the dead broker
