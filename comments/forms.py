@@ -7,6 +7,8 @@ in `comments.services.comment_submit`.
 
 from __future__ import annotations
 
+import datetime
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Layout
 from django import forms
@@ -14,6 +16,7 @@ from django import forms
 from articles.models import Article
 from comments import services
 from comments.models import Comment, HeldReason
+from newsroom.params import MAX_ID, parse_id
 
 
 class TextField(forms.CharField):
@@ -124,12 +127,24 @@ class QueueFilterForm(forms.Form):
 
     status = forms.ChoiceField(choices=STATUSES, required=False)
     desk = forms.SlugField(required=False)
-    article = forms.IntegerField(required=False, min_value=1)
+    article = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     reason = forms.ChoiceField(choices=[("", "Any reason"), *HeldReason.choices], required=False)
+    # A keyset cursor: microseconds since 1970, then an id (moderation_views._cursor).
     after = forms.RegexField(regex=r"^\d{1,20}-\d{1,20}$", required=False)
 
     def clean_status(self) -> str:
         return self.cleaned_data["status"] or Comment.Status.PENDING
+
+    def clean_after(self) -> str:
+        after = self.cleaned_data["after"]
+        if after:
+            micros, pk = after.split("-")
+            try:
+                parse_id(pk)
+                datetime.datetime(1970, 1, 1) + datetime.timedelta(microseconds=int(micros))
+            except (ValueError, OverflowError):
+                raise forms.ValidationError("That page of the queue does not exist.") from None
+        return after
 
 
 DECISION_CHOICES = [("approve", "Approve"), ("reject", "Reject"), ("spam", "Spam")]
