@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 
 from comments.models import Comment
-from tests.comments.conftest import article, form_data, post_url  # noqa: F401 - fixture
+from tests.comments.conftest import form_data, post_url
+from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +33,11 @@ class RecordingUploadHandler(FileUploadHandler):
 
     def handle_raw_input(self, *args, **kwargs):
         SEEN.append("raw")
+
+
+@pytest.fixture
+def article(db):
+    return ArticleFactory(slug="tidal-power")
 
 
 @pytest.fixture
