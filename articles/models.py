@@ -27,7 +27,7 @@ from articles import renditions
 from articles.markdown import render_markdown
 from articles.purges import purge_on_commit
 from articles.search import SEARCHED_FIELDS, search_document, uses_postgres
-from articles.validators import validate_photo_upload
+from articles.validators import validate_name, validate_photo_upload
 
 # First path segments the site itself uses: a desk with one of these slugs would be hidden.
 RESERVED_DESK_SLUGS = frozenset(
@@ -78,7 +78,7 @@ class Author(models.Model):
         related_name="author",
         help_text="Optional: the login this person uses, if any.",
     )
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_name])
     slug = models.SlugField(max_length=120, unique=True)
     job_title = models.CharField(max_length=120, blank=True)
     bio = models.TextField(blank=True)
@@ -146,7 +146,12 @@ class Photo(models.Model):
         max_length=300, help_text="Describe the picture for people who cannot see it."
     )
     caption = models.TextField(blank=True)
-    credit_name = models.CharField(max_length=120, blank=True, help_text='Shown as "Photo: NAME".')
+    credit_name = models.CharField(
+        max_length=120,
+        blank=True,
+        validators=[validate_name],
+        help_text='Shown as "Photo: NAME".',
+    )
     credit_url = models.URLField(blank=True, help_text="The photographer's page.")
     copyright_notice = models.CharField(max_length=200, blank=True)
     license_url = models.URLField(blank=True)

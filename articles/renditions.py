@@ -31,7 +31,7 @@ from PIL import Image, ImageCms, ImageOps, IptcImagePlugin, UnidentifiedImageErr
 
 # The upload limits are the upload validator's; the worker re-checks the pixel count for
 # files that reached storage another way.
-from articles.validators import MAX_PIXELS
+from articles.validators import MAX_PIXELS, clean_name
 
 WIDTHS = (320, 640, 960, 1280, 1920)
 # Open Graph and Google's article images want 16:9, 4:3 and 1:1 at about 1200 pixels wide.
@@ -200,7 +200,7 @@ def _embedded(image: Image.Image) -> Embedded:
 
     return Embedded(
         # IPTC "Credit Line" is the line to print; "Creator"/"By-line" is the photographer.
-        credit=(iptc_text((2, 110), (2, 80)) or xmp_text("Credit", "creator"))[:120],
+        credit=clean_name(iptc_text((2, 110), (2, 80)) or xmp_text("Credit", "creator"))[:120],
         caption=iptc_text((2, 120)) or xmp_text("description"),
         copyright=(iptc_text((2, 116)) or xmp_text("rights"))[:200],
         license_url=_url(xmp_text("WebStatement", "LicensorURL")),

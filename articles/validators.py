@@ -11,6 +11,7 @@ file that claims to be a 50,000 × 50,000 image (a decompression bomb) never rea
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -32,6 +33,28 @@ ACCEPTED_LABEL = "a JPEG, PNG or WebP photo"
 # cannot read is damaged, not "not an image".
 SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"RIFF")
 SNIFF_BYTES = 2048
+
+
+# Characters a name shown on a page, in a feed or in an email header must not hold: line
+# breaks (a header or log line split in two) and the bidi embeddings, overrides and isolates
+# (U+202A-U+202E, U+2066-U+2069) that make text after them read in another order. The
+# marks a right-to-left name legitimately uses (U+200E, U+200F) stay allowed.
+NAME_CONTROLS = re.compile("[\x00-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def validate_name(value: str) -> None:
+    """A person's name as shown publicly (a commenter, an author, a photo credit)."""
+    if NAME_CONTROLS.search(value):
+        raise ValidationError(
+            "Names cannot contain line breaks or text-direction control characters.",
+            code="control_characters",
+        )
+
+
+def clean_name(value: str) -> str:
+    """`value` with what `validate_name` refuses turned into spaces (for names read from a
+    file's metadata, which nobody typed into a form)."""
+    return " ".join(NAME_CONTROLS.sub(" ", value).split())
 
 
 @dataclass(frozen=True)

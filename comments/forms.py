@@ -14,6 +14,7 @@ from crispy_forms.layout import HTML, Div, Field, Layout
 from django import forms
 
 from articles.models import Article
+from articles.validators import validate_name
 from comments import services
 from comments.models import Comment, HeldReason
 from newsroom.params import MAX_ID, parse_id
@@ -32,6 +33,7 @@ class CommentForm(forms.Form):
     name = forms.CharField(
         label="Name",
         max_length=80,
+        validators=[validate_name],
         help_text="Shown with your comment.",
         error_messages={"required": "Please enter your name: it appears with your comment."},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
