@@ -175,8 +175,8 @@ class IdListField(forms.Field):
         if not value:
             return []
         try:
-            ids = sorted({int(item) for item in value})
-        except (TypeError, ValueError):
+            ids = sorted({parse_id(item) for item in value})
+        except ValueError:
             raise forms.ValidationError("Comment ids must be whole numbers.") from None
         if len(ids) > self.max_ids:
             raise forms.ValidationError(f"Decide at most {self.max_ids} comments at once.")

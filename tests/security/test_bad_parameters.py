@@ -124,3 +124,11 @@ def test_the_moderation_queue_still_pages_with_a_good_cursor(client, site, moder
     micros = int(held.created_at.timestamp() * 1_000_000) - 1
     response = client.get(f"/moderation/?after={micros}-{held.pk}")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("bad", [HUGE, "-1", "0", "1e3", "abc"])
+def test_a_bulk_decision_with_an_impossible_id_is_a_400(client, site, moderator, bad):
+    client.force_login(moderator)
+    response = client.post("/moderation/bulk/", {"ids": [bad], "decision": "approve"})
+    assert response.status_code == 400
+    assert "Comment ids must be whole numbers." in response.content.decode()
