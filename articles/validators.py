@@ -26,8 +26,9 @@ MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 MAX_PIXELS = 100_000_000
 # Pixels per format, judged from the header before any decoding. JPEG is decoded at 1/2 to
 # 1/8 of its size (draft mode), so a 100 MP camera file stays small in memory. PNG and WebP
-# can only be decoded whole, at about nine bytes a pixel at the worker's peak (a 100 MP
-# RGBA PNG of 400 KB took 0.9 GB): 25 MP keeps that near a quarter of a gigabyte.
+# can only be decoded whole, and the worker holds the decoded picture and its sRGB copy at
+# once (several bytes a pixel each), from a file that compresses to almost nothing: their
+# ceiling is a quarter of JPEG's. The measurements are in the commit that set it.
 MAX_PIXELS_BY_FORMAT = {"JPEG": MAX_PIXELS, "MPO": MAX_PIXELS, "PNG": 25_000_000}
 MAX_PIXELS_BY_FORMAT["WEBP"] = MAX_PIXELS_BY_FORMAT["PNG"]
 # Formats a newsroom photo arrives in and the rendition pipeline reads; no SVG (it can carry

@@ -2,7 +2,7 @@
 its header, before a pixel is decoded, in the upload form and in the worker alike.
 
 JPEG keeps the higher ceiling because it is decoded at a fraction of its size (draft mode);
-PNG and WebP can only be decoded whole, about nine bytes a pixel at the worker's peak."""
+PNG and WebP can only be decoded whole."""
 
 import io
 
