@@ -49,6 +49,7 @@ from articles.models import (
     Topic,
     Transition,
 )
+from newsroom.params import BadParameter, parse_id
 
 THUMB_WIDTH = 160
 BOTH_LOCATIONS = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
@@ -272,7 +273,11 @@ class AuthorListFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(bylines__author_id=self.value())
+            try:
+                author_id = parse_id(self.value())
+            except ValueError:
+                raise BadParameter("author must be an id") from None
+            return queryset.filter(bylines__author_id=author_id)
         return queryset
 
 

@@ -14,7 +14,7 @@ from articles import services
 from articles.clock import zone_note
 from articles.markdown import SYNTAX_HELP
 from articles.models import Article, Author, Photo, ShareLink
-from articles.validators import MAX_PIXELS, MAX_UPLOAD_BYTES, check_upload_once
+from articles.validators import MAX_PIXELS, MAX_UPLOAD_BYTES, check_upload_once, pixel_limit
 
 
 class PhotoUploadField(forms.ImageField):
@@ -42,7 +42,7 @@ class PhotoUploadField(forms.ImageField):
 
 UPLOAD_HELP = (
     f"JPEG, PNG or WebP, at most {MAX_UPLOAD_BYTES // (1024 * 1024)} MB and "
-    f"{MAX_PIXELS // 1_000_000} megapixels."
+    f"{MAX_PIXELS // 1_000_000} megapixels ({pixel_limit('PNG') // 1_000_000} for PNG and WebP)."
 )
 
 

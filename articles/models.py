@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import secrets
 from datetime import datetime, timedelta
-from pathlib import PurePath
 from typing import Any
 from urllib.parse import urljoin
 
@@ -13,12 +12,10 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
-from django.db.models.fields.files import ImageFieldFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -27,7 +24,11 @@ from articles import renditions
 from articles.markdown import render_markdown
 from articles.purges import purge_on_commit
 from articles.search import SEARCHED_FIELDS, search_document, uses_postgres
-from articles.validators import validate_photo_upload
+from articles.uploads import UploadedImageField
+from articles.validators import (
+    validate_name,
+    validate_photo_upload,  # noqa: F401 - migration 0003 names it
+)
 
 # First path segments the site itself uses: a desk with one of these slugs would be hidden.
 RESERVED_DESK_SLUGS = frozenset(
@@ -78,11 +79,15 @@ class Author(models.Model):
         related_name="author",
         help_text="Optional: the login this person uses, if any.",
     )
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_name])
     slug = models.SlugField(max_length=120, unique=True)
     job_title = models.CharField(max_length=120, blank=True)
     bio = models.TextField(blank=True)
-    photo = models.ImageField(upload_to="authors/%Y/%m/", blank=True)
+    photo = UploadedImageField(
+        upload_to="authors/%Y/%m/",
+        blank=True,
+        help_text="A JPEG, PNG or WebP photo. Location and camera data are removed on upload.",
+    )
     email = models.EmailField(blank=True, help_text="Private: never shown on the site.")
 
     class Meta:
@@ -109,24 +114,8 @@ class Topic(models.Model):
         return reverse("articles:topic", kwargs={"slug": self.slug})
 
 
-class PhotoFile(ImageFieldFile):
-    """The original of a photo. Its width and height are as displayed (EXIF orientation
-    applied), so the fallback <img> has the right shape before the renditions exist."""
-
-    def _get_image_dimensions(self):
-        if not hasattr(self, "_dimensions_cache"):
-            close = self.closed
-            self.open()
-            try:
-                self._dimensions_cache = renditions.displayed_size(self)
-            finally:
-                if close:
-                    self.close()
-        return self._dimensions_cache
-
-
-class PhotoImageField(models.ImageField):
-    attr_class = PhotoFile
+# Migration 0003 names the field by this name.
+PhotoImageField = UploadedImageField
 
 
 class Photo(models.Model):
@@ -135,18 +124,22 @@ class Photo(models.Model):
         READY = "ready", "Ready"
         FAILED = "failed", "Failed"
 
-    image = PhotoImageField(
+    image = UploadedImageField(
         upload_to="photos/%Y/%m/",
         width_field="width",
         height_field="height",
-        validators=[validate_photo_upload],
         help_text="A JPEG, PNG or WebP photo. Location and camera data are removed on upload.",
     )
     alt_text = models.CharField(
         max_length=300, help_text="Describe the picture for people who cannot see it."
     )
     caption = models.TextField(blank=True)
-    credit_name = models.CharField(max_length=120, blank=True, help_text='Shown as "Photo: NAME".')
+    credit_name = models.CharField(
+        max_length=120,
+        blank=True,
+        validators=[validate_name],
+        help_text='Shown as "Photo: NAME".',
+    )
     credit_url = models.URLField(blank=True, help_text="The photographer's page.")
     copyright_notice = models.CharField(max_length=200, blank=True)
     license_url = models.URLField(blank=True)
@@ -187,7 +180,7 @@ class Photo(models.Model):
         touched: set[str] = set()
         # Only when the image is loaded: touching a deferred field would query for it.
         if "image" in self.__dict__ and self.image and not self.image._committed:
-            touched |= self._ingest_upload()
+            touched |= self._prefill_credits(self.image.ingest())
         inputs = self._rendition_inputs()
         previous_name = self._saved_inputs[0]
         changed = self._state.adding or inputs != self._saved_inputs
@@ -263,18 +256,9 @@ class Photo(models.Model):
             self.__dict__.get("focal_y"),
         )
 
-    def _ingest_upload(self) -> set[str]:
-        """Replace the pending upload with its metadata-free copy; pre-fill empty credits."""
-        upload = self.image
-        upload.open("rb")
-        upload.seek(0)
-        try:
-            ingested = renditions.ingest(upload.read())
-        except renditions.PhotoRejected as exc:
-            # Only a path that skipped full_clean (validate_photo_upload) gets here with a
-            # file the pipeline cannot strip; pixel damage is left for the worker to report.
-            raise ValidationError({"image": str(exc)}) from None
-        found, touched = ingested.embedded, {"image", "width", "height"}
+    def _prefill_credits(self, found: renditions.Embedded) -> set[str]:
+        """Fill empty credit fields from the upload's metadata, read before it was stripped."""
+        touched = {"image", "width", "height"}
         for name, value in [
             ("credit_name", found.credit),
             ("caption", found.caption),
@@ -284,8 +268,6 @@ class Photo(models.Model):
             if value and not getattr(self, name).strip():
                 setattr(self, name, value)
                 touched.add(name)
-        name = PurePath(upload.name or "photo").with_suffix(ingested.extension).name
-        self.image = ContentFile(ingested.data, name=name)
         return touched
 
 

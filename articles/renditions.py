@@ -31,7 +31,7 @@ from PIL import Image, ImageCms, ImageOps, IptcImagePlugin, UnidentifiedImageErr
 
 # The upload limits are the upload validator's; the worker re-checks the pixel count for
 # files that reached storage another way.
-from articles.validators import MAX_PIXELS
+from articles.validators import MAX_PIXELS, clean_name, format_label, pixel_limit
 
 WIDTHS = (320, 640, 960, 1280, 1920)
 # Open Graph and Google's article images want 16:9, 4:3 and 1:1 at about 1200 pixels wide.
@@ -135,11 +135,12 @@ def _open(data: bytes) -> Image.Image:
             f"{image.format} files are not supported: upload a JPEG, PNG or WebP photo."
         )
     width, height = image.size
-    if width * height > MAX_PIXELS:
+    limit = pixel_limit(image.format)
+    if width * height > limit:  # from the header: nothing is decoded yet
         image.close()
         raise PhotoRejected(
             f"The image is {width}×{height} ({_megapixels(width * height)}); "
-            f"the limit is {_megapixels(MAX_PIXELS)}."
+            f"the limit for {format_label(image.format)} photos is {_megapixels(limit)}."
         )
     # An MPO (a camera's JPEG with a preview or depth image appended) is a still photo.
     if image.format != "MPO" and getattr(image, "n_frames", 1) > 1:
@@ -200,7 +201,7 @@ def _embedded(image: Image.Image) -> Embedded:
 
     return Embedded(
         # IPTC "Credit Line" is the line to print; "Creator"/"By-line" is the photographer.
-        credit=(iptc_text((2, 110), (2, 80)) or xmp_text("Credit", "creator"))[:120],
+        credit=clean_name(iptc_text((2, 110), (2, 80)) or xmp_text("Credit", "creator"))[:120],
         caption=iptc_text((2, 120)) or xmp_text("description"),
         copyright=(iptc_text((2, 116)) or xmp_text("rights"))[:200],
         license_url=_url(xmp_text("WebStatement", "LicensorURL")),

@@ -11,6 +11,7 @@ file that claims to be a 50,000 × 50,000 image (a decompression bomb) never rea
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -23,6 +24,13 @@ from PIL import Image, UnidentifiedImageError
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 MAX_PIXELS = 100_000_000
+# Pixels per format, judged from the header before any decoding. JPEG is decoded at 1/2 to
+# 1/8 of its size (draft mode), so a 100 MP camera file stays small in memory. PNG and WebP
+# can only be decoded whole, and the worker holds the decoded picture and its sRGB copy at
+# once (several bytes a pixel each), from a file that compresses to almost nothing: their
+# ceiling is a quarter of JPEG's. The measurements are in the commit that set it.
+MAX_PIXELS_BY_FORMAT = {"JPEG": MAX_PIXELS, "MPO": MAX_PIXELS, "PNG": 25_000_000}
+MAX_PIXELS_BY_FORMAT["WEBP"] = MAX_PIXELS_BY_FORMAT["PNG"]
 # Formats a newsroom photo arrives in and the rendition pipeline reads; no SVG (it can carry
 # script), no GIF/TIFF/BMP.
 # MPO is how Pillow reads many cameras' JPEGs (a main image plus a preview): a JPEG still.
@@ -32,6 +40,37 @@ ACCEPTED_LABEL = "a JPEG, PNG or WebP photo"
 # cannot read is damaged, not "not an image".
 SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"RIFF")
 SNIFF_BYTES = 2048
+
+
+# Characters a name shown on a page, in a feed or in an email header must not hold: line
+# breaks (a header or log line split in two) and the bidi embeddings, overrides and isolates
+# (U+202A-U+202E, U+2066-U+2069) that make text after them read in another order. The
+# marks a right-to-left name legitimately uses (U+200E, U+200F) stay allowed.
+NAME_CONTROLS = re.compile("[\x00-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def validate_name(value: str) -> None:
+    """A person's name as shown publicly (a commenter, an author, a photo credit)."""
+    if NAME_CONTROLS.search(value):
+        raise ValidationError(
+            "Names cannot contain line breaks or text-direction control characters.",
+            code="control_characters",
+        )
+
+
+def clean_name(value: str) -> str:
+    """`value` with what `validate_name` refuses turned into spaces (for names read from a
+    file's metadata, which nobody typed into a form)."""
+    return " ".join(NAME_CONTROLS.sub(" ", value).split())
+
+
+def pixel_limit(fmt: str) -> int:
+    """The most pixels an image of this Pillow format may have."""
+    return MAX_PIXELS_BY_FORMAT.get(fmt, MAX_PIXELS)
+
+
+def format_label(fmt: str) -> str:
+    return ACCEPTED_FORMATS.get(fmt, fmt)
 
 
 @dataclass(frozen=True)
@@ -55,7 +94,7 @@ def validate_image_upload(file: IO[bytes], *, name: str = "") -> ImageInfo:
 
     `file` is any seekable binary file (an UploadedFile, a File, BytesIO); it is left at
     position 0. Checks, in order: size (25 MB), SVG, readable image of an accepted format,
-    pixel count (100 megapixels, from the header only), then the image data itself
+    pixel count (`pixel_limit`, from the header only), then the image data itself
     (truncated or corrupt files).
     """
     label = f"“{name}”" if name else "This file"
@@ -88,10 +127,14 @@ def validate_image_upload(file: IO[bytes], *, name: str = "") -> ImageInfo:
         f"{label} is damaged and cannot be read as an image. Export it again and re-upload it.",
         code="corrupt",
     )
-    too_many_pixels = (
-        f"{label} is too large in pixels: photos can be at most "
-        f"{MAX_PIXELS // 1_000_000} megapixels."
-    )
+
+    def too_many_pixels(fmt: str) -> str:
+        kind = f"{format_label(fmt)} photos" if fmt in ACCEPTED_FORMATS else "photos"
+        return (
+            f"{label} is too large in pixels: {kind} can be at most "
+            f"{pixel_limit(fmt) // 1_000_000} megapixels."
+        )
+
     try:
         with warnings.catch_warnings():
             # Pillow warns above ~89 MP; our own limit (checked next) is the one that counts.
@@ -99,8 +142,10 @@ def validate_image_upload(file: IO[bytes], *, name: str = "") -> ImageInfo:
             # open() reads the header only: format and dimensions, no pixel data.
             image = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError:
-        # Pillow refuses outright above twice its own limit, before we can even ask the size.
-        raise ValidationError(too_many_pixels, code="too_many_pixels") from None
+        # Pillow refuses outright above twice its own limit, before we can even ask the size
+        # (or the format: the signature tells it).
+        fmt = "PNG" if head.startswith(b"\x89PNG") else "WEBP" if head[8:12] == b"WEBP" else ""
+        raise ValidationError(too_many_pixels(fmt), code="too_many_pixels") from None
     except UnidentifiedImageError:
         if head.startswith(SIGNATURES):
             raise damaged from None
@@ -118,9 +163,9 @@ def validate_image_upload(file: IO[bytes], *, name: str = "") -> ImageInfo:
                 code="unsupported_format",
             )
         pixels = info.width * info.height
-        if pixels > MAX_PIXELS:
+        if pixels > pixel_limit(info.format):
             raise ValidationError(
-                f"{too_many_pixels} This one is {info.width:,} × {info.height:,} "
+                f"{too_many_pixels(info.format)} This one is {info.width:,} × {info.height:,} "
                 f"({pixels / 1_000_000:.0f} megapixels).",
                 code="too_many_pixels",
             )
@@ -165,7 +210,7 @@ def _check_image_data(data: bytes, info: ImageInfo, *, label: str) -> None:
     verify() checks what the format can check without decoding (PNG chunk checksums and end
     marker). Then the pixels are decoded, since a PNG can carry too little data behind valid
     checksums and a JPEG has no checksums at all: JPEG in draft mode at 1/8 scale, a
-    fraction of the memory; PNG and WebP in full, which the 100 megapixel cap bounds (and
+    fraction of the memory; PNG and WebP in full, which their lower pixel cap bounds (and
     only staff can upload).
     """
     try:

@@ -20,7 +20,7 @@ import functools
 from collections import OrderedDict
 
 from django.core import signing
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Case, Count, F, Prefetch, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponsePermanentRedirect
@@ -40,6 +40,7 @@ from articles.models import (
 )
 from articles.search import search_articles
 from newsroom.pagecache import tag_response
+from newsroom.params import parse_page
 
 LATEST_PER_DESK = 3  # one row of cards beside the desk's name
 TOP_STORIES = 5
@@ -70,12 +71,11 @@ class CountingPaginator(Paginator):
 
     def validate_number_format(self, number) -> int:
         try:
-            number = int(number)
-        except (TypeError, ValueError):
-            raise PageNotAnInteger("That page number is not an integer") from None
-        if number < 1:
-            raise EmptyPage("That page number is less than 1")
-        return number
+            return parse_page(number)
+        except ValueError:
+            # Past the last page it is EmptyPage too: the view answers 404 either way, and
+            # the number never reaches the database as an OFFSET out of a bigint's range.
+            raise EmptyPage("No such page") from None
 
 
 def can_preview(user) -> bool:

@@ -7,13 +7,17 @@ in `comments.services.comment_submit`.
 
 from __future__ import annotations
 
+import datetime
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Layout
 from django import forms
 
 from articles.models import Article
+from articles.validators import validate_name
 from comments import services
 from comments.models import Comment, HeldReason
+from newsroom.params import MAX_ID, parse_id
 
 
 class TextField(forms.CharField):
@@ -29,6 +33,7 @@ class CommentForm(forms.Form):
     name = forms.CharField(
         label="Name",
         max_length=80,
+        validators=[validate_name],
         help_text="Shown with your comment.",
         error_messages={"required": "Please enter your name: it appears with your comment."},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
@@ -127,12 +132,24 @@ class QueueFilterForm(forms.Form):
 
     status = forms.ChoiceField(choices=STATUSES, required=False)
     desk = forms.SlugField(required=False)
-    article = forms.IntegerField(required=False, min_value=1)
+    article = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     reason = forms.ChoiceField(choices=[("", "Any reason"), *HeldReason.choices], required=False)
+    # A keyset cursor: microseconds since 1970, then an id (moderation_views._cursor).
     after = forms.RegexField(regex=r"^\d{1,20}-\d{1,20}$", required=False)
 
     def clean_status(self) -> str:
         return self.cleaned_data["status"] or Comment.Status.PENDING
+
+    def clean_after(self) -> str:
+        after = self.cleaned_data["after"]
+        if after:
+            micros, pk = after.split("-")
+            try:
+                parse_id(pk)
+                datetime.datetime(1970, 1, 1) + datetime.timedelta(microseconds=int(micros))
+            except (ValueError, OverflowError):
+                raise forms.ValidationError("That page of the queue does not exist.") from None
+        return after
 
 
 DECISION_CHOICES = [("approve", "Approve"), ("reject", "Reject"), ("spam", "Spam")]
@@ -161,8 +178,8 @@ class IdListField(forms.Field):
         if not value:
             return []
         try:
-            ids = sorted({int(item) for item in value})
-        except (TypeError, ValueError):
+            ids = sorted({parse_id(item) for item in value})
+        except ValueError:
             raise forms.ValidationError("Comment ids must be whole numbers.") from None
         if len(ids) > self.max_ids:
             raise forms.ValidationError(f"Decide at most {self.max_ids} comments at once.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import resolve
@@ -67,6 +68,15 @@ def _article_page(request: HttpRequest, article: Article, form: CommentForm, sta
 @same_site_posts_only
 @require_POST
 def comment_post(request: HttpRequest, **address: str) -> HttpResponse:
+    # Judged by its declared length, before the body is read: a bigger one cannot be a
+    # comment, and reading it would parse (and spool to disk) whatever it carries.
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    if declared.isdigit() and int(declared) > settings.COMMENTS_MAX_REQUEST_BYTES:
+        return HttpResponse(
+            "Too large to be a comment: comments can be at most 5,000 characters.",
+            status=413,
+            content_type="text/plain; charset=utf-8",
+        )
     article = _public_article(**address)
     if not article.comments_open():
         return render(request, "comments/comments_closed.html", {"article": article}, status=403)

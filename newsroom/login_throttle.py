@@ -12,6 +12,7 @@ pair's counter.
 
 import hashlib
 import logging
+import unicodedata
 from collections.abc import Callable
 
 from django.conf import settings
@@ -34,6 +35,13 @@ def _key(*parts: str) -> str:
     return "login-fail:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
+def normalised_username(username: str) -> str:
+    """The account a typed username counts against: NFKC, as Django's sign-in form applies
+    before looking the user up (so "ｅditor" signs in as "editor"), then casefolded, so
+    neither a look-alike nor a change of case starts a fresh count."""
+    return unicodedata.normalize("NFKC", username).strip().casefold()
+
+
 class LoginThrottleMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -42,7 +50,7 @@ class LoginThrottleMiddleware:
         if request.method != "POST" or request.path != LOGIN_PATH:
             return self.get_response(request)
         ip = client_key(request)
-        username = request.POST.get("username", "").strip().lower()
+        username = normalised_username(request.POST.get("username", ""))
         pair_key, ip_key = _key("pair", ip, username), _key("ip", ip)
         try:
             counts = cache.get_many([pair_key, ip_key])

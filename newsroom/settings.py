@@ -112,6 +112,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.params.NulQueryMiddleware",  # a NUL in the query string: 400 before any view
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # An ETag on every page and 304s for it; outside the next one, which says what may be
@@ -285,6 +286,27 @@ if env("AWS_STORAGE_BUCKET_NAME"):
             "file_overwrite": False,
         },
     }
+
+# Request sizes Django accepts (the front's own limit is in deploy/). Form fields, without
+# files: the article form is the largest (a long read is a few hundred KB of Markdown).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
+# The moderators' bulk decision sends up to 500 ids, an admin changelist action one per row.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 5)  # one photo a form
+# Uploads above this are spooled to a temporary file rather than held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
+# A comment POST larger than this is refused (413) before its body is read. The longest
+# comment, 5,000 four-byte characters percent-encoded, is about 61 KB with its other fields.
+COMMENTS_MAX_REQUEST_BYTES = env_int("COMMENTS_MAX_REQUEST_BYTES", 64 * 1024)
+for _name in (
+    "DATA_UPLOAD_MAX_MEMORY_SIZE",
+    "DATA_UPLOAD_MAX_NUMBER_FIELDS",
+    "DATA_UPLOAD_MAX_NUMBER_FILES",
+    "FILE_UPLOAD_MAX_MEMORY_SIZE",
+    "COMMENTS_MAX_REQUEST_BYTES",
+):
+    if globals()[_name] < 1:
+        raise ConfigError(_name, "must be at least 1")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -26,6 +26,7 @@ from articles.templatetags.article_tags import iso
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.services import MAX_DEPTH
+from newsroom.params import parse_page
 
 register = template.Library()
 
@@ -65,10 +66,9 @@ class Node:
 
 def _page_number(request: HttpRequest | None) -> int:
     try:
-        page = int(request.GET.get(PAGE_PARAM, "1")) if request else 1
+        return parse_page(request.GET.get(PAGE_PARAM, "1")) if request else 1
     except ValueError:
-        return 1
-    return max(1, min(page, 100_000))
+        return 1  # the article page itself is there: show its first page of comments
 
 
 def conversation_page(article: Article, page: int) -> tuple[list[Node], bool]:

@@ -312,7 +312,10 @@ def overwrite_original(photo: Photo, data: bytes) -> None:
         (images.truncated_jpeg(), "The image cannot be decoded: image file is truncated"),
         (b"", "The file is empty."),
         (b"GIF89a not really", "not a readable image, or it is damaged or cut short"),
-        (images.pixel_bomb(), "12000×9000 (108 megapixels); the limit is 100 megapixels"),
+        (
+            images.pixel_bomb(),
+            "12000×9000 (108 megapixels); the limit for PNG photos is 25 megapixels",
+        ),
         (images.animated_gif(), "GIF files are not supported"),
         (images.animated_webp(), "Animated images are not supported"),
     ],

@@ -77,7 +77,7 @@ def test_with_redis_down_pages_are_rendered_from_the_database_and_kept_only_brie
     assert f"s-maxage={settings.PAGE_CACHE_S_MAXAGE}," in client.get("/")["Cache-Control"]
 
 
-def test_healthz_answers_503_naming_the_cache_and_the_broker_with_the_reason(client, own_redis):
+def test_healthz_answers_503_naming_the_cache_and_the_broker(client, own_redis):
     assert client.get("/healthz").status_code == 200
     own_redis.stop()
     response = client.get("/healthz")
@@ -86,8 +86,7 @@ def test_healthz_answers_503_naming_the_cache_and_the_broker_with_the_reason(cli
     assert body["status"] == "down"
     assert body["down"] == ["cache", "broker"]
     assert body["checks"]["database"] == {"ok": True}
-    assert "refused" in body["checks"]["cache"]["error"].lower()
-    assert body["checks"]["broker"]["error"]
+    assert body["checks"]["cache"] == body["checks"]["broker"] == {"ok": False}
     own_redis.start()
     assert client.get("/healthz").status_code == 200
 

@@ -57,3 +57,19 @@ def test_usernames_differing_only_in_case_count_together(client, editor, limits)
     for name in ("Editor", "EDITOR", "editor"):
         _attempt(client, name, "wrong")
     assert _attempt(client, "eDiToR", "wrong").status_code == 429
+
+
+@pytest.mark.parametrize(
+    "look_alike",
+    ["ｅditor", "ＥＤＩＴＯＲ", "editor ", "EDITOR", "ᵉditor"],
+    ids=["fullwidth-e", "fullwidth-upper", "trailing-space", "upper", "superscript-e"],
+)
+def test_a_look_alike_username_counts_with_the_name_it_signs_in_as(
+    client, editor, limits, look_alike
+):
+    # Django's sign-in form NFKC-normalises the username, so "ｅditor" signs in as "editor":
+    # the throttle must count them as one account, or a locked-out guesser just switches.
+    for _ in range(3):
+        assert _attempt(client, "editor", "wrong").status_code == 200
+    assert _attempt(client, look_alike, "pw-editor").status_code == 429
+    assert "_auth_user_id" not in client.session
