@@ -27,7 +27,11 @@ from articles import renditions
 from articles.markdown import render_markdown
 from articles.purges import purge_on_commit
 from articles.search import SEARCHED_FIELDS, search_document, uses_postgres
-from articles.validators import validate_photo_upload, validate_plain_text
+from articles.validators import (
+    validate_photo_upload,
+    validate_plain_text,
+    without_control_characters,
+)
 
 # First path segments the site itself uses: a desk with one of these slugs would be hidden.
 RESERVED_DESK_SLUGS = frozenset(
@@ -349,6 +353,9 @@ class Photo(PlainText, models.Model):
             ("copyright_notice", found.copyright),
             ("license_url", found.license_url),
         ]:
+            # Text from the file, not typed in the form: cleaned of control characters (a
+            # NUL would not even store) rather than refused.
+            value = without_control_characters(value or "")
             if value and not getattr(self, name).strip():
                 setattr(self, name, value)
                 touched.add(name)

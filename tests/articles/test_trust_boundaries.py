@@ -153,6 +153,18 @@ def test_another_desks_editor_may_neither_change_nor_delete_its_photo(cleo, live
     assert photo.caption == "Trams"
 
 
+@pytest.mark.parametrize("kind", ["photo", "desk"])
+def test_another_desks_editor_cannot_bulk_delete_its_objects(cleo, live, kind):
+    # The photo of a Transport story; a desk with no articles (nothing but rights stops it).
+    obj = live.hero_photo if kind == "photo" else DeskFactory(slug="empty")
+    response = logged_in(cleo).post(
+        reverse(f"admin:articles_{kind}_changelist"),
+        {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"},
+    )
+    assert response.status_code == 403
+    assert type(obj).objects.filter(pk=obj.pk).exists()
+
+
 # --- Control characters: refused in every field the feeds and JSON-LD carry ----------------
 
 CONTROL = "Line\x0bbreak"
@@ -205,6 +217,24 @@ def test_tabs_and_new_lines_are_still_text(superuser, every_kind):
     assert response.status_code == 302
     photo.refresh_from_db()
     assert photo.caption == caption
+
+
+def test_a_caption_read_from_the_files_metadata_loses_its_control_characters(superuser):
+    """The caption and credit an upload carries (IPTC) are pre-filled after the form is
+    checked: they are cleaned rather than refused, and a NUL never reaches Postgres."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.articles import renditions_images as images
+
+    data = images.with_iptc(
+        images.jpeg(), {(2, 120): "Ministers\x0b arrive.\x00", (2, 110): "Ana\x1b Lima"}
+    )
+    form = model_form(PhotoFactory.build(), caption="", credit_name="")
+    form["image"] = SimpleUploadedFile("upload.jpg", data, content_type="image/jpeg")
+    response = logged_in(superuser).post(reverse("admin:articles_photo_add"), form)
+    assert response.status_code == 302
+    photo = Photo.objects.get()
+    assert (photo.caption, photo.credit_name) == ("Ministers arrive.", "Ana Lima")
 
 
 def test_the_feeds_survive_control_characters_already_stored(client, every_kind, live):
