@@ -144,7 +144,9 @@ class DeskAdmin(ObjectRightsMixin, ContentServiceMixin, admin.ModelAdmin):
         members = form.cleaned_data.pop("members", None)
         super().save_related(request, form, formsets, change)
         if members is not None:
-            services.desk_set_members(desk=form.instance, user=request.user, members=members)
+            services.desk_set_members(
+                desk=form.instance, user=request.user, members=members, new=not change
+            )
 
     @admin.display(description="Membership history")
     def membership_history(self, desk: Desk) -> str:

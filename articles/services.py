@@ -1005,10 +1005,11 @@ def content_delete(*, instance: Desk | Author | Topic | Photo | Article) -> None
 # --- Desk membership: who works where --------------------------------------------------
 
 
-def desk_check_members(*, desk: Desk, user: User, members: Iterable) -> None:
+def desk_check_members(*, desk: Desk, user: User, members: Iterable, new: bool = False) -> None:
     """Refuse a membership the user may not set: on a desk they have no rights over, or one
-    that adds themselves to a desk they do not already work on (a new desk included)."""
-    if not desk_editable_by(desk=desk, user=user):
+    that adds themselves to a desk they do not already work on (a new desk included). `new`:
+    the desk is being made in this change (whoever may make one sets its first members)."""
+    if not (new or desk_editable_by(desk=desk, user=user)):
         raise ValidationError(
             f"You do not work on the {desk.name or 'this'} desk, so you cannot change its members."
         )
@@ -1024,11 +1025,14 @@ def desk_check_members(*, desk: Desk, user: User, members: Iterable) -> None:
 
 
 @transaction.atomic
-def desk_set_members(*, desk: Desk, user: User | None, members: Iterable) -> list:
+def desk_set_members(
+    *, desk: Desk, user: User | None, members: Iterable, new: bool = False
+) -> list:
     """Make `members` the desk's members, logging each one added or removed (who, when, by
-    whom). `user` None: the newsroom itself (loaddemo), which no rule binds."""
+    whom). `user` None: the newsroom itself (loaddemo), which no rule binds; `new` as for
+    `desk_check_members`."""
     if user is not None:
-        desk_check_members(desk=desk, user=user, members=members)
+        desk_check_members(desk=desk, user=user, members=members, new=new)
     wanted = {getattr(member, "pk", member) for member in members}
     Desk.objects.select_for_update().filter(pk=desk.pk).values_list("pk").first()
     current = set(desk.members.values_list("pk", flat=True))

@@ -316,6 +316,20 @@ def test_nobody_adds_themselves_to_a_new_desk(cleo):
     assert not Desk.objects.filter(slug="sport").exists()
 
 
+def test_an_editor_makes_a_desk_for_others_then_has_no_rights_over_it(cleo, rita):
+    client = logged_in(cleo)
+    data = model_form(Desk(name="Sport", slug="sport", title="The Sport Desk"), members=[rita.pk])
+    response = client.post(reverse("admin:articles_desk_add"), data)
+    assert response.status_code == 302
+    sport = Desk.objects.get(slug="sport")
+    assert list(sport.members.all()) == [rita]
+    change = DeskMembershipChange.objects.get()
+    assert (change.desk, change.member, change.action, change.by) == (sport, rita, "added", cleo)
+    response = client.post(admin_url(sport), model_form(sport, members=[rita.pk, cleo.pk]))
+    assert response.status_code == 403
+    assert list(sport.members.all()) == [rita]
+
+
 def test_a_managing_editor_staffs_any_desk(transport, cleo):
     managing = staff("mona", "Editors")
     managing.user_permissions.add(Permission.objects.get(codename="work_on_every_desk"))
