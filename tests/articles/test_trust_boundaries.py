@@ -248,6 +248,9 @@ def test_the_feeds_survive_control_characters_already_stored(client, every_kind,
         assert response.status_code == 200, path
         channel = ET.fromstring(response.content).find("channel")  # noqa: S314 - our own XML
         assert channel.find("item/title").text == "Headline"
+    response = client.get("/news-sitemap.xml")
+    title = ET.fromstring(response.content).find(".//{*}title")  # noqa: S314 - our own XML
+    assert title.text == "Headline"
     response = client.get(live.get_absolute_url())
     assert response.status_code == 200
 
