@@ -95,15 +95,22 @@ class ObjectRightsMixin:
     def editable_by(self, obj: models.Model, user) -> bool:
         raise NotImplementedError
 
+    def _editable(self, request: HttpRequest, obj: models.Model | None) -> bool:
+        """The rule, asked once per object and request: a change page asks it for the form,
+        each button and the delete link, and each asking was a query."""
+        if obj is None:
+            return True
+        known = request.__dict__.setdefault("_object_rights", {})
+        key = (obj._meta.label, obj.pk)
+        if key not in known:
+            known[key] = self.editable_by(obj, request.user)
+        return known[key]
+
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (
-            obj is None or self.editable_by(obj, request.user)
-        )
+        return super().has_change_permission(request, obj) and self._editable(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (
-            obj is None or self.editable_by(obj, request.user)
-        )
+        return super().has_delete_permission(request, obj) and self._editable(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet) -> None:
         # The bulk action asks only whether the user may delete some object of the kind.

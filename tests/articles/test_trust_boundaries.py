@@ -165,6 +165,17 @@ def test_another_desks_editor_cannot_bulk_delete_its_objects(cleo, live, kind):
     assert type(obj).objects.filter(pk=obj.pk).exists()
 
 
+def test_a_photos_change_page_asks_its_rights_once(eddie, live):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = logged_in(eddie)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(admin_url(live.hero_photo)).status_code == 200
+    asked = [q for q in queries if '"articles_article"."hero_photo_id" =' in q["sql"]]
+    assert len(asked) == 1  # seven (form, buttons, delete link) when each asked the database
+
+
 # --- Control characters: refused in every field the feeds and JSON-LD carry ----------------
 
 CONTROL = "Line\x0bbreak"
