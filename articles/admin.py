@@ -283,9 +283,19 @@ class PhotoAdmin(ObjectRightsMixin, ContentServiceMixin, admin.ModelAdmin):
         location=BOTH_LOCATIONS,
     )
     def remake_renditions(self, request, queryset):
-        count = services.photo_request_renditions(
-            photo_ids=list(queryset.values_list("pk", flat=True)), force=True
-        )
+        photos = list(queryset)
+        allowed = [photo.pk for photo in photos if self._editable(request, photo)]
+        if len(allowed) < len(photos):
+            left = len(photos) - len(allowed)
+            noun = "photo was" if left == 1 else "photos were"
+            self.message_user(
+                request,
+                f"{left} {noun} left as before: on articles you cannot edit.",
+                messages.ERROR,
+            )
+        if not allowed:
+            return
+        count = services.photo_request_renditions(photo_ids=allowed, force=True)
         self.message_user(
             request,
             f"Renditions of {count} photo{'s' if count != 1 else ''} queued: the worker remakes "

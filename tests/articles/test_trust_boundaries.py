@@ -165,6 +165,17 @@ def test_another_desks_editor_cannot_bulk_delete_its_objects(cleo, live, kind):
     assert type(obj).objects.filter(pk=obj.pk).exists()
 
 
+def test_a_reporter_cannot_remake_a_published_photos_renditions(rita, live):
+    Photo.objects.filter(pk=live.hero_photo_id).update(status=Photo.Status.FAILED, error="x")
+    response = logged_in(rita).post(
+        reverse("admin:articles_photo_changelist"),
+        {"action": "remake_renditions", "_selected_action": [live.hero_photo_id], "index": "0"},
+        follow=True,
+    )
+    assert "on articles you cannot edit" in response.content.decode()
+    assert Photo.objects.get(pk=live.hero_photo_id).status == Photo.Status.FAILED
+
+
 def test_a_photos_change_page_asks_its_rights_once(eddie, live):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
