@@ -33,6 +33,7 @@ from articles.forms import (
     PUBLISHING_FIELDS,
     ArticleAdminForm,
     AuthorAdminForm,
+    DeskAdminForm,
     PhotoAdminForm,
     ReturnForm,
     ShareLinkForm,
@@ -88,16 +89,96 @@ class ContentServiceMixin:
                 services.content_delete(instance=obj)
 
 
+class ObjectRightsMixin:
+    """Anyone with the role sees the object; changing or deleting it follows the object's
+    own rule in the services (`editable_by`), in the form, the delete page and bulk deletes."""
+
+    def editable_by(self, obj: models.Model, user) -> bool:
+        raise NotImplementedError
+
+    def _editable(self, request: HttpRequest, obj: models.Model | None) -> bool:
+        """The rule, asked once per object and request: a change page asks it for the form,
+        each button and the delete link, and each asking was a query."""
+        if obj is None:
+            return True
+        known = request.__dict__.setdefault("_object_rights", {})
+        key = (obj._meta.label, obj.pk)
+        if key not in known:
+            known[key] = self.editable_by(obj, request.user)
+        return known[key]
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._editable(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        # The bulk action asks only whether the user may delete some object of the kind.
+        if any(not self.editable_by(obj, request.user) for obj in queryset):
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
+
+
 @admin.register(Desk)
-class DeskAdmin(ContentServiceMixin, admin.ModelAdmin):
+class DeskAdmin(ObjectRightsMixin, ContentServiceMixin, admin.ModelAdmin):
+    form = DeskAdminForm
     list_display = ("name", "title", "slug", "order", "member_names")
     list_editable = ("order",)
     search_fields = ("name", "title")
     prepopulated_fields = {"slug": ("name",)}  # noqa: RUF012 - Django's API is a dict
     filter_horizontal = ("members",)
+    readonly_fields = ("membership_history",)
+
+    def editable_by(self, obj: Desk, user) -> bool:
+        return services.desk_editable_by(desk=obj, user=user)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("members")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user  # a class made for this request (modelform_factory)
+        return form
+
+    def _get_list_editable_queryset(self, request, prefix):
+        # The list's editable order: only desks the user has rights over, so a row of
+        # another desk in a crafted POST is "not one of the choices".
+        desks = super()._get_list_editable_queryset(request, prefix)
+        return desks.filter(pk__in=services.desks_for(user=request.user).values("pk"))
+
+    def save_related(self, request, form, formsets, change):
+        # The members are set by the service, which checks the rule and logs each change.
+        members = form.cleaned_data.pop("members", None)
+        super().save_related(request, form, formsets, change)
+        if members is not None:
+            services.desk_set_members(
+                desk=form.instance, user=request.user, members=members, new=not change
+            )
+
+    @admin.display(description="Membership history")
+    def membership_history(self, desk: Desk) -> str:
+        if desk.pk is None:
+            return "—"
+        rows = desk.membership_changes.select_related("member", "by")[:50]
+        if not rows:
+            return "No changes recorded."
+        return format_html(
+            "<table><tr><th>When</th><th>Change</th><th>Member</th><th>By</th></tr>{}</table>",
+            format_html_join(
+                "",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                (
+                    (
+                        newsroom_time(row.created_at),
+                        row.get_action_display(),
+                        row.member.get_username(),
+                        row.by.get_username() if row.by else "the newsroom",
+                    )
+                    for row in rows
+                ),
+            ),
+        )
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "members":  # only staff can work on a desk
@@ -117,16 +198,19 @@ class TopicAdmin(ContentServiceMixin, admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(ContentServiceMixin, admin.ModelAdmin):
+class AuthorAdmin(ObjectRightsMixin, ContentServiceMixin, admin.ModelAdmin):
     form = AuthorAdminForm
     list_display = ("name", "job_title", "user")
     list_select_related = ("user",)
     search_fields = ("name", "job_title")
     prepopulated_fields = {"slug": ("name",)}  # noqa: RUF012
 
+    def editable_by(self, obj: Author, user) -> bool:
+        return services.author_editable_by(author=obj, user=user)
+
 
 @admin.register(Photo)
-class PhotoAdmin(ContentServiceMixin, admin.ModelAdmin):
+class PhotoAdmin(ObjectRightsMixin, ContentServiceMixin, admin.ModelAdmin):
     form = PhotoAdminForm
     list_display = (
         "thumbnail",
@@ -157,6 +241,9 @@ class PhotoAdmin(ContentServiceMixin, admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}  # noqa: RUF012
+
+    def editable_by(self, obj: Photo, user) -> bool:
+        return services.photo_editable_by(photo=obj, user=user)
 
     @admin.display(description="Photo")
     def thumbnail(self, photo: Photo) -> str:
@@ -197,9 +284,19 @@ class PhotoAdmin(ContentServiceMixin, admin.ModelAdmin):
         location=BOTH_LOCATIONS,
     )
     def remake_renditions(self, request, queryset):
-        count = services.photo_request_renditions(
-            photo_ids=list(queryset.values_list("pk", flat=True)), force=True
-        )
+        photos = list(queryset)
+        allowed = [photo.pk for photo in photos if self._editable(request, photo)]
+        if len(allowed) < len(photos):
+            left = len(photos) - len(allowed)
+            noun = "photo was" if left == 1 else "photos were"
+            self.message_user(
+                request,
+                f"{left} {noun} left as before: on articles you cannot edit.",
+                messages.ERROR,
+            )
+        if not allowed:
+            return
+        count = services.photo_request_renditions(photo_ids=allowed, force=True)
         self.message_user(
             request,
             f"Renditions of {count} photo{'s' if count != 1 else ''} queued: the worker remakes "
@@ -366,12 +463,9 @@ class ArticleAdmin(admin.ModelAdmin):
             .defer("body_html", "search_vector")
             .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
         )
-        user = request.user
-        if user.has_perm("articles.change_article"):
-            # Writers see their desks' articles (reporters: their own); readers (moderators)
-            # see everything, read-only.
-            articles = articles.filter(pk__in=services.articles_editable_by(user=user).values("pk"))
-        return articles
+        # The same rule as the site's preview: writers see their desks' articles (reporters
+        # their own), moderators the published ones, read-only.
+        return articles.filter(pk__in=services.articles_visible_to(user=request.user).values("pk"))
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
@@ -381,6 +475,11 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or services.article_editable_by(article=obj, user=request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
             return False
         return obj is None or services.article_editable_by(article=obj, user=request.user)
 

@@ -13,13 +13,33 @@ from django.utils.feedgenerator import Rss201rev2Feed
 
 from articles.models import Article, Author, Desk
 from articles.seo import absolute_url, photo_url
+from articles.validators import without_control_characters
 from articles.views import cards
 from newsroom.pagecache import tag_response
 
 FEED_SIZE = 30
 
 
+def xml_safe(value):
+    """The value with control characters dropped from its text, nested lists and dicts too:
+    the admin refuses them now, but a row stored before (or by a path that skips the forms)
+    must not make XML 1.0 unwritable and the feed a 500."""
+    if isinstance(value, str):
+        return without_control_characters(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(xml_safe(item) for item in value)
+    if isinstance(value, dict):
+        return {key: xml_safe(item) for key, item in value.items()}
+    return value
+
+
 class MediaRssFeed(Rss201rev2Feed):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**xml_safe(kwargs))
+
+    def add_item(self, **kwargs) -> None:
+        super().add_item(**xml_safe(kwargs))
+
     def rss_attributes(self) -> dict[str, str]:
         return super().rss_attributes() | {"xmlns:media": "http://search.yahoo.com/mrss/"}
 

@@ -13,8 +13,14 @@ from django.utils import timezone
 from articles import services
 from articles.clock import zone_note
 from articles.markdown import SYNTAX_HELP
-from articles.models import Article, Author, Photo, ShareLink
-from articles.validators import MAX_PIXELS, MAX_UPLOAD_BYTES, check_upload_once, pixel_limit
+from articles.models import Article, Author, Desk, Photo, ShareLink
+from articles.validators import (
+    MAX_PIXELS,
+    MAX_UPLOAD_BYTES,
+    check_upload_once,
+    pixel_limit,
+    validate_plain_text,
+)
 
 
 class PhotoUploadField(forms.ImageField):
@@ -72,6 +78,28 @@ class AuthorAdminForm(forms.ModelForm):
         help_texts: ClassVar[dict] = {"photo": UPLOAD_HELP}
 
 
+class DeskAdminForm(forms.ModelForm):
+    """The desk form. `user` is set by the admin for each request: the members it may set
+    are checked by `services.desk_check_members` (nobody adds themselves)."""
+
+    user: ClassVar[Any] = None
+
+    class Meta:
+        model = Desk
+        fields = ("name", "slug", "title", "about", "order", "members")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if "members" in cleaned and self.user is not None:
+            try:
+                services.desk_check_members(
+                    desk=self.instance, user=self.user, members=cleaned["members"]
+                )
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        return cleaned
+
+
 CHANGE_KINDS = [
     ("silent", "Silent fix: a typo or a broken link; readers are not told"),
     ("update", "Update: new information; shows an “Updated” time and the note"),
@@ -114,6 +142,7 @@ class ArticleAdminForm(forms.ModelForm):
         label="Note for readers",
         required=False,
         max_length=2000,
+        validators=[validate_plain_text],  # it becomes a Correction's text, in the JSON-LD
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Required for an update or a correction: shown under the article and on "
         "the corrections page.",

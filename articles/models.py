@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urljoin
 
 from django.conf import settings
@@ -28,6 +28,8 @@ from articles.uploads import UploadedImageField
 from articles.validators import (
     validate_name,
     validate_photo_upload,  # noqa: F401 - migration 0003 names it
+    validate_plain_text,
+    without_control_characters,
 )
 
 # First path segments the site itself uses: a desk with one of these slugs would be hidden.
@@ -45,7 +47,31 @@ def validate_desk_slug(value: str) -> None:
         )
 
 
-class Desk(models.Model):
+class PlainText:
+    """A model whose `plain_text_fields` refuse control characters (`validate_plain_text`):
+    the text that feeds and JSON-LD carry, checked wherever the model is cleaned (every
+    admin form, inlines included), declared once per model."""
+
+    plain_text_fields: ClassVar[tuple[str, ...]] = ()
+
+    def clean_fields(self, exclude=None) -> None:
+        errors: dict[str, list] = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for name in self.plain_text_fields:
+            if name in (exclude or ()) or name in errors:
+                continue
+            try:
+                validate_plain_text(getattr(self, name))
+            except ValidationError as exc:
+                errors[name] = exc.error_list
+        if errors:
+            raise ValidationError(errors)
+
+
+class Desk(PlainText, models.Model):
     name = models.CharField(max_length=60, help_text='Short label, e.g. "Technology".')
     slug = models.SlugField(max_length=60, unique=True, validators=[validate_desk_slug])
     title = models.CharField(max_length=120, help_text='Full title, e.g. "The Technology Desk".')
@@ -58,6 +84,8 @@ class Desk(models.Model):
         help_text="Who works on this desk: its reporters write for it, its editors publish it.",
     )
 
+    plain_text_fields = ("name", "title", "about")
+
     class Meta:
         ordering = ["order", "name"]
 
@@ -68,7 +96,36 @@ class Desk(models.Model):
         return reverse("articles:desk", kwargs={"desk": self.slug})
 
 
-class Author(models.Model):
+class DeskMembershipChange(models.Model):
+    """Who joined or left a desk, when, and who made the change: membership decides who
+    writes and publishes where. Written by `articles.services.desk_set_members`, never
+    edited."""
+
+    class Action(models.TextChoices):
+        ADDED = "added", "Added"
+        REMOVED = "removed", "Removed"
+
+    desk = models.ForeignKey(Desk, on_delete=models.CASCADE, related_name="membership_changes")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(max_length=8, choices=Action)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty when done outside the admin (a command, a migration).",
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.member_id} on desk {self.desk_id}"
+
+
+class Author(PlainText, models.Model):
     """A person in a byline: separate from logins, so freelancers need no account."""
 
     user = models.OneToOneField(
@@ -90,6 +147,8 @@ class Author(models.Model):
     )
     email = models.EmailField(blank=True, help_text="Private: never shown on the site.")
 
+    plain_text_fields = ("name", "job_title", "bio")
+
     class Meta:
         ordering = ["name"]
 
@@ -100,9 +159,11 @@ class Author(models.Model):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
 
-class Topic(models.Model):
+class Topic(PlainText, models.Model):
     name = models.CharField(max_length=80)
     slug = models.SlugField(max_length=80, unique=True)
+
+    plain_text_fields = ("name",)
 
     class Meta:
         ordering = ["name"]
@@ -118,7 +179,7 @@ class Topic(models.Model):
 PhotoImageField = UploadedImageField
 
 
-class Photo(models.Model):
+class Photo(PlainText, models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Renditions pending"
         READY = "ready", "Ready"
@@ -159,6 +220,15 @@ class Photo(models.Model):
     error = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    plain_text_fields = (
+        "alt_text",
+        "caption",
+        "credit_name",
+        "credit_url",
+        "copyright_notice",
+        "license_url",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -265,6 +335,9 @@ class Photo(models.Model):
             ("copyright_notice", found.copyright),
             ("license_url", found.license_url),
         ]:
+            # Text from the file, not typed in the form: cleaned of control characters (a
+            # NUL would not even store) rather than refused.
+            value = without_control_characters(value or "")
             if value and not getattr(self, name).strip():
                 setattr(self, name, value)
                 touched.add(name)
@@ -346,7 +419,7 @@ class ArticleQuerySet(models.QuerySet):
 COUNTED_BY_COMMENTS = frozenset({"approved_comment_count"})
 
 
-class Article(models.Model):
+class Article(PlainText, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         IN_REVIEW = "in_review", "In review"
@@ -406,6 +479,8 @@ class Article(models.Model):
     )
 
     objects = ArticleQuerySet.as_manager()
+
+    plain_text_fields = ("headline", "standfirst")
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -576,7 +651,7 @@ class Byline(models.Model):
         return f"{self.get_role_display()} {self.author}"
 
 
-class Correction(models.Model):
+class Correction(PlainText, models.Model):
     class Kind(models.TextChoices):
         CORRECTION = "correction", "Correction"
         UPDATE = "update", "Update"
@@ -585,6 +660,8 @@ class Correction(models.Model):
     kind = models.CharField(max_length=12, choices=Kind, default=Kind.CORRECTION)
     text = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
+
+    plain_text_fields = ("text",)
 
     class Meta:
         ordering = ["created_at", "id"]

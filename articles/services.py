@@ -30,6 +30,7 @@ from articles.models import (
     Byline,
     Correction,
     Desk,
+    DeskMembershipChange,
     EditLock,
     Photo,
     Rendition,
@@ -114,6 +115,26 @@ def articles_editable_by(*, user: User) -> models.QuerySet[Article]:
     return articles
 
 
+def articles_changeable_by(*, user: User) -> models.QuerySet[Article]:
+    """`article_editable_by` as a queryset: the articles whose form the user may save."""
+    articles = articles_editable_by(user=user)
+    if not user_can_publish(user):
+        articles = articles.filter(status__in=REPORTER_STATUSES)
+    return articles
+
+
+def articles_visible_to(*, user: User) -> models.QuerySet[Article]:
+    """What a user may read, published or not, in the admin and as a preview on the site:
+    writers their desks' articles (reporters their own); those who may only look at articles
+    (moderators, for the comments) what the public sees. The site adds the public articles
+    to this for everyone."""
+    if user.has_perm("articles.change_article"):
+        return articles_editable_by(user=user)
+    if user.has_perm("articles.view_article"):
+        return Article.objects.published()
+    return Article.objects.none()
+
+
 def article_owned_by(*, article: Article, user: User) -> bool:
     if article.pk is None or article.created_by_id == user.pk:
         return True
@@ -130,6 +151,45 @@ def article_editable_by(*, article: Article, user: User) -> bool:
     if user_can_publish(user):
         return True
     return article.status in REPORTER_STATUSES and article_owned_by(article=article, user=user)
+
+
+# A desk, photo or author shows on the pages of articles: rights over it follow them.
+
+
+def desk_editable_by(*, desk: Desk, user: User) -> bool:
+    """A desk (its texts, order and members) is changed or deleted by those with the role who
+    work on it: its own editors, managing editors, superusers. Anyone with the role may make
+    a new one."""
+    if not user.has_perm("articles.change_desk"):
+        return False
+    return desk.pk is None or user_works_on_desk(user=user, desk_id=desk.pk)
+
+
+def _uses_only_changeable(articles: models.QuerySet[Article], user: User) -> bool:
+    """Every one of these articles is one the user may save (none: true)."""
+    return not articles.exclude(pk__in=articles_changeable_by(user=user).values("pk")).exists()
+
+
+def photo_editable_by(*, photo: Photo, user: User) -> bool:
+    """A photo is changed (caption, credit, crop, file) or deleted only by someone who may
+    edit every article that shows it: a reporter, a photo of their own unpublished articles
+    or of none; an editor, one their desks' articles use. A change to a photo on a published
+    article goes through that article's editors."""
+    if not user.has_perm("articles.change_photo"):
+        return False
+    return photo.pk is None or _uses_only_changeable(
+        Article.objects.filter(hero_photo=photo.pk), user
+    )
+
+
+def author_editable_by(*, author: Author, user: User) -> bool:
+    """An author's name and bio show in every byline of theirs: changed by someone who may
+    edit every article they are in (an editor of all their desks, a managing editor)."""
+    if not user.has_perm("articles.change_author"):
+        return False
+    return author.pk is None or _uses_only_changeable(
+        Article.objects.filter(bylines__author=author.pk), user
+    )
 
 
 def _desk_name(desk_id: int | None) -> str:
@@ -940,6 +1000,57 @@ def content_delete(*, instance: Desk | Author | Topic | Photo | Article) -> None
         transaction.on_commit(lambda: _delete_files(storage, files))
     instance.delete()
     purge_on_commit(keys)
+
+
+# --- Desk membership: who works where --------------------------------------------------
+
+
+def desk_check_members(*, desk: Desk, user: User, members: Iterable, new: bool = False) -> None:
+    """Refuse a membership the user may not set: on a desk they have no rights over, or one
+    that adds themselves to a desk they do not already work on (a new desk included). `new`:
+    the desk is being made in this change (whoever may make one sets its first members)."""
+    if not (new or desk_editable_by(desk=desk, user=user)):
+        raise ValidationError(
+            f"You do not work on the {desk.name or 'this'} desk, so you cannot change its members."
+        )
+    wanted = {getattr(member, "pk", member) for member in members}
+    current = set(desk.members.values_list("pk", flat=True)) if desk.pk else set()
+    if user.pk in wanted - current and not user_works_on_desk(user=user, desk_id=desk.pk):
+        raise ValidationError(
+            {
+                "members": "You cannot add yourself to a desk you do not already work on: "
+                "ask one of its editors or a managing editor."
+            }
+        )
+
+
+@transaction.atomic
+def desk_set_members(
+    *, desk: Desk, user: User | None, members: Iterable, new: bool = False
+) -> list:
+    """Make `members` the desk's members, logging each one added or removed (who, when, by
+    whom). `user` None: the newsroom itself (loaddemo), which no rule binds; `new` as for
+    `desk_check_members`."""
+    if user is not None:
+        desk_check_members(desk=desk, user=user, members=members, new=new)
+    wanted = {getattr(member, "pk", member) for member in members}
+    Desk.objects.select_for_update().filter(pk=desk.pk).values_list("pk").first()
+    current = set(desk.members.values_list("pk", flat=True))
+    added, removed = sorted(wanted - current), sorted(current - wanted)
+    desk.members.add(*added)
+    desk.members.remove(*removed)
+    by = user if user is not None and user.pk else None
+    changes = DeskMembershipChange.objects.bulk_create(
+        [
+            DeskMembershipChange(desk=desk, member_id=pk, action=action, by=by)
+            for action, pks in [
+                (DeskMembershipChange.Action.ADDED, added),
+                (DeskMembershipChange.Action.REMOVED, removed),
+            ]
+            for pk in pks
+        ]
+    )
+    return changes
 
 
 # --- Photos: renditions (issue 4) ---------------------------------------------------------

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from articles.models import Article, Author, Desk, Topic
 from articles.seo import absolute_url
+from articles.validators import without_control_characters
 from newsroom.pagecache import tag_response
 
 NEWS_WINDOW = timedelta(days=2)  # Google News only wants articles of the last two days
@@ -108,6 +109,9 @@ def news_sitemap(request):
         .only("headline", "slug", "published_at", "created_at", "desk__slug")
         .order_by("-published_at", "-id")[:NEWS_LIMIT]
     )
+    articles = list(articles)
+    for article in articles:  # XML 1.0 cannot carry a control character stored before
+        article.headline = without_control_characters(article.headline)
     response = render(
         request,
         "articles/news_sitemap.xml",

@@ -22,6 +22,11 @@ from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, UnidentifiedImageError
 
+# Characters no text of ours has a use for, and XML 1.0 cannot carry (a feed with one is not
+# XML at all): the C0 controls but tab, line feed and carriage return; DEL and the C1
+# controls; and the two non-characters U+FFFE and U+FFFF.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 MAX_PIXELS = 100_000_000
 # Pixels per format, judged from the header before any decoding. JPEG is decoded at 1/2 to
@@ -231,3 +236,19 @@ def _check_image_data(data: bytes, info: ImageInfo, *, label: str) -> None:
             "re-upload it.",
             code="truncated" if truncated else "corrupt",
         ) from exc
+
+
+def validate_plain_text(value: object) -> None:
+    """Refuse text holding control characters: headlines, captions, credits, names and the
+    like go into feeds and JSON-LD, where one invisible character breaks the document."""
+    if isinstance(value, str) and (found := CONTROL_CHARACTERS.search(value)):
+        raise ValidationError(
+            f"This text holds an invisible control character (U+{ord(found.group()):04X}), "
+            "usually pasted from another program. Delete it and type the text again.",
+            code="control_character",
+        )
+
+
+def without_control_characters(value: str) -> str:
+    """The text with any control characters dropped: for what is already stored."""
+    return CONTROL_CHARACTERS.sub("", value)

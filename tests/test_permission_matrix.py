@@ -117,8 +117,9 @@ ENTRIES: dict[str, list[Case]] = {
     "<slug:desk>/feed/": [case(EVERYONE_200, lambda o: f"/{o.desk.slug}/feed/")],
     "<slug:desk>/<yyyy:year>/<nn:month>/<nn:day>/<slug:slug>/": [
         case(EVERYONE_200, article_path("story"), label="a published article"),
-        # Drafts: a preview for staff who may view articles, a plain 404 for everybody else.
-        case("404 404 200 200 200 404 200", article_path("draft"), label="a draft"),
+        # Drafts: a preview for those the admin shows it to (its reporter, the desk's
+        # editors), a plain 404 for everybody else (moderators read what the public reads).
+        case("404 404 200 200 404 404 200", article_path("draft"), label="a draft"),
     ],
     r"^(?P<desk>[-\w]+)/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/"
     r"(?P<slug>[-\w]+)/comments/$": [
@@ -217,13 +218,13 @@ ENTRIES |= {
         case(SUPERUSER_ONLY, lambda o: f"/admin/auth/user/{o.user.pk}/password/")
     ],
     # The editorial workflow's own admin pages (issue 8). An article the persona may not
-    # see is a 404 there, not a 403, so its existence does not leak.
+    # see is a 404 there, not a 403, so its existence does not leak (a draft, to moderators).
     "admin/articles/article/scheduled/": [
         case("login login 200 200 200 403 200", "/admin/articles/article/scheduled/")
     ],
     "admin/articles/article/<int:article_id>/revisions/": [
         case(
-            "login login 200 200 200 404 200",
+            "login login 200 200 404 404 200",
             article_admin("draft", "revisions/"),
             label="own draft",
         ),
@@ -235,14 +236,14 @@ ENTRIES |= {
     ],
     "admin/articles/article/<int:article_id>/revisions/compare/": [
         case(
-            "login login 200 200 200 404 200",
+            "login login 200 200 404 404 200",
             article_admin("draft", "revisions/compare/?from=1&to=2"),
             label="own draft",
         ),
     ],
     "admin/articles/article/<int:article_id>/revisions/<int:number>/restore/": [
         case(
-            "login login 302 302 403 404 302",
+            "login login 302 302 404 404 302",
             article_admin("draft", "revisions/1/restore/"),
             "post",
             lambda o: {},
@@ -257,14 +258,14 @@ ENTRIES |= {
     # Sending back to the writer: editors (publishers on the desk) only.
     "admin/articles/article/<int:article_id>/return/": [
         case(
-            "login login 403 200 403 404 200",
+            "login login 403 200 404 404 200",
             article_admin("review", "return/"),
             label="an article in review",
         ),
     ],
     "admin/articles/article/<int:article_id>/lock/": [
         case(
-            "login login 200 200 403 404 200",
+            "login login 200 200 404 404 200",
             article_admin("draft", "lock/"),
             "post",
             lambda o: {"action": "refresh"},
@@ -316,20 +317,21 @@ ADMIN_MODELS: dict[str, tuple[str, dict[str, object]]] = {
         },
     ),
     # Reporters edit their own drafts; someone else's story is not even listed for them (the
-    # admin answers "does not exist" with a redirect). Moderators may only look.
+    # admin answers "does not exist" with a redirect). Moderators may only look, at what is
+    # published. Staff without the role are not even told what exists.
     "articles.article": (
         "draft",
         {
             "changelist": "login login 200 200 200 403 200",
             "add": "login login 200 200 403 403 200",
             "change": [
-                ("draft", "login login 200 200 200 403 200"),
+                ("draft", "login login 200 200 302 403 200"),
                 ("story", "login login 302 200 200 403 200"),
             ],
             "delete": "login login 403 200 403 403 200",
             "history": [
-                ("draft", "login login 200 200 200 403 200"),
-                ("story", "login login 302 200 200 403 200"),
+                ("draft", "login login 200 200 302 302 200"),
+                ("story", "login login 302 200 200 302 200"),
             ],
         },
     ),

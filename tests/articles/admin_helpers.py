@@ -124,3 +124,25 @@ def errors(response) -> str:
         for formset in context["inline_admin_formsets"]:
             parts += [str(formset.formset.errors), str(formset.formset.non_form_errors())]
     return " | ".join(parts)
+
+
+def model_form(obj, **overrides) -> dict:
+    """An admin change form's POST data for a desk, author or photo, as a browser sends it
+    for the form as shown: the object's current values (a file input left empty keeps the
+    stored file), then `overrides`."""
+    from django.contrib import admin
+    from django.db.models.fields.files import FieldFile
+    from django.forms.models import model_to_dict
+
+    form = admin.site._registry[type(obj)].form
+    fields = getattr(getattr(form, "_meta", None), "fields", None)  # None: every editable field
+    data = {}
+    for name, value in {**model_to_dict(obj, fields=fields), **overrides}.items():
+        if isinstance(value, FieldFile):
+            continue
+        if isinstance(value, list):
+            data[name] = [getattr(item, "pk", item) for item in value]
+        else:
+            data[name] = "" if value is None else getattr(value, "pk", value)
+    data["_save"] = "Save"
+    return data

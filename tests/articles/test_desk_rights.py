@@ -217,7 +217,10 @@ def test_an_editor_on_no_desk_may_publish_nothing(culture_draft):
     assert logged_in(loner).get(reverse(CHANGELIST)).context["cl"].result_list.count() == 0
 
 
-def test_moderators_still_read_every_desk(moderator, culture_draft, transport_draft):
+def test_moderators_read_every_desks_published_articles(moderator, culture, transport):
+    ArticleFactory(desk=culture)
+    ArticleFactory(desk=transport)
+    ArticleFactory(desk=transport, draft=True)  # not theirs to read
     response = logged_in(moderator).get(reverse(CHANGELIST))
     assert len(response.context["cl"].result_list) == 2
 

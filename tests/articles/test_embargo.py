@@ -100,12 +100,13 @@ def test_the_sitemap_lists_no_desk_author_or_topic_that_only_an_embargo_would_fi
     assert "/markets/" not in body and "/authors/nadia/" not in body and "/earnings/" not in body
 
 
-def test_signed_in_readers_cannot_see_an_embargoed_article_but_staff_preview_it(
-    client, embargoed, reader, moderator
+def test_signed_in_readers_cannot_see_an_embargoed_article_but_editors_preview_it(
+    client, embargoed, reader, moderator, editor
 ):
-    client.force_login(reader)
-    assert client.get(embargoed.get_absolute_url()).status_code == 404
-    client.force_login(moderator)
+    for outside in (reader, moderator):  # moderators read what the public reads
+        client.force_login(outside)
+        assert client.get(embargoed.get_absolute_url()).status_code == 404
+    client.force_login(editor)
     response = client.get(embargoed.get_absolute_url())
     assert response.status_code == 200
     assert "embargoed until" in response.content.decode()

@@ -125,8 +125,23 @@ def test_another_editor_takes_the_lock_over(ada, ben, article):
     assert EditLock.objects.get().user == ben.user
 
 
+def published(article: Article) -> Article:
+    """The article made public: what a moderator may read (a draft does not exist for them)."""
+    Article.objects.filter(pk=article.pk).update(
+        status=Article.Status.PUBLISHED, published_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    return article
+
+
 def test_the_lock_endpoint_is_for_those_who_may_edit(client, moderator, article):
     client.force_login(moderator)
+    assert (
+        client.post(
+            reverse("admin:articles_article_lock", args=[article.pk]), {"action": "take_over"}
+        ).status_code
+        == 404
+    )  # a draft: not among what they may read
+    published(article)
     url = reverse("admin:articles_article_lock", args=[article.pk])
     assert client.post(url, {"action": "take_over"}).status_code == 403
     assert client.get(url).status_code == 405
@@ -140,7 +155,7 @@ def test_an_unknown_lock_action_is_a_bad_request(ada, article):
 
 def test_moderators_reading_the_form_take_no_lock(client, moderator, ada, article):
     client.force_login(moderator)
-    client.get(change_url(article))
+    assert client.get(change_url(published(article))).status_code == 200
     assert not EditLock.objects.exists()
 
 

@@ -67,7 +67,16 @@ def test_signed_in_users_without_article_rights_cannot_preview(client, persona, 
     assert client.get(article.get_absolute_url()).status_code == 404
 
 
-@pytest.mark.parametrize("persona", ["editor", "reporter", "moderator", "superuser"])
+@pytest.mark.parametrize("persona", ["reporter", "moderator"])
+@pytest.mark.parametrize("kind", HIDDEN)
+def test_staff_the_admin_hides_an_article_from_cannot_preview_it(client, persona, kind, request):
+    """The reporter's admin shows only their own articles, the moderator's only published
+    ones: the preview follows the same rule."""
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(hidden_article(kind).get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["editor", "superuser"])
 @pytest.mark.parametrize("kind", HIDDEN)
 def test_staff_preview_hidden_articles_at_the_same_address(client, persona, kind, request):
     client.force_login(request.getfixturevalue(persona))

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from articles import revisions, services
-from articles.models import Revision
+from articles.models import Article, Revision
 from tests.articles.admin_helpers import article_form, change_url, errors
 from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, PhotoFactory
 
@@ -146,6 +146,10 @@ def test_a_revision_whose_photo_was_deleted_cannot_be_restored_and_nothing_chang
 
 
 def test_moderators_read_revisions_but_cannot_restore(client, moderator, article):
+    # A published article: drafts are not among what moderators read.
+    Article.objects.filter(pk=article.pk).update(
+        status=Article.Status.PUBLISHED, published_at=article.created_at
+    )
     client.force_login(moderator)
     html = client.get(reverse("admin:articles_article_revisions", args=[article.pk])).content
     assert b"Restore this revision" not in html

@@ -35,7 +35,12 @@ class Command(BaseCommand):
             desks = {spec["slug"]: self.desk(spec) for spec in content.DESKS}
             for desk in desks.values():
                 # Desk rights (issue 8): the demo editor and reporter work on every demo desk.
-                desk.members.add(users["editor"], users["reporter"])
+                # Through the service, so the membership log says when they joined.
+                services.desk_set_members(
+                    desk=desk,
+                    user=None,
+                    members={*desk.members.all(), users["editor"], users["reporter"]},
+                )
             authors = {spec["slug"]: self.author(spec, users) for spec in content.AUTHORS}
             topics = {
                 slug: Topic.objects.get_or_create(slug=slug, defaults={"name": name})[0]
