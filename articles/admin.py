@@ -497,11 +497,18 @@ class ArticleAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         # A class made for this request (modelform_factory), so this is not shared.
         form.user = request.user
+        if obj is not None and obj.is_public() and "slug" in form.base_fields:
+            form.base_fields["slug"].help_text = (
+                f"This article is live at {obj.get_absolute_url()}. Changing its desk, slug "
+                "or publication date gives it a new address; readers’ links to the old "
+                "address are redirected to the new one."
+            )
         return form
 
     # --- saving through the services -----------------------------------------------------
 
     def save_model(self, request, obj, form, change):
+        stored = Article.objects.select_related("desk").filter(pk=obj.pk).first()
         services.article_save(
             article=obj,
             user=request.user,
@@ -509,6 +516,16 @@ class ArticleAdmin(admin.ModelAdmin):
             change_kind=form.cleaned_data.get("change_kind") or "",
             change_note=form.cleaned_data.get("change_note") or "",
         )
+        if stored is None:
+            return
+        old = stored.address_day()
+        if obj.old_addresses.filter(desk_slug=stored.desk.slug, day=old, slug=stored.slug).exists():
+            self.message_user(
+                request,
+                f"The address changed from {stored.get_absolute_url()} to "
+                f"{obj.get_absolute_url()}: readers’ links to the old one are redirected.",
+                messages.WARNING,
+            )
 
     def save_related(self, request, form, formsets, change):
         """After the bylines and topics are saved: keep a revision, and let go of the lock."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 from urllib.parse import urljoin
 
@@ -531,17 +531,11 @@ class Article(PlainText, models.Model):
         purge_on_commit(listed_before, articles=[self], using=self._state.db)
 
     def get_absolute_url(self) -> str:
-        day = timezone.localtime(self.published_at or self.created_at or timezone.now())
-        return reverse(
-            "articles:article",
-            kwargs={
-                "desk": self.desk.slug,
-                "year": f"{day.year:04d}",
-                "month": f"{day.month:02d}",
-                "day": f"{day.day:02d}",
-                "slug": self.slug,
-            },
-        )
+        return article_path(desk_slug=self.desk.slug, day=self.address_day(), slug=self.slug)
+
+    def address_day(self) -> date:
+        """The day in the article's address: publication day, else the day it was created."""
+        return timezone.localdate(self.published_at or self.created_at or timezone.now())
 
     def delete(self, *args, **kwargs):
         keys, using = self.cache_keys(), self._state.db
@@ -608,6 +602,49 @@ class Article(PlainText, models.Model):
             and field.attname not in deferred
             and field.name not in COUNTED_BY_COMMENTS
         ]
+
+
+def article_path(*, desk_slug: str, day: date, slug: str) -> str:
+    """An article's address from its parts (its current one, or one it had before)."""
+    return reverse(
+        "articles:article",
+        kwargs={
+            "desk": desk_slug,
+            "year": f"{day.year:04d}",
+            "month": f"{day.month:02d}",
+            "day": f"{day.day:02d}",
+            "slug": slug,
+        },
+    )
+
+
+class ArticleAddress(models.Model):
+    """An address a public article had before its desk, slug or date changed. Readers'
+    links, feeds read earlier, shares and the "Live" email all carry it, so it keeps
+    answering: with a 301 to the article's address now. Written by the services, never
+    edited; an article that is live at the same address is served there instead."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_addresses")
+    desk_slug = models.CharField(max_length=60)
+    day = models.DateField()
+    slug = models.SlugField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "desk_slug", "day", "slug"], name="one_old_address"
+            )
+        ]
+        indexes = [models.Index(fields=["desk_slug", "slug", "day"], name="article_old_address")]
+        verbose_name_plural = "article addresses"
+
+    def __str__(self) -> str:
+        return self.get_absolute_url()
+
+    def get_absolute_url(self) -> str:
+        return article_path(desk_slug=self.desk_slug, day=self.day, slug=self.slug)
 
 
 def listing_keys(articles: models.QuerySet[Article]) -> list[str]:

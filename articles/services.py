@@ -26,6 +26,7 @@ from articles import renditions, revisions
 from articles.clock import newsroom_time
 from articles.models import (
     Article,
+    ArticleAddress,
     Author,
     Byline,
     Correction,
@@ -332,7 +333,17 @@ def _stored(article: Article) -> dict | None:
     return (
         Article.objects.select_for_update()
         .filter(pk=article.pk)
-        .values("status", "desk_id", "version", "published_at", "embargo_until")
+        .values(
+            "status",
+            "desk_id",
+            "desk__slug",
+            "slug",
+            "version",
+            "published_at",
+            "embargo_until",
+            "went_live_at",
+            "created_at",
+        )
         .first()
     )
 
@@ -741,11 +752,26 @@ def article_save(
         _default_breaking_end(article)
         article.save()  # purges the pages it was on and is on now
         _log_status_change(article=article, user=user, previous=previous_status)
+    if before is not None and (was_public or before["went_live_at"] is not None):
+        _keep_old_address(article=article, before=before)
     if significant:
         Correction.objects.create(
             article=article, kind=change_kind, text=change_note, created_at=now
         )
     return article
+
+
+def _keep_old_address(*, article: Article, before: dict) -> ArticleAddress | None:
+    """Readers have links to an article that has been public: when its desk, slug or date
+    changes, its address before the change keeps answering (a 301 to the new one)."""
+    day = timezone.localdate(before["published_at"] or before["created_at"])
+    old = (before["desk__slug"], day, before["slug"])
+    if old == (article.desk.slug, article.address_day(), article.slug):
+        return None
+    address, _ = ArticleAddress.objects.get_or_create(
+        article=article, desk_slug=old[0], day=old[1], slug=old[2]
+    )
+    return address
 
 
 def _log_status_change(*, article: Article, user: User, previous: str | None) -> None:

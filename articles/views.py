@@ -288,6 +288,16 @@ class ArticleView(DetailView):
         for article in candidates:
             if timezone.localdate(article.published_at or article.created_at) == day:
                 return article
+        # No article is at this address now: one that had it before (its desk, slug or date
+        # changed since) is sent to, newest move first; get() redirects.
+        moved = self.get_queryset().filter(
+            old_addresses__desk_slug=self.kwargs["desk"],
+            old_addresses__slug=self.kwargs["slug"],
+            old_addresses__day=day,
+        )
+        article = moved.order_by("-old_addresses__created_at", "-old_addresses__id").first()
+        if article is not None:
+            return article
         if len(candidates) == 1:  # the same story at another date: get() redirects to it
             return candidates[0]
         raise Http404("No article at this address")
