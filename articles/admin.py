@@ -35,6 +35,7 @@ from articles.forms import (
     AuthorAdminForm,
     DeskAdminForm,
     PhotoAdminForm,
+    RestoreForm,
     ReturnForm,
     ShareLinkForm,
 )
@@ -809,21 +810,56 @@ class ArticleAdmin(admin.ModelAdmin):
         )
 
     def restore_view(self, request: HttpRequest, article_id: int, number: int):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
+        """Restoring is an edit: this page shows what would change and asks, for a live
+        article, what kind of edit it is; the save goes through the same service."""
         article = self._article_or_404(request, article_id)
         if not self.has_change_permission(request, article):
             raise PermissionDenied
-        try:
-            revision = services.article_restore_revision(
-                article=article, number=number, user=request.user
-            )
-        except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        target = revisions.state_at(article, number)
+        if target is None:
+            self.message_user(request, f"This article has no revision {number}.", messages.ERROR)
             return redirect("admin:articles_article_revisions", article_id=article.pk)
-        done = f"as revision {revision.number}" if revision else "(it is the current text)"
-        self.message_user(request, f"Restored revision {number} {done}.", messages.SUCCESS)
-        return redirect("admin:articles_article_change", article.pk)
+        public = article.is_public()
+        form = RestoreForm(
+            request.POST if request.method == "POST" else None,
+            public=public,
+            initial={"version": article.version},
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                revision = services.article_restore_revision(
+                    article=article,
+                    number=number,
+                    user=request.user,
+                    version=form.cleaned_data["version"],
+                    change_kind=form.cleaned_data.get("change_kind") or "",
+                    change_note=form.cleaned_data.get("change_note") or "",
+                )
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for field, errors in exc.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, exc)
+            else:
+                done = f"as revision {revision.number}" if revision else "(it is the current text)"
+                self.message_user(request, f"Restored revision {number} {done}.", messages.SUCCESS)
+                return redirect("admin:articles_article_change", article.pk)
+        return self._page(
+            request,
+            "restore.html",
+            f"Restore revision {number} of “{article.headline}”",
+            original=article,
+            number=number,
+            form=form,
+            public=public,
+            tables=revisions.diff_tables(
+                revisions.snapshot(article),
+                target,
+                old_label="Now",
+                new_label=f"Revision {number}",
+            ),
+        )
 
     def return_view(self, request: HttpRequest, article_id: int):
         """Send an article in review back to its writer, with a note saying what to change."""

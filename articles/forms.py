@@ -272,6 +272,31 @@ class ReturnForm(forms.Form):
     )
 
 
+class RestoreForm(forms.Form):
+    """Restoring a revision: an edit like any other, so the version the page was opened on
+    and, for a live article, the kind of edit and its note (no default: a choice)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    change_kind = forms.ChoiceField(
+        label="This edit is", choices=CHANGE_KINDS, required=False, widget=forms.RadioSelect
+    )
+    change_note = forms.CharField(
+        label="Note for readers",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 70}),
+        help_text="Required for an update or a correction: shown under the article and on "
+        "the corrections page.",
+    )
+
+    def __init__(self, *args: Any, public: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if public:
+            self.fields["change_kind"].required = True
+        else:
+            del self.fields["change_kind"], self.fields["change_note"]
+
+
 class ShareLinkForm(forms.ModelForm):
     """A new share link: which article, for whom, for how long."""
 

@@ -888,14 +888,52 @@ def article_record_revision(
 
 
 @transaction.atomic
-def article_restore_revision(*, article: Article, number: int, user: User) -> Revision:
+def article_restore_revision(
+    *,
+    article: Article,
+    number: int,
+    user: User,
+    version: int | None,
+    change_kind: str = "",
+    change_note: str = "",
+) -> Revision:
     """Put an earlier revision's text, photo and bylines back, as a new revision (the ones
-    in between stay in the history). The status and publication time are not touched."""
+    in between stay in the history). The status and publication time are not touched.
+
+    It is an edit like any other, saved by `article_save`: `version` is the one the
+    confirmation was opened on, and a live article needs the kind of edit (and its note).
+    A correction published after the revision fixed something the revision still says:
+    restoring it takes a new correction saying why, never a silent fix or an update."""
     if not article_editable_by(article=article, user=user):
         raise ValidationError("You cannot edit this article, so you cannot restore it.")
+    if version is None:
+        raise ValidationError("Open the restore page again: it did not say which version it saw.")
+    article_check_version(article_id=article.pk, version=version, user=user)
     state = revisions.state_at(article, number)
     if state is None:
         raise ValidationError(f"This article has no revision {number}.")
+    public = article.is_public()
+    if public and change_kind not in ("silent", *Correction.Kind.values):
+        raise ValidationError(
+            {"change_kind": "Readers can see this article: say what kind of edit this is."}
+        )
+    revised_at = article.revisions.get(number=number).created_at
+    later = corrections_standing(article=article).filter(
+        kind=Correction.Kind.CORRECTION, created_at__gt=revised_at
+    )
+    if later.exists() and not (public and change_kind == Correction.Kind.CORRECTION):
+        raise ValidationError(
+            {
+                "change_kind": f"A correction was published after revision {number}: "
+                "restoring it would put the corrected error back under the correction note. "
+                + (
+                    "Restore it only as a new correction, saying why, or edit the article."
+                    if public
+                    else "Edit the article instead, or restore it once it is public again, "
+                    "as a new correction."
+                )
+            }
+        )
     photo = state["hero_photo"]
     if photo is not None and not Photo.objects.filter(pk=photo["id"]).exists():
         raise ValidationError(
@@ -914,16 +952,28 @@ def article_restore_revision(*, article: Article, number: int, user: User) -> Re
     article.standfirst = state["standfirst"]
     article.body = state["body"]
     article.hero_photo_id = photo["id"] if photo else None
-    article_save(article=article, user=user, version=article.version)
+    article_save(
+        article=article,
+        user=user,
+        version=version,
+        change_kind=change_kind if public else "",
+        change_note=change_note,
+    )
     Byline.objects.filter(article=article).delete()
     Byline.objects.bulk_create(
         Byline(article=article, author_id=byline["author"], role=byline["role"], order=order)
         for order, byline in enumerate(state["bylines"])
     )
-    revision = article_record_revision(
-        article=article, user=user, kind=Revision.Kind.RESTORE, note=f"Restored revision {number}."
+    note = " ".join(part for part in (f"Restored revision {number}.", change_note.strip()) if part)
+    return article_record_revision(
+        article=article, user=user, kind=Revision.Kind.RESTORE, note=note
     )
-    return revision
+
+
+def corrections_standing(*, article: Article) -> models.QuerySet[Correction]:
+    """The article's published corrections and updates (all of them: none is ever undone
+    by deleting it)."""
+    return Correction.objects.filter(article=article)
 
 
 # --- Share links (issue 8) ------------------------------------------------------------------
