@@ -38,6 +38,7 @@ from articles.forms import (
     RestoreForm,
     ReturnForm,
     ShareLinkForm,
+    WithdrawCorrectionForm,
 )
 from articles.models import (
     Article,
@@ -336,15 +337,46 @@ class BylineInline(ArticleChildInline, admin.TabularInline):
 
 class CorrectionInline(ArticleChildInline, admin.StackedInline):
     """Corrections are added by choosing "update" or "correction" when editing a published
-    article (which also sets its Updated time); here their wording can be fixed."""
+    article (which also sets its Updated time). Once published they are part of the record:
+    shown here read-only, for everyone, superusers too; a mistaken one is withdrawn by a
+    new entry (the link beside it)."""
 
     model = Correction
-    fields = ("kind", "text", "created_at")
+    fields = ("kind", "text", "created_at", "withdrawal_state")
+    readonly_fields = fields
     extra = 0
     verbose_name_plural = "Corrections and updates (shown on the article, oldest first)"
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        # Whoever sees the article sees its corrections (they are on the public page).
+        return request.user.has_perm("articles.view_article") or request.user.has_perm(
+            "articles.change_article"
+        )
+
+    @admin.display(description="Withdrawn")
+    def withdrawal_state(self, correction: Correction) -> str:
+        if correction.kind == Correction.Kind.WITHDRAWAL:
+            return "—"
+        withdrawal = Correction.objects.filter(withdraws=correction).first()
+        if withdrawal is not None:
+            return f"Withdrawn {newsroom_time(withdrawal.created_at)}: {withdrawal.text}"
+        return format_html(
+            '<a href="{}">Withdraw this {}…</a>',
+            reverse(
+                "admin:articles_article_withdraw_correction",
+                args=[correction.article_id, correction.pk],
+            ),
+            correction.get_kind_display().lower(),
+        )
 
 
 def share_link_address(link: ShareLink) -> str:
@@ -698,6 +730,11 @@ class ArticleAdmin(admin.ModelAdmin):
             path(
                 "<int:article_id>/return/", view(self.return_view), name="articles_article_return"
             ),
+            path(
+                "<int:article_id>/corrections/<int:correction_id>/withdraw/",
+                view(self.withdraw_correction_view),
+                name="articles_article_withdraw_correction",
+            ),
             path("<int:article_id>/lock/", view(self.lock_view), name="articles_article_lock"),
             *super().get_urls(),
         ]
@@ -888,6 +925,45 @@ class ArticleAdmin(admin.ModelAdmin):
             "return.html",
             f"Send “{article.headline}” back",
             original=article,
+            form=form,
+        )
+
+    def withdraw_correction_view(self, request: HttpRequest, article_id: int, correction_id: int):
+        """Withdraw a mistaken correction or update: a new entry, with a note for readers."""
+        article = self._article_or_404(request, article_id)
+        if not self.has_change_permission(request, article) or not services.user_can_publish_on(
+            user=request.user, desk_id=article.desk_id
+        ):
+            raise PermissionDenied
+        correction = article.corrections.filter(pk=correction_id).first()
+        if correction is None:
+            raise Http404("No such correction")
+        form = WithdrawCorrectionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.correction_withdraw(
+                    correction=correction, user=request.user, note=form.cleaned_data["note"]
+                )
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for field, errors in exc.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, exc)
+            else:
+                self.message_user(
+                    request,
+                    f"The {correction.get_kind_display().lower()} is withdrawn: readers see it "
+                    "marked withdrawn, with your note.",
+                    messages.SUCCESS,
+                )
+                return redirect("admin:articles_article_change", article.pk)
+        return self._page(
+            request,
+            "withdraw_correction.html",
+            f"Withdraw a {correction.get_kind_display().lower()} of “{article.headline}”",
+            original=article,
+            correction=correction,
             form=form,
         )
 

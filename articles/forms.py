@@ -297,6 +297,18 @@ class RestoreForm(forms.Form):
             del self.fields["change_kind"], self.fields["change_note"]
 
 
+class WithdrawCorrectionForm(forms.Form):
+    """Withdrawing a mistaken correction or update: the note tells readers why."""
+
+    note = forms.CharField(
+        label="Why it is withdrawn",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 70}),
+        help_text="Shown to readers under the withdrawn entry, on the article and on the "
+        "corrections page.",
+    )
+
+
 class ShareLinkForm(forms.ModelForm):
     """A new share link: which article, for whom, for how long."""
 

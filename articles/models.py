@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import secrets
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 from urllib.parse import urljoin
@@ -689,14 +690,27 @@ class Byline(models.Model):
 
 
 class Correction(PlainText, models.Model):
+    """A correction or update as readers saw it: part of the public record, so append-only.
+    Once stored it is never edited nor deleted, by anyone; a mistaken one is withdrawn by
+    a new entry (kind "withdrawal", `withdraws` naming it), shown under it on the page."""
+
     class Kind(models.TextChoices):
         CORRECTION = "correction", "Correction"
         UPDATE = "update", "Update"
+        WITHDRAWAL = "withdrawal", "Withdrawal"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
     kind = models.CharField(max_length=12, choices=Kind, default=Kind.CORRECTION)
     text = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
+    withdraws = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="withdrawal",
+        help_text="For a withdrawal: the correction or update it withdraws.",
+    )
 
     plain_text_fields = ("text",)
 
@@ -705,6 +719,34 @@ class Correction(PlainText, models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.text[:60]}"
+
+    def save(self, *args, **kwargs) -> None:
+        # On the model, not only in the admin: no path (a shell, a future form) may rewrite
+        # or back-date what readers were told.
+        if not self._state.adding:
+            raise ValidationError(
+                "A published correction cannot be changed: withdraw it with a new entry."
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(
+            "A published correction cannot be deleted: withdraw it with a new entry."
+        )
+
+
+def mark_withdrawn(corrections: Iterable[Correction]) -> list[Correction]:
+    """The entries of one article, each with `withdrawn_by` (its withdrawal, or None) and
+    `withdrawn` (the entry a withdrawal withdraws), found among them: no query."""
+    entries = list(corrections)
+    by_pk = {entry.pk: entry for entry in entries}
+    for entry in entries:
+        entry.withdrawn_by = None
+    for entry in entries:
+        entry.withdrawn = by_pk.get(entry.withdraws_id)
+        if entry.withdrawn is not None:
+            entry.withdrawn.withdrawn_by = entry
+    return entries
 
 
 # --- Editorial workflow (issue 8) --------------------------------------------------------

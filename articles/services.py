@@ -913,7 +913,7 @@ def article_restore_revision(
     if state is None:
         raise ValidationError(f"This article has no revision {number}.")
     public = article.is_public()
-    if public and change_kind not in ("silent", *Correction.Kind.values):
+    if public and change_kind not in ("silent", Correction.Kind.UPDATE, Correction.Kind.CORRECTION):
         raise ValidationError(
             {"change_kind": "Readers can see this article: say what kind of edit this is."}
         )
@@ -971,9 +971,41 @@ def article_restore_revision(
 
 
 def corrections_standing(*, article: Article) -> models.QuerySet[Correction]:
-    """The article's published corrections and updates (all of them: none is ever undone
-    by deleting it)."""
-    return Correction.objects.filter(article=article)
+    """The article's corrections and updates that still stand: not withdrawn."""
+    return Correction.objects.filter(article=article, withdrawal__isnull=True).exclude(
+        kind=Correction.Kind.WITHDRAWAL
+    )
+
+
+@transaction.atomic
+def correction_withdraw(*, correction: Correction, user: User, note: str) -> Correction:
+    """Withdraw a mistaken correction or update with a new entry saying why: readers see
+    both (the record is append-only). Sets the article's Updated time."""
+    article = (
+        Article.objects.select_for_update().select_related("desk").get(pk=correction.article_id)
+    )
+    if not article_editable_by(article=article, user=user) or not user_can_publish_on(
+        user=user, desk_id=article.desk_id
+    ):
+        raise ValidationError("Only the desk's editors can withdraw a correction.")
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": "Say why it is withdrawn: readers see this note."})
+    if correction.kind == Correction.Kind.WITHDRAWAL:
+        raise ValidationError("A withdrawal cannot itself be withdrawn.")
+    if Correction.objects.filter(withdraws=correction).exists():
+        raise ValidationError("This correction has already been withdrawn.")
+    now = timezone.now()
+    entry = Correction.objects.create(
+        article=article,
+        kind=Correction.Kind.WITHDRAWAL,
+        withdraws=correction,
+        text=note,
+        created_at=now,
+    )
+    article.updated_at = now
+    article.save(update_fields=["updated_at", "modified_at"])  # purges its pages and lists
+    return entry
 
 
 # --- Share links (issue 8) ------------------------------------------------------------------
