@@ -146,3 +146,19 @@ def test_a_restore_without_the_version_is_refused(editor_client, corrected):
     assert response.status_code == 200
     corrected.refresh_from_db()
     assert corrected.revisions.count() == 2
+
+
+def test_a_withdrawn_correction_no_longer_stands_in_the_way(editor, editor_client, corrected):
+    from articles import services
+
+    services.correction_withdraw(
+        correction=corrected.corrections.get(), user=editor, note="The first figure was right."
+    )
+    corrected.refresh_from_db()
+    response = editor_client.post(
+        restore_url(corrected, 1),
+        {"version": corrected.version, "change_kind": "silent", "change_note": ""},
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    corrected.refresh_from_db()
+    assert corrected.body == "The vote was 21 to 12."
