@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -530,6 +531,7 @@ class ArticleAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         # A class made for this request (modelform_factory), so this is not shared.
         form.user = request.user
+        form.unsaved_action = getattr(request, "_unsaved_action", "")
         if obj is not None and obj.is_public() and "slug" in form.base_fields:
             form.base_fields["slug"].help_text = (
                 f"This article is live at {obj.get_absolute_url()}. Changing its desk, slug "
@@ -537,6 +539,38 @@ class ArticleAdmin(admin.ModelAdmin):
                 "address are redirected to the new one."
             )
         return form
+
+    # --- an action run from the article's own page ---------------------------------------
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """The page's actions post the whole form. With edits not saved yet, the action is
+        not run (it would redirect, dropping them): the form comes back as typed, with the
+        reason, as a save that failed would."""
+        field = f"{admin.ActionLocation.CHANGE_FORM.value}-action"
+        name = request.POST.get(field) if request.method == "POST" else None
+        saving = {"_save", "_continue", "_addanother", "_saveasnew"} & set(request.POST)
+        if name and object_id and not saving and self._has_unsaved_edits(request, object_id):
+            request.POST = request.POST.copy()
+            del request.POST[field]  # Django then treats the post as a save of the form
+            action = getattr(self, name, None) if name in self.actions else None
+            request._unsaved_action = getattr(action, "short_description", name)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _has_unsaved_edits(self, request: HttpRequest, object_id: str) -> bool:
+        obj = self.get_object(request, object_id)
+        if obj is None or "headline" not in request.POST:  # no form posted: nothing typed
+            return False
+        if not self.has_change_permission(request, obj):
+            return False
+        fields = flatten_fieldsets(self.get_fieldsets(request, obj))
+        form = self.get_form(request, obj, change=True, fields=fields)(
+            request.POST, request.FILES, instance=obj
+        )
+        # The kind of edit is a choice for the save, not text; the version is no edit.
+        if set(form.changed_data) - {"version", "change_kind"}:
+            return True
+        formsets, _ = self._create_formsets(request, obj, change=True)
+        return any(formset.has_changed() for formset in formsets)
 
     # --- saving through the services -----------------------------------------------------
 

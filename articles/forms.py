@@ -128,6 +128,9 @@ class ArticleAdminForm(forms.ModelForm):
     `change_kind` says whether the edit is a silent fix, an update or a correction."""
 
     user: ClassVar[Any] = None
+    # Set by the admin when an action was asked for from this page with edits not saved:
+    # the form then refuses to save, so it comes back with what was typed.
+    unsaved_action: ClassVar[str] = ""
     public_edit = False
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
@@ -203,6 +206,13 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        if self.unsaved_action:
+            self.add_error(
+                None,
+                f"“{self.unsaved_action}” was not run, and nothing was saved: this page has "
+                "changes that are not saved yet. Save your changes first, then run the action.",
+            )
+            return cleaned
         if self.instance.pk is not None:
             try:
                 # Runs inside the admin's transaction: the row stays locked until the save.
