@@ -170,7 +170,8 @@ class ArticleAdminForm(forms.ModelForm):
             "body": SYNTAX_HELP,
             "breaking_until": (
                 "When the breaking flag and the home banner switch off by themselves. "
-                f"Empty: {services.BREAKING_DEFAULT_HOURS} hours after publication."
+                f"Empty: {services.BREAKING_DEFAULT_HOURS} hours from when the flag is set "
+                "(or from publication, if that is later)."
             ),
             "status": (
                 "Published with a future publication time means scheduled: it goes live "
@@ -222,6 +223,19 @@ class ArticleAdminForm(forms.ModelForm):
             except ValidationError as exc:
                 self.add_error(None, exc)
                 return cleaned
+        until = cleaned.get("breaking_until")
+        if (
+            cleaned.get("is_breaking")
+            and until is not None
+            and "breaking_until" in self.changed_data
+            and until <= timezone.now()
+        ):
+            self.add_error(
+                "breaking_until",
+                "This time is in the past: the flag and the banner would show nothing. Choose "
+                f"a later time, or leave it empty for {services.BREAKING_DEFAULT_HOURS} hours "
+                "from now.",
+            )
         self.public_edit = self.is_public_edit()
         if cleaned.get("change_kind") in ("update", "correction") and self.public_edit:
             if not (cleaned.get("change_note") or "").strip():

@@ -343,6 +343,7 @@ def _stored(article: Article) -> dict | None:
             "embargo_until",
             "went_live_at",
             "created_at",
+            "is_breaking",
         )
         .first()
     )
@@ -588,9 +589,34 @@ def _moved(before: dict, article: Article) -> bool:
 
 
 def _default_breaking_end(article: Article) -> None:
+    """A breaking flag without an end runs for the default hours from now, or from when the
+    article goes live if that is later (from its publication, an older story's flag would
+    be over before it was set)."""
     if article.is_breaking and article.breaking_until is None and article.published_at:
-        article.breaking_until = article.published_at + datetime.timedelta(
-            hours=BREAKING_DEFAULT_HOURS
+        start = max(timezone.now(), article.goes_live_at())
+        article.breaking_until = start + datetime.timedelta(hours=BREAKING_DEFAULT_HOURS)
+
+
+def _start_breaking(*, article: Article, before: dict | None) -> bool:
+    """The flag just ticked: its window starts now. An end left from an earlier window
+    (the form shows it) is over, so it gives way to a new one. True when a window began."""
+    if not article.is_breaking or (before is not None and before["is_breaking"]):
+        return False
+    if article.breaking_until is not None and article.breaking_until > timezone.now():
+        return True
+    article.breaking_until = None
+    _default_breaking_end(article)
+    return article.breaking_until is not None
+
+
+def _queue_end_breaking(article: Article) -> None:
+    """After commit, queue the task that clears the flag and the home page's banner."""
+    from articles.tasks import end_breaking  # the task calls back into this module
+
+    if not end_breaking.app.conf.task_always_eager and article.breaking_until is not None:
+        article_id, until = article.pk, article.breaking_until
+        transaction.on_commit(
+            lambda: end_breaking.apply_async(kwargs={"article_id": article_id}, eta=until)
         )
 
 
@@ -741,6 +767,7 @@ def article_save(
             )
         article.updated_at = now
     previous_status = before["status"] if before else None
+    breaking_began = _start_breaking(article=article, before=before)
     if article.status == Article.Status.PUBLISHED:
         article_publish(article=article, user=user, at=article.published_at)
     else:
@@ -752,6 +779,9 @@ def article_save(
         _default_breaking_end(article)
         article.save()  # purges the pages it was on and is on now
         _log_status_change(article=article, user=user, previous=previous_status)
+    if breaking_began:
+        purge_on_commit(["home"])  # the banner
+        _queue_end_breaking(article)
     if before is not None and (was_public or before["went_live_at"] is not None):
         _keep_old_address(article=article, before=before)
     if significant:
@@ -812,13 +842,7 @@ def article_mark_breaking(
         from_status=article.status,
         note=f"Breaking for {hours} hours, until {newsroom_time(article.breaking_until)}.",
     )
-    from articles.tasks import end_breaking  # the task calls back into this module
-
-    if not end_breaking.app.conf.task_always_eager:
-        article_id, until = article.pk, article.breaking_until
-        transaction.on_commit(
-            lambda: end_breaking.apply_async(kwargs={"article_id": article_id}, eta=until)
-        )
+    _queue_end_breaking(article)
     return article
 
 
