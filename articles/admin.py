@@ -248,6 +248,30 @@ class PhotoAdmin(ObjectRightsMixin, ContentServiceMixin, admin.ModelAdmin):
     def editable_by(self, obj: Photo, user) -> bool:
         return services.photo_editable_by(photo=obj, user=user)
 
+    def get_deleted_objects(self, objs, request):
+        """The confirmation names every article using the photos: a published one (live or
+        scheduled) stops the delete, as a protected object does; the others lose it."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        uses, published = [], False
+        for photo in objs:
+            for article, where in services.photo_uses(photo=photo):
+                published |= article.status == Article.Status.PUBLISHED
+                uses.append(
+                    format_html(
+                        '{} article “<a href="{}">{}</a>” shows “{}” ({})',
+                        article.get_status_display(),
+                        reverse("admin:articles_article_change", args=[article.pk]),
+                        article.headline,
+                        photo,
+                        where,
+                    )
+                )
+        if published:  # refused: the page lists every use, so all can be replaced at once
+            protected = [*protected, *uses]
+        elif uses:
+            deleted = [*deleted, "Articles left without the photo (they are not deleted):", uses]
+        return deleted, counts, perms_needed, protected
+
     @admin.display(description="Photo")
     def thumbnail(self, photo: Photo) -> str:
         return photo_thumbnail(photo, width=120 if photo.pk else THUMB_WIDTH)

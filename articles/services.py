@@ -1117,6 +1117,40 @@ def content_save[Content: (Desk, Author, Topic, Photo)](*, instance: Content) ->
     return instance
 
 
+def photo_uses(*, photo: Photo) -> list[tuple[Article, str]]:
+    """Every article showing the photo, and where: as its hero, or in its body (a Markdown
+    image by the address of the original or of one of its renditions)."""
+    names = [photo.image.name, *photo.renditions.values_list("file", flat=True)]
+    in_body = models.Q()
+    for name in filter(None, names):
+        in_body |= models.Q(body__contains=name)
+    articles = Article.objects.filter(models.Q(hero_photo=photo) | in_body).select_related("desk")
+    uses = []
+    for article in articles.order_by("-published_at", "-pk"):
+        places = []
+        if article.hero_photo_id == photo.pk:
+            places.append("hero photo")
+        if any(name and name in article.body for name in names):
+            places.append("in the body")
+        uses.append((article, " and ".join(places)))
+    return uses
+
+
+def photo_deletable(*, photo: Photo) -> None:
+    """Refuse, naming them, while published articles (live or scheduled) show the photo:
+    deleting it would break their pages."""
+    published = [
+        article.headline
+        for article, _ in photo_uses(photo=photo)
+        if article.status == Article.Status.PUBLISHED
+    ]
+    if published:
+        raise ValidationError(
+            f"“{photo}” is used by published articles ({', '.join(published)}): replace it "
+            "there first, then delete it."
+        )
+
+
 # loaddemo still calls these three (its file is not this module's to change): drop them
 # once it calls content_save.
 @transaction.atomic
@@ -1125,6 +1159,8 @@ def content_delete(*, instance: Desk | Author | Topic | Photo | Article) -> None
     if isinstance(instance, Article):  # its delete purges its pages itself
         article_delete(article=instance)
         return
+    if isinstance(instance, Photo):
+        photo_deletable(photo=instance)
     keys = _page_keys(instance)
     if isinstance(instance, Photo):  # its original and renditions go too, once committed
         storage = instance.image.storage
