@@ -637,8 +637,12 @@ def _went_live(
 ) -> bool:
     """The work of an article's going live, done once per publication time: purge the pages
     that now show it and tell its writers. Runs inside the caller's transaction."""
-    if not article.is_public() or _same_second(article.went_live_at, article.published_at):
+    now = timezone.now()
+    if not article.is_public(now) or _same_second(article.went_live_at, article.published_at):
         return False  # not yet (embargo), or done (a republication keeps its first time)
+    # An article that went live before and whose date an editor moved is not news to its
+    # writers: the pages are purged again, the "Live" mail is not sent again.
+    first_time = article.went_live_at is None
     Article.objects.filter(pk=article.pk).update(went_live_at=article.published_at)
     article.went_live_at = article.published_at
     if scheduled:
@@ -653,19 +657,23 @@ def _went_live(
     # desk's, authors' and topics' pages, feeds, sitemaps), as committed. From a publish
     # this is the save's own purge, so nothing is worked out or purged twice.
     purge_on_commit(["home"], articles=[article])
-    if not notify:
+    if not notify or not first_time:
         return True
     acting = user.pk if user is not None else None
+    # When readers could first see it: its time, when that came by itself (a schedule, an
+    # embargo's end); else now, as publishing with a time already past (a backdated story)
+    # shows it from now, not from that time.
+    live_at = article.goes_live_at() if scheduled else now
     notification_enqueue(
         kind="article_published",
         recipients=[u.email for u in article_writers(article=article) if u.pk != acting],
-        event=f"article-live:{article.pk}:{article.published_at:%Y%m%dT%H%M%S}",
+        event=f"article-live:{article.pk}",  # once per article, whatever its dates become
         about=f"article:{article.pk}",
         context={
             "headline": article.headline,
             "desk": _desk_name(article.desk_id),
             "url": settings.SITE_URL + article.get_absolute_url(),
-            "published": newsroom_time(article.goes_live_at()),
+            "published": newsroom_time(live_at),
         },
     )
     return True
