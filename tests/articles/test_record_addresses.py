@@ -142,3 +142,28 @@ def test_an_old_address_does_not_hide_another_story_that_shares_the_slug(editor_
     )
     response = Client().get(old)
     assert (response.status_code, response["Location"]) == (301, live.get_absolute_url())
+
+
+def test_the_data_migration_records_only_the_dates_the_log_shows(editor):
+    import importlib
+
+    from django.apps import apps
+
+    from articles.models import Transition, article_path
+
+    migration = importlib.import_module("articles.migrations.0007_article_address_history")
+    moved = ArticleFactory(desk=DeskFactory(slug="world"), slug="summit-ends")
+    first = moved.published_at - dt.timedelta(days=3)
+    Transition.objects.create(article=moved, action="publish", to_status="published", at=first)
+    Transition.objects.create(
+        article=moved, action="publish", to_status="published", at=moved.published_at
+    )
+    untouched = ArticleFactory()
+    migration.keep_known_addresses(apps, None)
+    assert [(a.article, a.day) for a in ArticleAddress.objects.all()] == [
+        (moved, timezone.localdate(first))
+    ]
+    assert not untouched.old_addresses.exists()
+    old = article_path(desk_slug="world", day=timezone.localdate(first), slug="summit-ends")
+    response = Client().get(old)
+    assert (response.status_code, response["Location"]) == (301, moved.get_absolute_url())
