@@ -62,3 +62,11 @@ def test_a_byline_edit_counts_as_unsaved_too(editor_client):
     article.refresh_from_db()
     assert article.status == Article.Status.DRAFT
     assert article.bylines.get().pk == byline.pk and byline.author_id != other.pk
+
+
+def test_line_breaks_as_browsers_send_them_are_no_edit(editor_client):
+    article = ArticleFactory(body="One.\n\nTwo.", hero_photo=PhotoFactory())
+    data = form_with_action(article, "breaking_for_two_hours", body="One.\r\n\r\nTwo.")
+    assert editor_client.post(change_url(article), data).status_code == 302
+    article.refresh_from_db()
+    assert article.is_breaking
