@@ -707,7 +707,7 @@ class Correction(PlainText, models.Model):
         "self",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,  # only ever deleted with its article
         related_name="withdrawal",
         help_text="For a withdrawal: the correction or update it withdraws.",
     )

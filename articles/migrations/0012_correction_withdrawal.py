@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='correction',
             name='withdraws',
-            field=models.OneToOneField(blank=True, help_text='For a withdrawal: the correction or update it withdraws.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='withdrawal', to='articles.correction'),
+            field=models.OneToOneField(blank=True, help_text='For a withdrawal: the correction or update it withdraws.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='withdrawal', to='articles.correction'),
         ),
         migrations.AlterField(
             model_name='correction',

@@ -116,3 +116,13 @@ def test_withdrawing_needs_a_note_and_an_editor(client, editor, reporter, live_w
     client.force_login(reporter)
     assert client.post(url, {"note": "Mine now."}).status_code in (403, 404)
     assert Correction.objects.count() == 1
+
+
+def test_deleting_an_article_takes_its_withdrawn_corrections_with_it(editor, live_with_correction):
+    from articles import services
+
+    services.correction_withdraw(
+        correction=live_with_correction.corrections.get(), user=editor, note="Wrong."
+    )
+    services.article_delete(article=live_with_correction)
+    assert not Correction.objects.exists()
