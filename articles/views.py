@@ -274,11 +274,7 @@ class ArticleView(DetailView):
         # An old link from before its publication time moved. (The comment view renders this
         # page at .../comments/ to show a form's errors: that is not an old link.)
         if request.path not in (canonical, f"{canonical}comments/"):
-            response = HttpResponsePermanentRedirect(canonical)
-            # Where an old address leads can change (the article moves again, or another
-            # article goes live there): browsers and shared caches ask again each time.
-            response["Cache-Control"] = "public, max-age=0"
-            return response
+            return HttpResponsePermanentRedirect(canonical)
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_object(self, queryset=None):
