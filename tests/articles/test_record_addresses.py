@@ -152,7 +152,7 @@ def test_the_data_migration_records_only_the_dates_the_log_shows(editor):
 
     from articles.models import Transition, article_path
 
-    migration = importlib.import_module("articles.migrations.0010_article_address_history")
+    migration = importlib.import_module("articles.migrations.0011_article_address_history")
     moved = ArticleFactory(desk=DeskFactory(slug="world"), slug="summit-ends")
     first = moved.published_at - dt.timedelta(days=3)
     Transition.objects.create(article=moved, action="publish", to_status="published", at=first)
