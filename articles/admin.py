@@ -251,6 +251,8 @@ class PhotoAdmin(ObjectRightsMixin, ContentServiceMixin, admin.ModelAdmin):
     def get_deleted_objects(self, objs, request):
         """The confirmation names every article using the photos: a published one (live or
         scheduled) stops the delete, as a protected object does; the others lose it."""
+        if any(not self._editable(request, photo) for photo in objs):
+            raise PermissionDenied  # rights first: whether it is in use is not theirs to see
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         uses, published = [], False
         for photo in objs:

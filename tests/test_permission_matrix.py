@@ -250,7 +250,7 @@ ENTRIES |= {
             label="own draft",
         ),
         case(
-            "login login 200 200 403 404 200",
+            "login login 200 200 404 404 200",
             article_admin("draft", "revisions/1/restore/"),
             label="GET: the confirmation",
         ),
