@@ -40,6 +40,7 @@ from articles.forms import (
     ReturnForm,
     ShareLinkForm,
     WithdrawCorrectionForm,
+    add_service_errors,
 )
 from articles.models import (
     Article,
@@ -937,11 +938,7 @@ class ArticleAdmin(admin.ModelAdmin):
                     change_note=form.cleaned_data.get("change_note") or "",
                 )
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errors in exc.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, exc)
+                add_service_errors(form, exc)
             else:
                 done = f"as revision {revision.number}" if revision else "(it is the current text)"
                 self.message_user(request, f"Restored revision {number} {done}.", messages.SUCCESS)
@@ -1009,11 +1006,7 @@ class ArticleAdmin(admin.ModelAdmin):
                     correction=correction, user=request.user, note=form.cleaned_data["note"]
                 )
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errors in exc.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, exc)
+                add_service_errors(form, exc)
             else:
                 self.message_user(
                     request,

@@ -281,8 +281,17 @@ class ArticleAdminForm(forms.ModelForm):
                         {"slug": services.slug_clash_message(clash=clash, day=day)}
                     )
         except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
+            add_service_errors(self, exc)
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """A service's refusal shown on the form: by the field it names, else at the top (the
+    services own the rules; forms only translate them)."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, messages in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
 
 
 class ReturnForm(forms.Form):

@@ -11,12 +11,6 @@ from tests.factories import ArticleFactory, PhotoFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def form_with_action(article, name, **edits) -> dict:
     data = article_form(article, **edits)
     del data["_save"]  # the action's own button, not Save

@@ -17,12 +17,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
 def writers_draft(reporter):
     article = ArticleFactory(draft=True, created_by=reporter, hero_photo=PhotoFactory())
     BylineFactory(article=article, author=AuthorFactory(user=reporter))

@@ -16,12 +16,6 @@ from tests.factories import ArticleFactory, PhotoFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def save(client, article, **changes):
     article.refresh_from_db()
     response = client.post(change_url(article), article_form(article, **changes))

@@ -16,12 +16,6 @@ BODY = "First paragraph.\n\nSecond paragraph about trams.\n\nThird paragraph."
 
 
 @pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
 def article(editor_client):
     """A draft saved through the admin twice: once as written, once with a new headline."""
     article = ArticleFactory(draft=True, headline="Trams return", body=BODY)
