@@ -4,10 +4,13 @@ what a story needs first, which cached pages go stale) hold whatever the path.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -39,6 +42,7 @@ from articles.forms import (
     RestoreForm,
     ReturnForm,
     ShareLinkForm,
+    UnpublishForm,
     WithdrawCorrectionForm,
     add_service_errors,
 )
@@ -57,6 +61,38 @@ from articles.models import (
 from newsroom.params import BadParameter, parse_id
 
 THUMB_WIDTH = 160
+
+
+def said_submitted(article: Article) -> str:
+    """What a submission did, in the editor's words: who reviews it now."""
+    return f"Sent to the {article.desk.name} desk's editors for review: “{article.headline}”."
+
+
+def said_published(article: Article) -> str:
+    """What a publish did: the live link, or (a future time) when it goes live, in newsroom
+    time with the zone named."""
+    if article.published_at is not None and article.published_at > timezone.now():
+        local = timezone.localtime(article.published_at)
+        return format_html(
+            "Goes live on {} at {} ({}): “{}”.",
+            f"{local:%-d %B}",
+            f"{local:%H:%M}",
+            timezone.get_current_timezone_name(),
+            article.headline,
+        )
+    url = article.get_absolute_url()
+    return format_html(
+        '“{}” is live: <a href="{}">{}</a>', article.headline, url, settings.SITE_URL + url
+    )
+
+
+def said_unpublished(article: Article) -> str:
+    return (
+        f"“{article.headline}” is withdrawn: its address tells readers so (410 Gone) "
+        "until it is published again."
+    )
+
+
 BOTH_LOCATIONS = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
 
 
@@ -614,6 +650,7 @@ class ArticleAdmin(admin.ModelAdmin):
             change_kind=form.cleaned_data.get("change_kind") or "",
             change_note=form.cleaned_data.get("change_note") or "",
         )
+        self._say_status_change(request, stored, obj)
         if stored is None:
             return
         old = stored.address_day()
@@ -624,6 +661,14 @@ class ArticleAdmin(admin.ModelAdmin):
                 f"{obj.get_absolute_url()}: readers’ links to the old one are redirected.",
                 messages.WARNING,
             )
+
+    def _say_status_change(self, request, stored: Article | None, obj: Article) -> None:
+        """A status chosen in the form says what it did, as the buttons do."""
+        before = (stored.status, stored.published_at) if stored is not None else (None, None)
+        if obj.status == Article.Status.IN_REVIEW and before[0] != Article.Status.IN_REVIEW:
+            self.message_user(request, said_submitted(obj), messages.SUCCESS)
+        elif obj.status == Article.Status.PUBLISHED and before != (obj.status, obj.published_at):
+            self.message_user(request, said_published(obj), messages.SUCCESS)
 
     def save_related(self, request, form, formsets, change):
         """After the bylines and topics are saved: keep a revision, and let go of the lock."""
@@ -655,7 +700,10 @@ class ArticleAdmin(admin.ModelAdmin):
         done: str,
         skip_status: str | None = None,
         summary: str = "{Done} {count} {noun}.",
+        describe: Callable[[Article], str] | None = None,
     ):
+        """Run `service` on each article; `describe` says what it did to each one (else a
+        count)."""
         done_count, skipped, refused = 0, 0, []
         for article in queryset.select_related("desk", "hero_photo"):
             if skip_status is not None and article.status == skip_status:
@@ -667,7 +715,9 @@ class ArticleAdmin(admin.ModelAdmin):
                 refused.append(format_html("“{}”: {}", article.headline, " ".join(exc.messages)))
             else:
                 done_count += 1
-        if done_count:
+                if describe is not None:
+                    self.message_user(request, describe(article), messages.SUCCESS)
+        if done_count and describe is None:
             noun = "article" if done_count == 1 else "articles"
             self.message_user(
                 request,
@@ -698,6 +748,7 @@ class ArticleAdmin(admin.ModelAdmin):
             services.article_publish,
             done="published",
             skip_status=Article.Status.PUBLISHED,
+            describe=said_published,
         )
 
     @admin.action(
@@ -707,8 +758,25 @@ class ArticleAdmin(admin.ModelAdmin):
         location=BOTH_LOCATIONS,
     )
     def unpublish_selected(self, request, queryset):
+        """Taking a story off the site asks first, and why: the reason is kept in its log."""
         queryset = queryset.filter(status=Article.Status.PUBLISHED)
-        self._run(request, queryset, services.article_unpublish, done="unpublished")
+        if not queryset.exists():
+            self.message_user(request, "None of those articles is published.", messages.INFO)
+            return None
+        confirmed = request.POST.get("confirm") == "yes"
+        form = UnpublishForm(request.POST if confirmed else None)
+        if confirmed and form.is_valid():
+            unpublish = partial(services.article_unpublish, note=form.cleaned_data["note"])
+            self._run(request, queryset, unpublish, done="unpublished", describe=said_unpublished)
+            return None
+        return self._page(
+            request,
+            "unpublish.html",
+            "Unpublish",
+            articles=queryset.select_related("desk"),
+            form=form,
+            action_checkbox_name=ACTION_CHECKBOX_NAME,
+        )
 
     @admin.action(
         permissions=["change"],
@@ -723,6 +791,7 @@ class ArticleAdmin(admin.ModelAdmin):
             services.article_submit,
             done="submitted",
             skip_status=Article.Status.IN_REVIEW,
+            describe=said_submitted,
         )
 
     @admin.action(

@@ -305,6 +305,18 @@ class ReturnForm(forms.Form):
     )
 
 
+class UnpublishForm(forms.Form):
+    """Taking an article off the site: the reason is kept in its workflow log."""
+
+    note = forms.CharField(
+        label="Why is it being withdrawn",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 70}),
+        help_text="Kept in the article's log for staff; readers see only that it was withdrawn.",
+        error_messages={"required": "Say why: the reason is kept in the article's log."},
+    )
+
+
 class RestoreForm(forms.Form):
     """Restoring a revision: an edit like any other, so the version the page was opened on
     and, for a live article, the kind of edit and its note (no default: a choice)."""

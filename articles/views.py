@@ -269,7 +269,15 @@ class ArticleView(DetailView):
         return with_page_data(articles)
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        try:
+            self.object = self.get_object()
+        except Http404:
+            if not self._withdrawn_here():
+                raise
+            # Readers (and crawlers) are told the story was taken down, not that it never
+            # was; the reason stays in the staff's log. Not a shared page: no surrogate keys,
+            # and the front keeps a 410 for seconds only, so a republish shows at once.
+            return render(request, "articles/article_withdrawn.html", status=410)
         canonical = self.object.get_absolute_url()
         # An old link from before its publication time moved. (The comment view renders this
         # page at .../comments/ to show a form's errors: that is not an old link.)
@@ -302,6 +310,20 @@ class ArticleView(DetailView):
         if len(candidates) == 1:  # the same story at another date: get() redirects to it
             return candidates[0]
         raise Http404("No article at this address")
+
+    def _withdrawn_here(self) -> bool:
+        """Whether an article that was public at this address has been unpublished."""
+        try:
+            day = datetime.date(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
+        except ValueError:
+            return False
+        unpublished = Article.objects.filter(
+            status=Article.Status.UNPUBLISHED,
+            desk__slug=self.kwargs["desk"],
+            slug=self.kwargs["slug"],
+            published_at__isnull=False,
+        ).only("published_at")
+        return any(timezone.localdate(a.published_at) == day for a in unpublished)
 
     def get_context_data(self, **kwargs):
         now = timezone.now()

@@ -612,8 +612,9 @@ def outcome(response, *, action: bool) -> str:
     if action and response.status_code in (200, 302):
         # An action that may not be used is either not offered ("No action selected.") or,
         # when the persona has no action at all, the POST just shows the list again.
-        if any("delete_selected_confirmation" in (t.name or "") for t in response.templates):
-            return "ran"  # delete_selected's first step: the confirmation page
+        confirmations = ("delete_selected_confirmation", "article/unpublish.html")
+        if any(c in (t.name or "") for t in response.templates for c in confirmations):
+            return "ran"  # the first step of delete_selected or unpublish: the confirmation
         notes = [str(m) for m in response.wsgi_request._messages]
         return "ran" if redirect and "No action selected." not in notes else "refused"
     return str(response.status_code)

@@ -148,7 +148,8 @@ def test_creating_an_article_already_published(as_role, role):
 def test_unpublishing_through_the_bulk_action(as_role, role):
     client, _ = as_role(role)
     article = ArticleFactory()
-    client.post(reverse(CHANGELIST), action("unpublish_selected", article))
+    data = {**action("unpublish_selected", article), "confirm": "yes", "note": "Legal hold"}
+    client.post(reverse(CHANGELIST), data)
     assert is_published(article) == (role not in PUBLISHERS)
 
 

@@ -306,7 +306,8 @@ def test_bulk_publish_publishes_the_good_and_names_the_refused(editor_client):
 
 def test_bulk_unpublish_takes_articles_off_the_site(editor_client):
     live = [ArticleFactory(), ArticleFactory()]
-    editor_client.post(reverse(CHANGELIST), action("unpublish_selected", *live))
+    data = {**action("unpublish_selected", *live), "confirm": "yes", "note": "Legal hold"}
+    editor_client.post(reverse(CHANGELIST), data)
     assert not Article.objects.published().exists()
 
 

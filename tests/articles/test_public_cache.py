@@ -120,7 +120,7 @@ def test_unpublishing_purges_the_cached_page(shared_cache, db, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         article.status = Article.Status.UNPUBLISHED
         article.save()
-    assert shared_cache.get(article.get_absolute_url()).status_code == 404
+    assert shared_cache.get(article.get_absolute_url()).status_code == 410
 
 
 def test_search_results_are_never_shared(client, db):

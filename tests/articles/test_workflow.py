@@ -225,7 +225,8 @@ def test_saving_a_published_article_again_logs_nothing_new(client, desk, eddie):
 def test_unpublishing_is_logged_with_who_did_it(client, desk, eddie):
     article = ArticleFactory(desk=desk)
     client.force_login(eddie)
-    client.post(reverse(CHANGELIST), action("unpublish_selected", article))
+    data = {**action("unpublish_selected", article), "confirm": "yes", "note": "Legal hold"}
+    client.post(reverse(CHANGELIST), data)
     assert [row[:4] for row in log(article)] == [("unpublish", "published", "unpublished", "eddie")]
 
 

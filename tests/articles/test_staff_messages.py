@@ -1,0 +1,151 @@
+"""Every workflow action in admin says what it did; unpublishing asks first and why, and
+readers then get 410 Gone with a short note instead of a bare 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group, User
+from django.urls import reverse
+
+from articles import services
+from articles.models import Article, Transition
+from tests.articles.admin_helpers import CHANGELIST, action, article_form, change_url, errors
+from tests.factories import ArticleFactory, DeskFactory, PhotoFactory
+
+pytestmark = pytest.mark.django_db
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+
+
+def member(username: str, group: str, desk) -> User:
+    user = User.objects.create_user(
+        username=username, email=f"{username}@newsroom.example", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=group))
+    desk.members.add(user)
+    return user
+
+
+@pytest.fixture
+def desk():
+    return DeskFactory(name="Business", slug="business")
+
+
+@pytest.fixture
+def rita(desk):
+    return member("rita", "Reporters", desk)
+
+
+@pytest.fixture
+def eddie(desk):
+    return member("eddie", "Editors", desk)
+
+
+@pytest.fixture
+def draft(desk, rita):
+    return ArticleFactory(
+        draft=True, desk=desk, created_by=rita, headline="Fares rise", hero_photo=PhotoFactory()
+    )
+
+
+def said(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_submitting_says_whose_review_it_went_to(client, draft, rita, eddie):
+    client.force_login(rita)
+    response = client.post(reverse(CHANGELIST), action("submit_for_review", draft), follow=True)
+    assert any("Sent to the Business desk's editors for review" in m for m in said(response))
+
+
+def test_submitting_through_the_form_says_so_too(client, draft, rita, eddie):
+    client.force_login(rita)
+    response = client.post(change_url(draft), article_form(draft, status="in_review"), follow=True)
+    assert any("Sent to the Business desk's editors for review" in m for m in said(response))
+
+
+def test_publishing_shows_the_live_link(client, draft, eddie):
+    client.force_login(eddie)
+    response = client.post(reverse(CHANGELIST), action("publish_selected", draft), follow=True)
+    draft.refresh_from_db()
+    url = draft.get_absolute_url()
+    assert any("is live" in m and f'href="{url}"' in m for m in said(response))
+
+
+@time_machine.travel(dt.datetime(2026, 12, 2, 15, 0, tzinfo=LONDON), tick=False)
+def test_scheduling_says_when_it_goes_live_in_newsroom_time(client, draft, eddie):
+    client.force_login(eddie)
+    at = dt.datetime(2026, 12, 3, 16, 5, tzinfo=LONDON)
+    response = client.post(
+        change_url(draft), article_form(draft, status="published", published_at=at), follow=True
+    )
+    assert response.status_code == 200, errors(response)
+    assert any("Goes live on 3 December at 16:05 (Europe/London)" in m for m in said(response))
+
+
+@pytest.fixture
+def live(draft, eddie):
+    return services.article_publish(article=draft, user=eddie)
+
+
+def test_unpublishing_asks_for_confirmation_and_a_reason_first(client, live, eddie):
+    client.force_login(eddie)
+    response = client.post(reverse(CHANGELIST), action("unpublish_selected", live))
+    assert response.status_code == 200
+    assert b"Fares rise" in response.content and b'name="note"' in response.content
+    live.refresh_from_db()
+    assert live.status == Article.Status.PUBLISHED
+
+
+def test_unpublishing_without_a_reason_is_refused(client, live, eddie):
+    client.force_login(eddie)
+    data = {**action("unpublish_selected", live), "confirm": "yes", "note": "  "}
+    response = client.post(reverse(CHANGELIST), data)
+    assert response.status_code == 200
+    assert b"Say why" in response.content
+    live.refresh_from_db()
+    assert live.status == Article.Status.PUBLISHED
+
+
+def test_a_confirmed_unpublish_keeps_the_reason_in_the_log(client, live, eddie):
+    client.force_login(eddie)
+    data = {**action("unpublish_selected", live), "confirm": "yes", "note": "Legal hold"}
+    response = client.post(reverse(CHANGELIST), data, follow=True)
+    live.refresh_from_db()
+    assert live.status == Article.Status.UNPUBLISHED
+    step = Transition.objects.filter(article=live).latest("created_at", "id")
+    assert (step.action, step.note) == ("unpublish", "Legal hold")
+    assert any("withdrawn" in m for m in said(response))
+
+
+def test_the_unpublish_button_on_the_article_page_confirms_too(client, live, eddie):
+    client.force_login(eddie)
+    response = client.post(
+        change_url(live), action("unpublish_selected", live, location="change_form")
+    )
+    assert response.status_code == 200 and b'name="note"' in response.content
+    live.refresh_from_db()
+    assert live.status == Article.Status.PUBLISHED
+
+
+def test_readers_get_410_gone_with_a_note_for_a_withdrawn_article(client, live, eddie):
+    url = live.get_absolute_url()
+    services.article_unpublish(article=live, user=eddie, note="Legal hold")
+    response = client.get(url)
+    assert response.status_code == 410
+    assert b"This article has been withdrawn." in response.content
+    assert b"Legal hold" not in response.content  # the reason is for staff
+    assert "s-maxage=3600" not in response.headers.get("Cache-Control", "")
+
+
+def test_an_address_that_never_had_an_article_is_still_404(client, live):
+    response = client.get(live.get_absolute_url().replace(live.slug, "no-such-story"))
+    assert response.status_code == 404
+
+
+def test_a_draft_never_published_is_404_not_410(client, draft):
+    assert client.get(draft.get_absolute_url()).status_code == 404
