@@ -4,12 +4,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from newsroom.health import healthz, livez
-from newsroom.staff import staff_login
+from newsroom.staff import password_reset_urls, staff_login
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("livez", livez, name="livez"),
     path("admin/login/", staff_login, name="staff_login"),
+    *password_reset_urls,
     path("admin/", admin.site.urls),
     path("moderation/", include("comments.moderation_urls")),
     path("notifications/", include("notifications.urls")),

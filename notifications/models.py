@@ -21,6 +21,8 @@ from django.utils import timezone
 MODERATOR_DIGEST = "moderator_digest"
 # The request to confirm a mailbox (double opt-in); unsubscribing from it stops the requests.
 MAILBOX_CONFIRM = "mailbox_confirm"
+# A staff member's password reset: the row holds their id, the link is made at send time.
+PASSWORD_RESET = "password_reset"  # noqa: S105 - a kind of mail, not a password
 
 
 class NotificationQuerySet(models.QuerySet):

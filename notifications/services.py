@@ -28,6 +28,8 @@ from functools import partial
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
@@ -39,10 +41,13 @@ from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from notifications.models import (
     MAILBOX_CONFIRM,
     MODERATOR_DIGEST,
+    PASSWORD_RESET,
     Mailbox,
     Notification,
     NotificationPreference,
@@ -158,6 +163,11 @@ def notification_deliver(*, notification_id: int) -> bool:
             .first()
         )
         if lead is None:  # sent, failed, cancelled, not due yet, or another worker has it
+            return False
+        if lead.kind == PASSWORD_RESET and _password_reset_user(lead) is None:
+            lead.state = Notification.State.CANCELLED
+            lead.last_error = "Cancelled: the account is gone, inactive or has a new address"
+            lead.save(update_fields=["state", "last_error"])
             return False
         batch = [lead]
         if lead.digest:
@@ -416,6 +426,40 @@ def unsubscribe_url(*, recipient: str, kind: str) -> str:
     return settings.SITE_URL + reverse("notifications:unsubscribe", args=[token])
 
 
+def password_reset_enqueue(*, user) -> list[int]:
+    """Promise `user` a password reset mail. The row holds their id, never a token: the link
+    is made when the mail is sent (`password_reset_url`), so nothing in the outbox or its
+    admin can reset a password, and a mail delayed by an outage still carries a fresh one."""
+    return notification_enqueue(
+        kind=PASSWORD_RESET,
+        recipients=[user.email],
+        event=f"password-reset:{user.pk}:{_nonce()}",
+        about=f"user:{user.pk}",
+        context={"user_id": user.pk},
+    )
+
+
+def password_reset_url(*, user) -> str:
+    """Django's own reset link (uid and token), valid PASSWORD_RESET_TIMEOUT and only until the
+    password changes, so it works once."""
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return settings.SITE_URL + path
+
+
+def _password_reset_user(row: Notification):
+    """The account a reset row is for, while it may still reset by this address."""
+    user = get_user_model()._default_manager.filter(pk=row.context.get("user_id")).first()
+    if user is None or not user.is_active or not user.has_usable_password():
+        return None
+    return user if (user.email or "").lower() == row.recipient.lower() else None
+
+
 def _check_kind(kind: str) -> None:
     """An unknown kind is a programming error: fail loudly where it is made, not in a worker."""
     if not KIND_PATTERN.fullmatch(kind or ""):
@@ -491,6 +535,9 @@ def _send(batch: list[Notification]) -> None:
         "site_url": settings.SITE_URL,
         "unsubscribe_url": unsubscribe,
     }
+    if lead.kind == PASSWORD_RESET:
+        context["reset_url"] = password_reset_url(user=_password_reset_user(lead))
+        context["reset_days"] = settings.PASSWORD_RESET_TIMEOUT // 86400 or 1
     if lead.kind == MAILBOX_CONFIRM:
         context["confirm_url"] = confirm_url(recipient=lead.recipient)
         context["confirm_days"] = settings.NOTIFICATIONS_CONFIRM_MAX_AGE // 86400 or 1

@@ -192,6 +192,21 @@ ENTRIES |= {
     ],
     "admin/password_change/": [case(STAFF_ONLY, "/admin/password_change/")],
     "admin/password_change/done/": [case(STAFF_ONLY, "/admin/password_change/done/")],
+    # A forgotten password: anyone may ask (the same answer whether the address is known),
+    # and a link that is not a valid token only says so.
+    "admin/password_reset/": [
+        case(EVERYONE_200, "/admin/password_reset/"),
+        case(
+            "302 302 302 302 302 302 302",
+            "/admin/password_reset/",
+            "post",
+            lambda o: {"email": "nobody@example.org"},
+            label="POST",
+        ),
+    ],
+    "admin/password_reset/done/": [case(EVERYONE_200, "/admin/password_reset/done/")],
+    "admin/reset/<uidb64>/<token>/": [case(EVERYONE_200, "/admin/reset/MQ/not-a-token/")],
+    "admin/reset/done/": [case(EVERYONE_200, "/admin/reset/done/")],
     "admin/autocomplete/": [
         case(
             "login login 200 200 403 403 200",
