@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import secrets
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
@@ -718,7 +719,7 @@ class Correction(PlainText, models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.text[:60]}"
+        return f"{self.get_kind_display()}: {self.reader_text()[:60]}"
 
     def save(self, *args, **kwargs) -> None:
         # On the model, not only in the admin: no path (a shell, a future form) may rewrite
@@ -733,6 +734,14 @@ class Correction(PlainText, models.Model):
         raise ValidationError(
             "A published correction cannot be deleted: withdraw it with a new entry."
         )
+
+    def reader_text(self) -> str:
+        """The note as shown after its label ("Correction: …"): editors often type the label
+        themselves, and readers should not see it twice. The stored text is left as typed
+        (the record is append-only)."""
+        label = re.escape(self.get_kind_display())
+        shown = re.sub(rf"^\s*{label}\s*[:\-–—]\s*", "", self.text, flags=re.IGNORECASE)
+        return shown or self.text
 
 
 def mark_withdrawn(corrections: Iterable[Correction]) -> list[Correction]:

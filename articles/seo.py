@@ -65,7 +65,7 @@ def news_article_schema(article: Article) -> dict[str, Any]:
         data["correction"] = [
             {
                 "@type": "CorrectionComment",
-                "text": f"{correction.get_kind_display()}: {correction.text}",
+                "text": f"{correction.get_kind_display()}: {correction.reader_text()}",
                 "datePublished": correction.created_at,
             }
             for correction in corrections

@@ -66,7 +66,7 @@ class CommentAdmin(admin.ModelAdmin):
         "email",
         "body",
         "status",
-        "held_reasons",
+        "reasons",
         "created_at",
         "ip_hash",
         "user_agent",
@@ -88,6 +88,11 @@ class CommentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # comments come from readers, through the form and its checks
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Nothing on a comment's page can be changed (decisions are the actions and the
+        # queue), so it is shown as a view, without Save buttons that would do nothing.
+        return False
 
     def has_moderate_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("comments.moderate_comment")

@@ -1,0 +1,43 @@
+"""The comment admin as moderators see it: why a comment was held in words (not stored
+JSON), and no Save button on a page where nothing can be changed."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.comments.conftest import CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def held():
+    return CommentFactory(held_reasons=["first_time", "links"])
+
+
+@pytest.mark.parametrize("persona", ["moderator", "editor", "superuser"])
+def test_held_reasons_are_shown_in_words(client, held, persona, request):
+    client.force_login(request.getfixturevalue(persona))
+    html = client.get(f"/admin/comments/comment/{held.pk}/change/").content.decode()
+    assert "First comment from this email, Two or more links" in html
+    assert "[&quot;first_time&quot;" not in html and '["first_time"' not in html
+
+
+@pytest.mark.parametrize("persona", ["moderator", "editor", "superuser"])
+def test_a_comment_page_offers_no_save_button(client, held, persona, request):
+    client.force_login(request.getfixturevalue(persona))
+    html = client.get(f"/admin/comments/comment/{held.pk}/change/").content.decode()
+    assert 'name="_save"' not in html and 'name="_continue"' not in html
+
+
+def test_moderators_still_decide_from_the_comment_list(client, held, moderator):
+    from django.urls import reverse
+
+    client.force_login(moderator)
+    response = client.post(
+        reverse("admin:comments_comment_changelist"),
+        {"action": "approve_comments", "_selected_action": [held.pk], "index": "0"},
+    )
+    assert response.status_code == 302
+    held.refresh_from_db()
+    assert held.status == "approved"
