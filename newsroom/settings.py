@@ -255,6 +255,7 @@ if env_bool("FAST_PASSWORD_HASHER", False):  # tests only: MD5 keeps the suite f
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LANGUAGE_CODE = "en-gb"
+FORMAT_MODULE_PATH = ["newsroom.formats"]  # admin times: one format, the zone named
 TIME_ZONE = env("TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True

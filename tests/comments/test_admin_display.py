@@ -41,3 +41,19 @@ def test_moderators_still_decide_from_the_comment_list(client, held, moderator):
     assert response.status_code == 302
     held.refresh_from_db()
     assert held.status == "approved"
+
+
+def test_admin_times_have_one_format_the_newsrooms(client, moderator):
+    """24-hour, the zone named: as the workflow's own pages write them ("16:03 GMT"), never
+    Django's "4:06 p.m." beside them."""
+    import datetime as dt
+    import zoneinfo
+
+    at = dt.datetime(2026, 12, 2, 16, 6, tzinfo=zoneinfo.ZoneInfo("Europe/London"))
+    comment = CommentFactory()
+    type(comment).objects.filter(pk=comment.pk).update(created_at=at)  # stamped on save
+    client.force_login(moderator)
+    for url in ("/admin/comments/comment/", f"/admin/comments/comment/{comment.pk}/change/"):
+        html = client.get(url).content.decode()
+        assert "2 December 2026, 16:06 GMT" in html, url
+        assert "p.m." not in html and "a.m." not in html, url
