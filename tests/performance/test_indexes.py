@@ -105,6 +105,12 @@ def test_search_matches_through_the_gin_index(newsroom):
     assert "article_search_gin" in plan
 
 
+def test_near_spellings_and_bylines_are_found_through_trigram_indexes(newsroom):
+    plan = _plan(search_articles(Article.objects.all(), "bateries"))
+    for index in ("article_search_gin", "article_headline_trgm", "author_name_trgm"):
+        assert index in plan, plan
+
+
 @pytest.mark.parametrize("status", ["approved", "rejected", "spam"])
 def test_each_decided_tab_reads_only_its_own_rows_newest_first(busy_comments, status):
     plan = _plan(Comment.objects.filter(status=status).order_by("-created_at", "-id")[:51])
