@@ -207,6 +207,11 @@ ENTRIES |= {
     "admin/password_reset/done/": [case(EVERYONE_200, "/admin/password_reset/done/")],
     "admin/reset/<uidb64>/<token>/": [case(EVERYONE_200, "/admin/reset/MQ/not-a-token/")],
     "admin/reset/done/": [case(EVERYONE_200, "/admin/reset/done/")],
+    # The site's audit log: every desk's steps and who changed whose rights.
+    "admin/audit/": [
+        case(SUPERUSER_ONLY, "/admin/audit/"),
+        case("login login 403 403 403 403 400", "/admin/audit/?day=never", label="bad day"),
+    ],
     "admin/autocomplete/": [
         case(
             "login login 200 200 403 403 200",
