@@ -236,6 +236,17 @@ class ArticleAdminForm(forms.ModelForm):
                 f"a later time, or leave it empty for {services.BREAKING_DEFAULT_HOURS} hours "
                 "from now.",
             )
+        if (
+            self.instance.pk is not None
+            and self.instance.status == Article.Status.PUBLISHED
+            and cleaned.get("status") == Article.Status.UNPUBLISHED
+        ):
+            # Taking a story down asks for the reason, kept in the log: the button does.
+            self.add_error(
+                "status",
+                "To take this article off the site, use Unpublish (in the actions above): it "
+                "asks for the reason, which is kept in the article's log.",
+            )
         self.public_edit = self.is_public_edit()
         if cleaned.get("change_kind") in ("update", "correction") and self.public_edit:
             if not (cleaned.get("change_note") or "").strip():

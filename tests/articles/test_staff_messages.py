@@ -149,3 +149,14 @@ def test_an_address_that_never_had_an_article_is_still_404(client, live):
 
 def test_a_draft_never_published_is_404_not_410(client, draft):
     assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_the_status_field_cannot_unpublish_without_the_reason(client, live, eddie):
+    """The form's status field would skip the confirmation and the reason: it points to the
+    Unpublish button instead, and nothing changes."""
+    client.force_login(eddie)
+    response = client.post(change_url(live), article_form(live, status="unpublished"))
+    assert response.status_code == 200
+    assert "use Unpublish" in errors(response)
+    live.refresh_from_db()
+    assert live.status == Article.Status.PUBLISHED

@@ -198,7 +198,7 @@ def test_unpublishing_takes_the_story_off_its_cached_page_and_lists(
     cached(reader, article.get_absolute_url(), "/", "/transport/")
     with django_capture_on_commit_callbacks(execute=True):
         services.article_unpublish(article=article, user=editor)
-    assert reader.get(article.get_absolute_url()).status_code == 404
+    assert reader.get(article.get_absolute_url()).status_code == 410
     for path in ("/", "/transport/"):
         response = reader.get(path)
         assert response["X-Page-Cache"] == "miss", path
