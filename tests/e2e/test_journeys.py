@@ -172,7 +172,7 @@ def test_an_editor_uploads_a_photo_writes_publishes_and_it_is_on_the_home_page_w
 
     page.select_option("select[name='CHANGE_FORM-action']", "publish_selected")
     page.get_by_role("button", name="Run").first.click()
-    expect(page.locator(".messagelist")).to_contain_text("Published 1 article.")
+    expect(page.locator(".messagelist")).to_contain_text("“Harbour cranes go electric” is live")
     article = Article.objects.get(slug="harbour-cranes-go-electric")
     assert (article.status, article.hero_photo_id) == (Article.Status.PUBLISHED, photo.pk)
 
