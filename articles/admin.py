@@ -283,7 +283,7 @@ class PhotoAdmin(ObjectRightsMixin, ContentServiceMixin, admin.ModelAdmin):
     def dimensions(self, photo: Photo) -> str:
         return f"{photo.width} × {photo.height}" if photo.width else "—"
 
-    # Renditions (issue 4): made by the worker; their state, files and a way to remake them.
+    # Renditions: made by the worker; their state, files and a way to remake them.
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("renditions")
 
@@ -500,7 +500,7 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
     )
 
-    # Editing a public article: what kind of edit it is (issue 8, corrections as data).
+    # Editing a public article: what kind of edit it is (corrections as data).
     change_fieldset = (
         "This edit",
         {

@@ -401,7 +401,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.published(now).filter(is_breaking=True, breaking_until__gt=now)
 
     def on_desks_of(self, user) -> ArticleQuerySet:
-        """Articles of the desks `user` works on (issue 8): the desks they are a member of;
+        """Articles of the desks `user` works on: the desks they are a member of;
         every desk for superusers and staff with the `articles.work_on_every_desk` right."""
         if works_on_every_desk(user):
             return self
@@ -469,7 +469,7 @@ class Article(PlainText, models.Model):
         related_name="+",
         editable=False,
     )
-    # Optimistic concurrency (issue 8): every save adds one; an edit form sends back the
+    # Optimistic concurrency: every save adds one; an edit form sends back the
     # version it was opened on, and a save over a newer one is refused.
     version = models.PositiveIntegerField(default=0, editable=False)
     went_live_at = models.DateTimeField(
@@ -749,7 +749,7 @@ def mark_withdrawn(corrections: Iterable[Correction]) -> list[Correction]:
     return entries
 
 
-# --- Editorial workflow (issue 8) --------------------------------------------------------
+# --- Editorial workflow --------------------------------------------------------
 
 
 class Transition(models.Model):

@@ -60,7 +60,7 @@ BREAKING_NOW_HOURS = 2  # the admin's one-click "breaking for 2 hours"
 
 # --- Who may do what -------------------------------------------------------------------------
 # Two things decide: the role (the groups' permissions: editors publish, reporters write
-# their own drafts) and the desk (issue 8: members of a desk work on its articles; superusers
+# their own drafts) and the desk (members of a desk work on its articles; superusers
 # and staff with `articles.work_on_every_desk` work on every desk).
 
 
@@ -298,7 +298,7 @@ def slug_clash_message(*, clash: Article, day: datetime.date) -> str:
     )
 
 
-# --- Workflow (issue 8) -------------------------------------------------------------------
+# --- Workflow -------------------------------------------------------------------
 # draft → in review (submit) → published now or at a time (publish / schedule), or back to
 # draft with a note (return); published → unpublished (unpublish). Every move is written to
 # the audit log (Transition) in the same transaction, and so are its emails (the outbox).
@@ -866,7 +866,7 @@ def article_end_breaking(*, article_id: int) -> bool:
     return bool(ended)
 
 
-# --- Edit locks (issue 8) -------------------------------------------------------------------
+# --- Edit locks -------------------------------------------------------------------
 
 
 def article_lock_take(*, article: Article, user: User, take_over: bool = False) -> EditLock:
@@ -895,7 +895,7 @@ def article_lock_release(*, article_id: int, user: User) -> bool:
     return bool(deleted)
 
 
-# --- Revisions (issue 8) --------------------------------------------------------------------
+# --- Revisions --------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -1040,7 +1040,7 @@ def correction_withdraw(*, correction: Correction, user: User, note: str) -> Cor
     return entry
 
 
-# --- Share links (issue 8) ------------------------------------------------------------------
+# --- Share links ------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -1229,7 +1229,7 @@ def desk_set_members(
     return changes
 
 
-# --- Photos: renditions (issue 4) ---------------------------------------------------------
+# --- Photos: renditions ---------------------------------------------------------
 
 
 def photo_process(*, photo_id: int, force: bool = False) -> Photo | None:

@@ -329,7 +329,7 @@ class ArticleView(DetailView):
 
 
 class SharePreviewView(ArticleView):
-    """A share link (issue 8): someone without a login reads an unpublished or embargoed
+    """A share link: someone without a login reads an unpublished or embargoed
     article, marked Preview. A changed token fails its signature and is a plain 404; an
     expired or revoked link says so (410); once the article is public, the link goes to it."""
 
@@ -365,7 +365,7 @@ def share_link_from(signed: str) -> ShareLink | None:
 
 
 class CorrectionsView(TaggedMixin, ListView):
-    """Every correction and update on public articles, newest first (issue 8)."""
+    """Every correction and update on public articles, newest first."""
 
     template_name = "articles/corrections.html"
     paginate_by = 30
