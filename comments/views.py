@@ -8,16 +8,13 @@ this view never reads the session or the user. The reader's confirmation is a pa
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import resolve
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from articles.models import Article
+from articles.models import Article, address_date
 from comments import services
 from comments.forms import CommentForm
 from comments.templatetags.conversation import posted_url
@@ -27,22 +24,20 @@ from newsroom.crosssite import same_site_posts_only
 
 def _public_article(desk: str, year: str, month: str, day: str, slug: str) -> Article:
     """The public article at this address, as the article page finds it; else 404."""
-    try:
-        date = datetime.date(int(year), int(month), int(day))
-    except ValueError:
-        raise Http404("No such date") from None
-    candidates = (
-        Article.objects.published()
-        .select_related("desk")
-        .filter(desk__slug=desk, slug=slug)
-        # A comment needs the article's address and rules, not its text: the body, its
-        # HTML and the search vector were most of this query's cost in a comment flood.
-        .defer("body", "body_html", "search_vector")
-    )
-    for article in candidates:
-        if timezone.localdate(article.published_at) == date:
-            return article
-    raise Http404("No article at this address")
+    date = address_date(year, month, day)
+    article = None
+    if date is not None:
+        article = (
+            Article.objects.published()
+            .select_related("desk")
+            # A comment needs the article's address and rules, not its text: the body, its
+            # HTML and the search vector were most of this query's cost in a comment flood.
+            .defer("body", "body_html", "search_vector")
+            .at_address(desk=desk, day=date, slug=slug)
+        )
+    if article is None:
+        raise Http404("No article at this address")
+    return article
 
 
 def _article_page(request: HttpRequest, article: Article, form: CommentForm, status: int):

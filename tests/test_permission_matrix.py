@@ -121,8 +121,7 @@ ENTRIES: dict[str, list[Case]] = {
         # editors), a plain 404 for everybody else (moderators read what the public reads).
         case("404 404 200 200 404 404 200", article_path("draft"), label="a draft"),
     ],
-    r"^(?P<desk>[-\w]+)/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/"
-    r"(?P<slug>[-\w]+)/comments/$": [
+    "<slug:desk>/<yyyy:year>/<nn:month>/<nn:day>/<slug:slug>/comments/": [
         case(
             "303 303 303 303 303 303 303",
             article_path("story", "comments/"),
