@@ -30,7 +30,7 @@ from django.views.decorators.http import require_GET, require_POST
 from articles.models import Desk
 from comments import services
 from comments.forms import BulkDecisionForm, DecisionForm, QueueFilterForm
-from comments.models import Comment, HeldReason
+from comments.models import Comment, HeldReason, Report
 
 logger = logging.getLogger(__name__)
 
@@ -93,10 +93,10 @@ def status_counts(filters: dict[str, Any] | None = None) -> dict[str, int | None
     tabs say nothing rather than something wrong (None).
     """
     filters = filters or {}
-    if filters.get("reason"):
-        return dict.fromkeys(Comment.Status.values)
+    if filters.get("reason") or filters.get("commenter"):
+        return dict.fromkeys([*Comment.Status.values, services.REPORTED])
     return services.comment_status_counts(
-        article_id=filters.get("article"), desk=filters.get("desk") or ""
+        article_id=filters.get("article"), desk=filters.get("desk") or "", with_reported=True
     )
 
 
@@ -117,7 +117,7 @@ def _desks() -> list[tuple[str, str]]:
 def _tabs(query, counts: dict[str, int], *, current: str) -> list[dict[str, Any]]:
     """One tab per status with its count, keeping the other filters."""
     tabs = []
-    for value, label in Comment.Status.choices:
+    for value, label in [*Comment.Status.choices, (services.REPORTED, "Reported")]:
         tab_query = query.copy() if query else {}
         tab_query["status"] = value
         tabs.append(
@@ -147,11 +147,25 @@ def queue(request: HttpRequest) -> HttpResponse:
         return render(request, "comments/moderation_queue.html", context, status=400)
     chosen = filters.cleaned_data
     status = chosen["status"]
-    ascending = status == Comment.Status.PENDING  # held: oldest first; decided: newest first
     comments = _filtered(chosen)
+    commenter = None
+    if chosen["commenter"]:
+        # One commenter's comments: every status unless a tab is chosen, newest first.
+        commenter = Comment.objects.filter(pk=chosen["commenter"]).only("name", "email").first()
+        if commenter is None or not commenter.email:
+            comments = comments.none()
+        else:
+            comments = comments.filter(email=commenter.email)
+        if not request.GET.get("status"):
+            status = ""
+    # Held and reported: oldest first (the order they came in); decided: newest first.
+    ascending = status in (Comment.Status.PENDING, services.REPORTED)
+    if status == services.REPORTED:
+        comments = comments.filter(open_reports__gt=0)
+    elif status:
+        comments = comments.filter(status=status)
     page = (
-        comments.filter(status=status)
-        .select_related("article__desk", "parent")
+        comments.select_related("article__desk", "parent")
         .defer("article__body", "article__body_html", "article__search_vector")
         .annotate(
             approved_before=_history(Comment.Status.APPROVED),
@@ -165,6 +179,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     items = list(page.order_by(*order)[: PAGE_SIZE + 1])
     has_next = len(items) > PAGE_SIZE
     items = _for_display(items[:PAGE_SIZE])
+    _add_standing(items)
+    if status == services.REPORTED:
+        _add_reports(items)
     query = request.GET.copy()
     query.pop("after", None)
     next_query = query.copy()
@@ -176,7 +193,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         tabs=_tabs(query, counts, current=status),
         page_size=PAGE_SIZE,
         status=status,
-        status_label=Comment.Status(status).label,
+        status_label=_status_label(status),
+        commenter=commenter,
         first_page_url=f"?{query.urlencode()}",
         next_page_url=f"?{next_query.urlencode()}" if has_next else "",
         is_first_page=not chosen["after"],
@@ -184,6 +202,35 @@ def queue(request: HttpRequest) -> HttpResponse:
         here=request.get_full_path(),
     )
     return render(request, "comments/moderation_queue.html", context)
+
+
+def _status_label(status: str) -> str:
+    if status == services.REPORTED:
+        return "Reported"
+    return Comment.Status(status).label if status else "All"
+
+
+def _add_standing(items: list[Comment]) -> None:
+    """Each item's commenter's ban or trust, for the history line (one query)."""
+    standings = services.standings_for_emails(c.email for c in items)
+    for comment in items:
+        comment.standing = standings.get(comment.email, "")
+
+
+def _add_reports(items: list[Comment]) -> None:
+    """The open reports' reasons and notes of each item, for the Reported tab (one query)."""
+    reports = Report.objects.filter(comment__in=[c.pk for c in items], cleared_at=None)
+    by_comment: dict[int, list[Report]] = {}
+    for report in reports.order_by("created_at").only("comment_id", "reason", "note"):
+        by_comment.setdefault(report.comment_id, []).append(report)
+    labels = dict(Report.Reason.choices)
+    for comment in items:
+        mine = by_comment.get(comment.pk, [])
+        counted: dict[str, int] = {}
+        for report in mine:
+            counted[labels[report.reason]] = counted.get(labels[report.reason], 0) + 1
+        comment.report_reasons = sorted(counted.items(), key=lambda item: -item[1])
+        comment.report_notes = [report.note for report in mine if report.note]
 
 
 def _counts_for_page(next_url: str) -> dict[str, int | None]:
@@ -208,6 +255,7 @@ def _for_display(items: list[Comment]) -> list[Comment]:
             article_urls[comment.article_id] = comment.article.get_absolute_url()
         comment.article_url = article_urls[comment.article_id]
         comment.decide_url = f"{queue_url}{comment.pk}/"
+        comment.commenter_url = f"{queue_url}?commenter={comment.pk}"
         local = timezone.localtime(comment.created_at)
         comment.created_iso = local.isoformat(timespec="seconds")
         comment.created_title = f"{local.day} {local:%b %Y %H:%M:%S}"
@@ -249,17 +297,22 @@ def decide(request: HttpRequest, comment_id: int) -> HttpResponse:
     if not form.is_valid():
         return _bad_decision(request, form)
     decision = form.cleaned_data["decision"]
-    changed = services.comment_moderate(
-        comment=comment,
-        decision=decision,
-        moderator=request.user,
-        reason=form.cleaned_data["reason"],
-    )
+    try:
+        changed = services.comment_decide(
+            comment=comment,
+            decision=decision,
+            moderator=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except ValueError as error:
+        form.add_error("decision", str(error))
+        return _bad_decision(request, form)
     if _wants_json(request):
         return JsonResponse(
             {
                 "id": comment.pk,
                 "status": comment.status,
+                "is_pick": comment.is_pick,
                 "changed": changed,
                 "counts": _counts_for_page(form.cleaned_data["next"]),
             }
@@ -267,7 +320,8 @@ def decide(request: HttpRequest, comment_id: int) -> HttpResponse:
     if changed:
         messages.success(request, f"Comment by {comment.name} {services.DECISION_DONE[decision]}.")
     else:
-        messages.info(request, f"Comment by {comment.name} was already {comment.status}.")
+        state = comment.status if decision in services.DECISIONS else "so"
+        messages.info(request, f"Comment by {comment.name} was already {state}.")
     return _see_other(_safe_next(request, form.cleaned_data["next"]))
 
 

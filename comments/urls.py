@@ -1,4 +1,4 @@
-from django.urls import re_path
+from django.urls import path, re_path
 
 from comments import views
 
@@ -12,4 +12,5 @@ urlpatterns = [
         views.comment_post,
         name="post",
     ),
+    path("comments/<int:comment_id>/report/", views.comment_report, name="report"),
 ]
