@@ -17,7 +17,17 @@ from urllib.parse import urlencode, urlsplit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    StringAgg,
+    Subquery,
+    TextField,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
@@ -173,6 +183,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             spam_before=_history(Comment.Status.SPAM),
         )
     )
+    if status == services.REPORTED:
+        page = page.annotate(**_report_columns())
     if chosen["after"]:
         page = _after(page, chosen["after"], ascending=ascending)
     order = ["created_at", "pk"] if ascending else ["-created_at", "-pk"]
@@ -217,20 +229,52 @@ def _add_standing(items: list[Comment]) -> None:
         comment.standing = standings.get(comment.email, "")
 
 
+NOTE_SEPARATOR = "\x1f"  # a control character: a note holding one is only shown split
+
+
+def _open_reports(**filters: Any) -> QuerySet:
+    return Report.objects.filter(comment=OuterRef("pk"), cleared_at=None, **filters).order_by()
+
+
+def _report_columns() -> dict[str, Any]:
+    """For the Reported tab: each comment's open reports per reason, and their notes, as
+    subqueries of the page's one query (like the history counts)."""
+    columns: dict[str, Any] = {
+        f"reports_{reason}": Coalesce(
+            Subquery(
+                _open_reports(reason=reason)
+                .values("comment")
+                .annotate(n=Count("pk"))
+                .values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        )
+        for reason in Report.Reason.values
+    }
+    columns["report_notes_joined"] = Subquery(
+        _open_reports()
+        .exclude(note="")
+        .values("comment")
+        .annotate(notes=StringAgg("note", Value(NOTE_SEPARATOR)))
+        .values("notes")[:1],
+        output_field=TextField(),
+    )
+    return columns
+
+
 def _add_reports(items: list[Comment]) -> None:
-    """The open reports' reasons and notes of each item, for the Reported tab (one query)."""
-    reports = Report.objects.filter(comment__in=[c.pk for c in items], cleared_at=None)
-    by_comment: dict[int, list[Report]] = {}
-    for report in reports.order_by("created_at").only("comment_id", "reason", "note"):
-        by_comment.setdefault(report.comment_id, []).append(report)
-    labels = dict(Report.Reason.choices)
+    """The reasons and notes the page's query brought, ready to show."""
     for comment in items:
-        mine = by_comment.get(comment.pk, [])
-        counted: dict[str, int] = {}
-        for report in mine:
-            counted[labels[report.reason]] = counted.get(labels[report.reason], 0) + 1
-        comment.report_reasons = sorted(counted.items(), key=lambda item: -item[1])
-        comment.report_notes = [report.note for report in mine if report.note]
+        counted = [
+            (label, getattr(comment, f"reports_{reason}"))
+            for reason, label in Report.Reason.choices
+        ]
+        comment.report_reasons = sorted(
+            [(label, n) for label, n in counted if n], key=lambda item: -item[1]
+        )
+        joined = comment.report_notes_joined or ""
+        comment.report_notes = [note for note in joined.split(NOTE_SEPARATOR) if note]
 
 
 def _counts_for_page(next_url: str) -> dict[str, int | None]:
