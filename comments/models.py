@@ -20,7 +20,7 @@ class HeldReason(models.TextChoices):
     SUSPECT_TERM = "suspect_term", "Contains a suspect term"
     BLOCKED_TERM = "blocked_term", "Contains a blocked term"
     BANNED = "banned", "The commenter is banned"
-    TRUSTED = "trusted", "Trusted commenter, mailbox not confirmed"
+    TRUSTED = "trusted", "Trusted; mailbox unconfirmed"
     REPORTED = "reported", "Hidden after readers' reports"
 
 

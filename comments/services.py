@@ -378,19 +378,21 @@ _commenter_key: dict[str, str] = {}
 
 
 def commenter_key() -> str:
-    """The key of commenters' hashes: COMMENTS_IP_HASH_SALT, else one generated once and kept
-    in the database (the first row wins a race). Not SECRET_KEY: rotating that must not
-    orphan a ban or a trust."""
+    """The key of commenters' hashes: COMMENTS_IP_HASH_SALT, else the one the migrations
+    generated and kept in the database. Not SECRET_KEY: rotating that must not orphan a ban
+    or a trust. Remembered per process once read (it never changes)."""
     if settings.COMMENTS_IP_HASH_SALT:
         return settings.COMMENTS_IP_HASH_SALT
     alias = connection.settings_dict["NAME"]
-    if alias not in _commenter_key:
-        row = CommenterKey.objects.order_by("pk").first()
-        if row is None:
-            CommenterKey.objects.create(key=secrets.token_hex(32))
-            row = CommenterKey.objects.order_by("pk").first()
-        _commenter_key[alias] = row.key
-    return _commenter_key[alias]
+    if alias in _commenter_key:
+        return _commenter_key[alias]
+    row = CommenterKey.objects.order_by("pk").first()
+    if row is None:  # the table was emptied (a flushed test database): make one again
+        CommenterKey.objects.create(key=secrets.token_hex(32))
+        # Not remembered: this row may yet be rolled back with the caller's transaction.
+        return CommenterKey.objects.order_by("pk").values_list("key", flat=True).first()
+    _commenter_key[alias] = row.key
+    return row.key
 
 
 def commenter_hash(value: str, *, kind: str) -> str:

@@ -166,7 +166,7 @@ def test_a_trusted_email_without_a_confirmed_mailbox_is_held_marked_trusted(
     assert (latest.status, latest.held_reasons) == (PENDING, ["trusted"])
     client.force_login(moderator)
     html = client.get("/moderation/").content.decode()
-    assert "Trusted commenter, mailbox not confirmed" in html
+    assert "Trusted; mailbox unconfirmed" in html
 
 
 def test_banning_a_trusted_commenter_replaces_the_trust(held, moderator):
