@@ -60,7 +60,7 @@ def test_a_reader_reports_a_comment_with_javascript_off(no_script_page, live_ser
 def test_a_moderator_bans_with_the_b_key(page, live_server, article):
     held = CommentFactory(article=article, name="Spammy", email="spammy@example.net")
     log_in(page, live_server)
-    page.locator(f'[data-comment-id="{held.pk}"]').click()
+    page.locator(f'[data-comment-id="{held.pk}"] .mod-item__body').click()
     page.keyboard.press("b")
     page.wait_for_selector(f'[data-comment-id="{held.pk}"]', state="detached")
     held.refresh_from_db()
