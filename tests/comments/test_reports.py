@@ -213,3 +213,25 @@ def test_the_queue_offers_keep_only_on_reported_comments(client, moderator, arti
     CommentFactory(article=article, status=APPROVED)
     client.force_login(moderator)
     assert 'value="keep"' not in client.get("/moderation/?status=approved").content.decode()
+
+
+def test_keep_with_nothing_to_clear_changes_nothing(shown, moderator):
+    assert not services.comment_keep(comment=shown, moderator=moderator)
+    assert not ModerationLog.objects.filter(action="keep").exists()
+
+
+def test_a_repeated_or_vanished_report_is_told_apart_by_the_service(shown):
+    first = services.comment_report(comment_id=shown.pk, reason="spam", ip="192.0.2.1")
+    again = services.comment_report(comment_id=shown.pk, reason="other", ip="192.0.2.1")
+    gone = services.comment_report(comment_id=shown.pk + 1000, reason="spam", ip="192.0.2.1")
+    assert (first, again, gone) == ("counted", "repeated", "gone")
+    with pytest.raises(ValueError):
+        services.comment_report(comment_id=shown.pk, reason="rude", ip="192.0.2.2")
+
+
+def test_no_reporters_hash_or_address_on_the_public_page(client, shown, article):
+    report(client, shown, note="Reporter's private note")
+    stored = Report.objects.get()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert stored.client_hash not in html
+    assert "198.51.100.7" not in html and "Reporter's private note" not in html

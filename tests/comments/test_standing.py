@@ -265,3 +265,21 @@ def test_no_public_page_shows_a_commenters_hashes(client, article, held, moderat
     html = client.get(article.get_absolute_url()).content.decode()
     assert standing.email_hash not in html and "pat@example.net" not in html
     assert held.ip_hash not in html
+
+
+def test_an_erased_commenter_cannot_be_banned_and_nothing_is_half_written(client, held, moderator):
+    services.commenter_erase(email="pat@example.net")
+    held.refresh_from_db()
+    Comment.objects.filter(pk=held.pk).update(ip_hash="")
+    held.refresh_from_db()
+    client.force_login(moderator)
+    response = client.post(f"/moderation/{held.pk}/", {"decision": "ban"})
+    assert response.status_code == 400
+    held.refresh_from_db()
+    assert held.status == PENDING  # the spam decision was rolled back with the ban
+    assert not CommenterStanding.objects.exists()
+
+
+def test_an_unknown_decision_is_refused_by_the_service(held, moderator):
+    with pytest.raises(ValueError):
+        services.comment_decide(comment=held, decision="delete", moderator=moderator)
