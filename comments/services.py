@@ -856,17 +856,18 @@ def comment_report(*, comment_id: int, reason: str, note: str = "", ip: str) -> 
             return ReportOutcome.REPEATED
         Comment.objects.filter(pk=comment.pk).update(open_reports=F("open_reports") + 1)
         comment.open_reports += 1
-        if comment.open_reports == 1:
-            _tally([(comment.article_id, REPORTED, 1)])
         threshold = settings.COMMENTS_REPORT_HIDE_AT
         if threshold and comment.open_reports >= threshold:
-            _hide_reported(comment)
+            _hide_reported(comment)  # takes the article's lock: before any tally row
+        if comment.open_reports == 1:
+            _tally([(comment.article_id, REPORTED, 1)])
     return ReportOutcome.COUNTED
 
 
 def _hide_reported(comment: Comment) -> None:
     """Enough distinct readers reported it: back to the queue until a moderator decides."""
-    held = [*comment.held_reasons, HeldReason.REPORTED]
+    held = [code for code in comment.held_reasons if code != HeldReason.REPORTED]
+    held.append(HeldReason.REPORTED)
     Comment.objects.filter(pk=comment.pk).update(held_reasons=[str(code) for code in held])
     _moderate(
         ids=[comment.pk],
@@ -899,7 +900,6 @@ def comment_keep(*, comment: Comment, moderator: AbstractBaseUser | None, reason
         cleared = locked.open_reports
         if not cleared:
             return False
-        moves = _clear_reports([locked], moderator)
         ModerationLog.objects.create(
             comment=locked,
             action=ModerationLog.Action.KEEP,
@@ -908,9 +908,11 @@ def comment_keep(*, comment: Comment, moderator: AbstractBaseUser | None, reason
             to_status=locked.status,
             reason=(reason or f"kept after {cleared} report(s)")[:200],
         )
-        _tally(moves)
         if locked.status == Comment.Status.PENDING and HeldReason.REPORTED in locked.held_reasons:
+            # Approving answers the reports too, in the decisions' lock order.
             _moderate(ids=[locked.pk], decision="approve", moderator=moderator, reason="kept")
+        else:
+            _tally(_clear_reports([locked], moderator))
     comment.refresh_from_db()
     return True
 

@@ -159,7 +159,8 @@ def test_keep_shows_again_a_comment_the_reports_hid(client, shown, moderator, se
     shown.refresh_from_db()
     assert shown.status == Comment.Status.PENDING
     assert services.comment_keep(comment=shown, moderator=moderator)
-    assert shown.status == APPROVED
+    assert (shown.status, shown.open_reports) == (APPROVED, 0)
+    assert services.comment_status_counts(with_reported=True)["reported"] == 0
     assert shown.article.__class__.objects.get(pk=shown.article_id).approved_comment_count == 1
 
 
