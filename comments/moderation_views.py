@@ -223,7 +223,7 @@ def _status_label(status: str) -> str:
 
 
 def _add_standing(items: list[Comment]) -> None:
-    """Each item's commenter's ban or trust, for the history line (one query)."""
+    """Each item's commenter's ban or trust, for the history line (from the kept list)."""
     standings = services.standings_for_emails(c.email for c in items)
     for comment in items:
         comment.standing = standings.get(comment.email, "")
