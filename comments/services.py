@@ -668,7 +668,7 @@ def _apply_decisions(
         comment.status = to_status
         comment.moderated_by = moderator
         comment.moderated_at = now
-        notify.comment_moderated(comment=comment)  # issue 6: withdraw mail the decision outdates
+        notify.comment_moderated(comment=comment)  # withdraw mail the decision outdates
         if to_status == approved and comment.pk not in approved_before:
             notify.comment_approved(comment=comment)
 
@@ -1179,7 +1179,7 @@ def commenter_erase(*, email: str) -> int:
                 to_status=comment.status,
                 reason="commenter's personal data erased on request",
             )
-        notify.commenter_erased(email=email, comments=comments)  # issue 6: the outbox too
+        notify.commenter_erased(email=email, comments=comments)  # the outbox too
         # Readers' notes may quote or name them; the reasons stay, the notes go.
         Report.objects.filter(comment__in=[c.pk for c in comments]).update(note="")
         # Their standing is kept under a hash of their email: erased too (a ban with it),
