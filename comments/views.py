@@ -16,8 +16,9 @@ from django.views.decorators.http import require_POST
 
 from articles.models import Article, address_date
 from comments import services
-from comments.forms import CommentForm
-from comments.templatetags.conversation import posted_url
+from comments.forms import CommentForm, ReportForm
+from comments.models import Comment
+from comments.templatetags.conversation import posted_url, reported_url
 from newsroom.client import client_key
 from newsroom.crosssite import same_site_posts_only
 
@@ -107,6 +108,46 @@ def comment_post(request: HttpRequest, **address: str) -> HttpResponse:
     published = result.comment.status == result.comment.Status.APPROVED and not result.duplicate
     response = HttpResponseRedirect(posted_url(article, published=published))
     response.status_code = 303  # See Other: the browser GETs the article page
+    return response
+
+
+@same_site_posts_only
+@require_POST
+def comment_report(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """A reader reports a published comment: 303 back to a cacheable "thanks" page.
+
+    Like the comment form, it needs no token or cookie (the form is on shared pages) and
+    never reads the session; a repeated report from the same client is thanked the same
+    way, and counts once."""
+    comment = (
+        Comment.objects.approved()
+        .filter(pk=comment_id, article__in=Article.objects.published())
+        .select_related("article__desk")
+        .defer("article__body", "article__body_html", "article__search_vector")
+        .first()
+    )
+    if comment is None:
+        raise Http404("No published comment with this id")
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request, "comments/report_error.html", {"form": form, "comment": comment}, status=400
+        )
+    outcome = services.comment_report(
+        comment_id=comment.pk,
+        reason=form.cleaned_data["reason"],
+        note=form.cleaned_data["note"],
+        ip=client_key(request),
+    )
+    if outcome == services.ReportOutcome.GONE:
+        raise Http404("No published comment with this id")
+    if outcome == services.ReportOutcome.RATE:
+        form.add_error(None, "You have sent many reports today. Please try again tomorrow.")
+        return render(
+            request, "comments/report_error.html", {"form": form, "comment": comment}, status=429
+        )
+    response = HttpResponseRedirect(reported_url(comment.article))
+    response.status_code = 303
     return response
 
 
