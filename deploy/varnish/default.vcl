@@ -141,7 +141,9 @@ sub vcl_backend_response {
     }
     # xkey indexes the object by this header, the app's surrogate keys.
     set beresp.http.xkey = beresp.http.Surrogate-Key;
-    # Kept past its lifetime to be served if the app goes down (stale-if-error).
+    # Kept past its lifetime to be served if the app goes down (stale-if-error). A page sent
+    # with s-maxage=0 (its render raced a purge) is stale at once: served only while the
+    # next fetch renders it again, so readers never queue for the app all at once.
     set beresp.grace = 24h;
     return (deliver);
 }
