@@ -319,7 +319,7 @@ class PhotoAdmin(ObjectRightsMixin, ContentServiceMixin, admin.ModelAdmin):
     def dimensions(self, photo: Photo) -> str:
         return f"{photo.width} × {photo.height}" if photo.width else "—"
 
-    # Renditions (issue 4): made by the worker; their state, files and a way to remake them.
+    # Renditions: made by the worker; their state, files and a way to remake them.
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("renditions")
 
@@ -536,7 +536,7 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
     )
 
-    # Editing a public article: what kind of edit it is (issue 8, corrections as data).
+    # Editing a public article: what kind of edit it is (corrections as data).
     change_fieldset = (
         "This edit",
         {
@@ -626,12 +626,8 @@ class ArticleAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request, obj):
             return False
         fields = flatten_fieldsets(self.get_fieldsets(request, obj))
-        # Browsers send a textarea's line breaks as CRLF: the same text, not an edit.
-        data = request.POST.copy()
-        for key, values in data.lists():
-            data.setlist(key, [value.replace("\r\n", "\n") for value in values])
         form = self.get_form(request, obj, change=True, fields=fields)(
-            data, request.FILES, instance=obj
+            request.POST, request.FILES, instance=obj
         )
         # The kind of edit is a choice for the save, not text; the version is no edit.
         if set(form.changed_data) - {"version", "change_kind"}:

@@ -23,6 +23,21 @@ from articles.validators import (
 )
 
 
+def one_kind_of_line_break(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class PlainTextField(forms.CharField):
+    """Text with one kind of line break: browsers send a textarea's as CRLF, which is the
+    same text, never an edit (an article stored with either compares equal)."""
+
+    def to_python(self, value):
+        return one_kind_of_line_break(super().to_python(value))
+
+    def has_changed(self, initial, data) -> bool:
+        return super().has_changed(one_kind_of_line_break(initial or ""), data)
+
+
 class PhotoUploadField(forms.ImageField):
     """An image upload checked by `validate_image_upload`: one clear message per bad file
     (too big, SVG, not an image, damaged, cut short, too many pixels, animated) instead of
@@ -166,6 +181,7 @@ class ArticleAdminForm(forms.ModelForm):
             "comments_enabled",
             "comments_close_after_days",
         )
+        field_classes: ClassVar[dict] = {"body": PlainTextField, "standfirst": PlainTextField}
         help_texts: ClassVar[dict] = {
             "body": SYNTAX_HELP,
             "breaking_until": (

@@ -15,7 +15,7 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-# Shown as the admin help text of Article.body (issue 3: "a syntax documented in the admin").
+# Shown as the admin help text of Article.body ("a syntax documented in the admin").
 SYNTAX_HELP = (
     "Markdown. Paragraphs are separated by a blank line. "
     "## Sub-heading (a single # is treated as ##; ### for a smaller one). "

@@ -387,7 +387,28 @@ def works_on_every_desk(user) -> bool:
     return bool(user.is_active and (user.is_superuser or user.has_perm(EVERY_DESK_PERMISSION)))
 
 
+def day_in_address(published_at: datetime | None, created_at: datetime | None) -> date:
+    """The day in an article's address (DESIGN.md, "URLs"): its publication day in the
+    newsroom's time zone, else the day it was created."""
+    return timezone.localdate(published_at or created_at or timezone.now())
+
+
+def address_date(year: int | str, month: int | str, day: int | str) -> date | None:
+    """The date an address names, or None when it names no date (2026/02/30)."""
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
 class ArticleQuerySet(models.QuerySet):
+    def at_address(self, *, desk: str, day: date, slug: str) -> Article | None:
+        """The article of this queryset at this address now: desk, day and slug."""
+        for article in self.filter(desk__slug=desk, slug=slug):
+            if article.address_day() == day:
+                return article
+        return None
+
     def published(self, at=None) -> ArticleQuerySet:
         """What the public may see: published status and a publication time that has come."""
         now = at or timezone.now()
@@ -402,7 +423,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.published(now).filter(is_breaking=True, breaking_until__gt=now)
 
     def on_desks_of(self, user) -> ArticleQuerySet:
-        """Articles of the desks `user` works on (issue 8): the desks they are a member of;
+        """Articles of the desks `user` works on: the desks they are a member of;
         every desk for superusers and staff with the `articles.work_on_every_desk` right."""
         if works_on_every_desk(user):
             return self
@@ -470,7 +491,7 @@ class Article(PlainText, models.Model):
         related_name="+",
         editable=False,
     )
-    # Optimistic concurrency (issue 8): every save adds one; an edit form sends back the
+    # Optimistic concurrency: every save adds one; an edit form sends back the
     # version it was opened on, and a save over a newer one is refused.
     version = models.PositiveIntegerField(default=0, editable=False)
     went_live_at = models.DateTimeField(
@@ -536,8 +557,7 @@ class Article(PlainText, models.Model):
         return article_path(desk_slug=self.desk.slug, day=self.address_day(), slug=self.slug)
 
     def address_day(self) -> date:
-        """The day in the article's address: publication day, else the day it was created."""
-        return timezone.localdate(self.published_at or self.created_at or timezone.now())
+        return day_in_address(self.published_at, self.created_at)
 
     def delete(self, *args, **kwargs):
         keys, using = self.cache_keys(), self._state.db
@@ -758,7 +778,7 @@ def mark_withdrawn(corrections: Iterable[Correction]) -> list[Correction]:
     return entries
 
 
-# --- Editorial workflow (issue 8) --------------------------------------------------------
+# --- Editorial workflow --------------------------------------------------------
 
 
 class Transition(models.Model):

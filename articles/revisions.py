@@ -1,4 +1,4 @@
-"""Revisions of an article's text (issue 8): what is kept, how a version is rebuilt, how two
+"""Revisions of an article's text: what is kept, how a version is rebuilt, how two
 versions are compared. Pure functions over `Revision.changes`; `services` does the writing.
 
 A revision keeps only the fields that changed from the one before, so an article's

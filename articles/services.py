@@ -39,6 +39,7 @@ from articles.models import (
     ShareLink,
     Topic,
     Transition,
+    day_in_address,
     listing_keys,
     works_on_every_desk,
 )
@@ -60,7 +61,7 @@ BREAKING_NOW_HOURS = 2  # the admin's one-click "breaking for 2 hours"
 
 # --- Who may do what -------------------------------------------------------------------------
 # Two things decide: the role (the groups' permissions: editors publish, reporters write
-# their own drafts) and the desk (issue 8: members of a desk work on its articles; superusers
+# their own drafts) and the desk (members of a desk work on its articles; superusers
 # and staff with `articles.work_on_every_desk` work on every desk).
 
 
@@ -221,23 +222,16 @@ def _require_writer(*, desk_id: int | None, user: User) -> None:
 
 
 def article_url_day(*, article: Article, published_at: datetime.datetime | None) -> datetime.date:
-    """The day in the article's address: publication day, else the day it was created."""
-    return timezone.localdate(published_at or article.created_at or timezone.now())
+    """The day in the article's address if it were published at `published_at`."""
+    return day_in_address(published_at, article.created_at)
 
 
 def article_slug_clash(
     *, article: Article, desk: Desk, slug: str, day: datetime.date
 ) -> Article | None:
     """Another article at the same address (desk, day and slug), if there is one."""
-    others = (
-        Article.objects.filter(desk=desk, slug=slug)
-        .exclude(pk=article.pk)
-        .only("headline", "published_at", "created_at")
-    )
-    for other in others:
-        if article_url_day(article=other, published_at=other.published_at) == day:
-            return other
-    return None
+    others = Article.objects.exclude(pk=article.pk).only("headline", "published_at", "created_at")
+    return others.at_address(desk=desk.slug, day=day, slug=slug)
 
 
 def article_check_publishable(
@@ -298,7 +292,7 @@ def slug_clash_message(*, clash: Article, day: datetime.date) -> str:
     )
 
 
-# --- Workflow (issue 8) -------------------------------------------------------------------
+# --- Workflow -------------------------------------------------------------------
 # draft → in review (submit) → published now or at a time (publish / schedule), or back to
 # draft with a note (return); published → unpublished (unpublish). Every move is written to
 # the audit log (Transition) in the same transaction, and so are its emails (the outbox).
@@ -802,7 +796,7 @@ def article_save(
 def _keep_old_address(*, article: Article, before: dict) -> ArticleAddress | None:
     """Readers have links to an article that has been public: when its desk, slug or date
     changes, its address before the change keeps answering (a 301 to the new one)."""
-    day = timezone.localdate(before["published_at"] or before["created_at"])
+    day = day_in_address(before["published_at"], before["created_at"])
     old = (before["desk__slug"], day, before["slug"])
     if old == (article.desk.slug, article.address_day(), article.slug):
         return None
@@ -866,7 +860,7 @@ def article_end_breaking(*, article_id: int) -> bool:
     return bool(ended)
 
 
-# --- Edit locks (issue 8) -------------------------------------------------------------------
+# --- Edit locks -------------------------------------------------------------------
 
 
 def article_lock_take(*, article: Article, user: User, take_over: bool = False) -> EditLock:
@@ -895,7 +889,7 @@ def article_lock_release(*, article_id: int, user: User) -> bool:
     return bool(deleted)
 
 
-# --- Revisions (issue 8) --------------------------------------------------------------------
+# --- Revisions --------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -1040,7 +1034,7 @@ def correction_withdraw(*, correction: Correction, user: User, note: str) -> Cor
     return entry
 
 
-# --- Share links (issue 8) ------------------------------------------------------------------
+# --- Share links ------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -1229,7 +1223,7 @@ def desk_set_members(
     return changes
 
 
-# --- Photos: renditions (issue 4) ---------------------------------------------------------
+# --- Photos: renditions ---------------------------------------------------------
 
 
 def photo_process(*, photo_id: int, force: bool = False) -> Photo | None:

@@ -93,8 +93,9 @@ sub newsroom_known_parameters {
     if (req.url ~ "^/search/") {
         set req.url = regsuball(req.url, "([?&])(?!(?:q=[^&]*|page=[0-9]{1,6})(?:&|$))[^&]*", "\1");
     } elsif (req.url ~ "^/[^/?]+/[0-9]{4}/[0-9]{2}/[0-9]{2}/[^/?]+/\?") {
-        # An article: its comment pages, the reply form, the confirmation after a post.
-        set req.url = regsuball(req.url, "([?&])(?!(?:cpage=[0-9]{1,6}|reply_to=[0-9]{1,12}|posted=(?:awaiting|published))(?:&|$))[^&]*", "\1");
+        # An article: its comment pages and order, the reply form, the confirmations after
+        # a post and after a report.
+        set req.url = regsuball(req.url, "([?&])(?!(?:cpage=[0-9]{1,6}|reply_to=[0-9]{1,12}|posted=(?:awaiting|published)|reported=thanks|sort=(?:oldest|newest|picks))(?:&|$))[^&]*", "\1");
     } elsif (req.url ~ "^/(news-)?sitemap") {
         set req.url = regsuball(req.url, "([?&])(?!(?:p=[0-9]{1,6})(?:&|$))[^&]*", "\1");
     } else {
@@ -115,6 +116,8 @@ sub vcl_backend_response {
     if (bereq.url ~ "^/(static|media)/") {
         if (beresp.status != 200) {
             set beresp.ttl = 10s;
+        } elsif (beresp.http.Content-Type ~ "^(text/css|text/javascript|image/svg)") {
+            set beresp.do_gzip = true;
         }
         return (deliver);
     }
@@ -132,9 +135,15 @@ sub vcl_backend_response {
         set beresp.ttl = 1s;
         return (deliver);
     }
+    # Kept compressed, once; readers whose browsers cannot take gzip get it unpacked.
+    if (beresp.http.Content-Type ~ "^(text/|application/(json|xml|rss\+xml|atom\+xml))") {
+        set beresp.do_gzip = true;
+    }
     # xkey indexes the object by this header, the app's surrogate keys.
     set beresp.http.xkey = beresp.http.Surrogate-Key;
-    # Kept past its lifetime to be served if the app goes down (stale-if-error).
+    # Kept past its lifetime to be served if the app goes down (stale-if-error). A page sent
+    # with s-maxage=0 (its render raced a purge) is stale at once: served only while the
+    # next fetch renders it again, so readers never queue for the app all at once.
     set beresp.grace = 24h;
     return (deliver);
 }

@@ -34,7 +34,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             desks = {spec["slug"]: self.desk(spec) for spec in content.DESKS}
             for desk in desks.values():
-                # Desk rights (issue 8): the demo editor and reporter work on every demo desk.
+                # Desk rights: the demo editor and reporter work on every demo desk.
                 # Through the service, so the membership log says when they joined.
                 services.desk_set_members(
                     desk=desk,
