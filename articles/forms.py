@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from articles import services
 from articles.clock import zone_note
-from articles.markdown import SYNTAX_HELP
+from articles.editor import ArticleBodyWidget
 from articles.models import Article, Author, Desk, Photo, ShareLink
 from articles.validators import (
     MAX_PIXELS,
@@ -163,8 +163,14 @@ class ArticleAdminForm(forms.ModelForm):
             "comments_enabled",
             "comments_close_after_days",
         )
+        widgets: ClassVar[dict] = {"body": ArticleBodyWidget}
         help_texts: ClassVar[dict] = {
-            "body": SYNTAX_HELP,
+            "body": (
+                "Headings, bold, italic, links, lists, quotes and the boxed aside from the "
+                "toolbar; photos from the library and links to embed (YouTube, Vimeo, X, "
+                "Bluesky, any https page) by their buttons, or paste a link alone on a line. "
+                "Pasting from Google Docs or Word keeps the structure, not the styles."
+            ),
             "breaking_until": (
                 "When the breaking flag and the home banner switch off by themselves. "
                 f"Empty: {services.BREAKING_DEFAULT_HOURS} hours after publication."

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from articles import renditions
-from articles.markdown import render_markdown
+from articles.body import sanitise_body
 from articles.purges import purge_on_commit
 from articles.search import SEARCHED_FIELDS, search_document, uses_postgres
 from articles.uploads import UploadedImageField
@@ -432,8 +432,11 @@ class Article(PlainText, models.Model):
     standfirst = models.TextField(
         blank=True, help_text="One or two sentences under the headline; also the description."
     )
-    body = models.TextField(blank=True)
+    body = models.TextField(blank=True, help_text="Rich text, cleaned by one allow-list on save.")
     body_html = models.TextField(blank=True, editable=False)
+    # The Markdown the body was written in before the rich text editor, kept for one release
+    # in case the conversion (migration 0011) has to be checked or undone; then dropped.
+    body_markdown = models.TextField(blank=True, editable=False)
     hero_photo = models.ForeignKey(
         Photo, null=True, blank=True, on_delete=models.SET_NULL, related_name="hero_of"
     )
@@ -497,7 +500,7 @@ class Article(PlainText, models.Model):
         return self.headline
 
     def save(self, *args, **kwargs) -> None:
-        """Render the body once here, so a page view never runs Markdown or the sanitiser.
+        """Clean the body once here, so a page view never runs the sanitiser.
 
         A save of an existing article writes every field but `approved_comment_count`: the
         comments' services move that in the database while this instance, loaded earlier,
@@ -511,9 +514,9 @@ class Article(PlainText, models.Model):
         update_fields = kwargs.get("update_fields")
         listed_before = [] if self._state.adding else self.cache_keys()
         if update_fields is None or "body" in update_fields:
-            self.body_html = render_markdown(self.body)
+            self.body = self.body_html = sanitise_body(self.body)
             if update_fields is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
+                kwargs["update_fields"] = {*kwargs["update_fields"], "body", "body_html"}
         self.version = (self.version or 0) + 1
         if update_fields is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "version"}

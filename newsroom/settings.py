@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_prose_editor",  # the admin's rich text editor (ProseMirror/Tiptap), its files
     "newsroom",
     "articles",
     "comments",

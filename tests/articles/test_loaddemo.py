@@ -124,7 +124,9 @@ def test_seed_analysis_is_a_boxed_aside_holding_its_four_paragraphs(demo):
     assert ANALYSIS in text_of(re.search(r"<h2[^>]*>(.*?)</h2>", aside, flags=re.S).group(1))
     assert paragraphs == after_title
     assert len(paragraphs) == 4
-    assert '!!! aside "The Alverno Alpha Analysis"' in demo["seed"].body
+    assert '<aside class="aside"><h2 class="aside__title">The Alverno Alpha Analysis</h2>' in (
+        demo["seed"].body
+    )
 
 
 def test_seed_is_published_when_loaddemo_first_runs_and_breaking_for_hours(demo):

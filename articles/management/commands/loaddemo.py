@@ -21,6 +21,7 @@ from django.utils import timezone
 from articles import services
 from articles.demo import content
 from articles.demo.scenes import draw_scene
+from articles.markdown import body_from_markdown
 from articles.models import Article, Author, Byline, Correction, Desk, Photo, Topic
 
 DEMO_USERS = [("editor", "Editors"), ("reporter", "Reporters"), ("moderator", "Moderators")]
@@ -144,7 +145,8 @@ class Command(BaseCommand):
             slug=spec["slug"],
             headline=spec["headline"],
             standfirst=spec["standfirst"],
-            body=spec["body"],
+            # The demo is written in Markdown, as the seed was: converted as migration 0011 does.
+            body=body_from_markdown(spec["body"]),
             hero_photo=self.photo(spec["photo"], slug=spec["slug"]),
             status=Article.Status.DRAFT,
             is_top_story="top_story" in spec,

@@ -1,0 +1,88 @@
+"""The body's rich text editor in a real browser (Debian's chromium) under the site's own
+CSP: it loads with no CSP violation, reads the seed article back byte for byte, and a
+paste from Google Docs gives what the server's cleaner gives."""
+
+import importlib
+from pathlib import Path
+
+import pytest
+from django.apps import apps as django_apps
+
+from articles.body import sanitise_body
+from tests.articles.seed_article import build_seed_article
+from tests.articles.test_admin_browser import log_in
+
+pytestmark = pytest.mark.e2e
+GROUPS_MIGRATION = importlib.import_module("newsroom.migrations.0001_groups")
+CLIPBOARD = Path(__file__).parent / "clipboard"
+
+WATCH_CSP = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__csp.push(e.violatedDirective + " " + e.blockedURI);
+});
+"""
+
+
+@pytest.fixture(autouse=True)
+def _groups(transactional_db):
+    GROUPS_MIGRATION.make_groups(django_apps, None)
+
+
+@pytest.fixture
+def editing(page, live_server, editor):
+    """The seed article's form open in the editor, CSP violations and console errors kept."""
+    article = build_seed_article()
+    messages: list[str] = []
+    page.on("console", lambda m: messages.append(f"{m.type}: {m.text} {m.location}"))
+    page.add_init_script(WATCH_CSP)
+    log_in(page, live_server, "editor")
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    page.wait_for_selector(".prose-editor .ProseMirror[contenteditable=true]")
+    page.wait_for_selector(".prose-menubar")
+    return article, messages
+
+
+def editor_html(page) -> str:
+    return page.evaluate("document.querySelector('.prose-editor').articleEditor.getHTML()")
+
+
+def test_the_editor_loads_under_the_csp_without_a_violation(editing, page):
+    _article, messages = editing
+    assert page.evaluate("window.__csp") == []
+    problems = [m for m in messages if "Content Security Policy" in m or m.startswith("error")]
+    assert not [m for m in problems if "favicon.ico" not in m]
+    assert page.locator("style[data-tiptap-style]").count() == 0  # no injected CSS
+    policy = page.evaluate("document.querySelector('script[type=importmap]').nonce")
+    assert policy  # the import map ran under the request's nonce
+    for label in ("boxed aside", "insert photo", "embed a link", "insert link"):
+        assert page.locator(f".prose-menubar [title='{label}']").count() == 1, label
+
+
+def test_the_editor_reads_the_seed_back_byte_for_byte(editing, page):
+    article, _messages = editing
+    assert editor_html(page) == article.body
+    title = page.locator(".ProseMirror[contenteditable=true] aside.aside h2.aside__title")
+    assert title.text_content() == "The Alverno Alpha Analysis"
+
+
+def test_a_google_docs_paste_gives_what_the_server_keeps(editing, page):
+    pasted = (CLIPBOARD / "google_docs.html").read_text()
+    page.evaluate("document.querySelector('.prose-editor').articleEditor.commands.setContent('')")
+    page.click(".ProseMirror[contenteditable=true]")
+    page.evaluate(
+        """(html) => {
+          const data = new DataTransfer();
+          data.setData("text/html", html);
+          data.setData("text/plain", "Trams");
+          const event = new ClipboardEvent("paste", { clipboardData: data, bubbles: true });
+          document.querySelector(".ProseMirror[contenteditable=true]").dispatchEvent(event);
+        }""",
+        pasted,
+    )
+    html = editor_html(page)
+    assert "style=" not in html and "docs-internal-guid" not in html
+    assert "<strong>nine to two</strong>" in html and "<em>Line 4</em>" in html
+    assert sanitise_body(html) == html  # what the editor makes, the server keeps as it is
+    assert sanitise_body(pasted) == html
+    assert page.evaluate("window.__csp") == []
