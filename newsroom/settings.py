@@ -341,6 +341,16 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
+# Videos pasted into a body that readers may play, after a click (articles/embeds.py): the
+# CSP frames only these providers' players. Any other link shows as a card, never framed.
+EMBED_PLAYER_HOSTS = {
+    "youtube": "https://www.youtube-nocookie.com",
+    "vimeo": "https://player.vimeo.com",
+}
+EMBED_PROVIDERS = env_list("EMBED_PROVIDERS", "youtube,vimeo")
+if unknown := set(EMBED_PROVIDERS) - EMBED_PLAYER_HOSTS.keys():
+    raise ConfigError("EMBED_PROVIDERS", f"unknown: {', '.join(sorted(unknown))}")
+SECURE_CSP["frame-src"] = [EMBED_PLAYER_HOSTS[name] for name in EMBED_PROVIDERS] or [CSP.NONE]
 
 # Admin login throttling (newsroom/login_throttle.py).
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)

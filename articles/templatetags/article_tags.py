@@ -8,6 +8,7 @@ from django import template
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from articles.body_render import has_embeds, render_body
 from articles.editor import importmap_tag
 from articles.seo import absolute_url, json_ld, news_article_schema
 
@@ -26,6 +27,17 @@ def byline_groups(bylines) -> list[tuple[str, list]]:
 @register.simple_tag
 def article_jsonld(article) -> SafeString:
     return json_ld(news_article_schema(article))
+
+
+@register.simple_tag
+def article_body(article) -> SafeString:
+    """The body with its photos and embeds expanded (articles/body_render.py)."""
+    return render_body(article.body_html)
+
+
+@register.filter(name="has_embeds")
+def has_embeds_filter(body: str) -> bool:
+    return has_embeds(body)
 
 
 @register.simple_tag(takes_context=True)
