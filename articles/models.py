@@ -9,15 +9,18 @@ from typing import Any, ClassVar
 from urllib.parse import urljoin
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchVectorField
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
 
 from articles import renditions
@@ -385,6 +388,10 @@ def works_on_every_desk(user) -> bool:
     return bool(user.is_active and (user.is_superuser or user.has_perm(EVERY_DESK_PERMISSION)))
 
 
+# How many related stories the article page shows under the story.
+RELATED_LIMIT = 4
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, at=None) -> ArticleQuerySet:
         """What the public may see: published status and a publication time that has come."""
@@ -405,6 +412,39 @@ class ArticleQuerySet(models.QuerySet):
         if works_on_every_desk(user):
             return self
         return self.filter(desk__in=Desk.objects.filter(members=user.pk).values("pk"))
+
+    def with_related(self, *, limit: int = RELATED_LIMIT) -> ArticleQuerySet:
+        """Each article with its related coverage (`Article.related_stories()`), inside the
+        same query: published articles sharing one of its topics first, then others of its
+        desk, newest first within each; never the article itself."""
+        through = Article.topics.through.objects
+        # Three levels out: from this subquery, through the candidate's topic rows and the
+        # candidates, to the article the coverage is for.
+        its_topics = through.filter(article_id=OuterRef(OuterRef(OuterRef("pk")))).values(
+            "topic_id"
+        )
+        candidates = (
+            Article.objects.published()
+            .exclude(pk=OuterRef("pk"))
+            .annotate(
+                shares_topic=Exists(
+                    through.filter(article_id=OuterRef("pk"), topic_id__in=its_topics)
+                )
+            )
+            .filter(Q(shares_topic=True) | Q(desk_id=OuterRef("desk_id")))
+            .order_by("-shares_topic", "-published_at", "-id")
+            .values(
+                row=JSONObject(
+                    pk="pk",
+                    headline="headline",
+                    slug="slug",
+                    published_at="published_at",
+                    desk_name="desk__name",
+                    desk_slug="desk__slug",
+                )
+            )[:limit]
+        )
+        return self.annotate(related_rows=ArraySubquery(candidates))
 
     def for_listing(self) -> ArticleQuerySet:
         """Everything a card shows, in a fixed number of queries."""
@@ -594,6 +634,20 @@ class Article(PlainText, models.Model):
             return True
         now = at or timezone.now()
         return now < self.published_at + timedelta(days=self.comments_close_after_days)
+
+    def related_stories(self) -> list[Article]:
+        """The related coverage loaded by `Article.objects.with_related()`, as unsaved
+        articles that know their address and desk (no query)."""
+        return [
+            Article(
+                pk=row["pk"],
+                headline=row["headline"],
+                slug=row["slug"],
+                published_at=parse_datetime(row["published_at"]),
+                desk=Desk(name=row["desk_name"], slug=row["desk_slug"]),
+            )
+            for row in getattr(self, "related_rows", None) or []
+        ]
 
     @property
     def reading_minutes(self) -> int:

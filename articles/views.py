@@ -242,6 +242,7 @@ def with_page_data(articles):
     return (
         articles.select_related("desk", "hero_photo")
         .defer("search_vector")
+        .with_related()
         .prefetch_related(
             Prefetch("bylines", queryset=Byline.objects.select_related("author")),
             Prefetch("topics", queryset=Topic.objects.only("name", "slug")),
@@ -300,6 +301,7 @@ class ArticleView(DetailView):
             preview=not article.is_public(now),
             breaking=article.is_breaking_now(now),
             current_desk=article.desk.slug,
+            related=article.related_stories(),
             **kwargs,
         )
 
@@ -313,7 +315,9 @@ class ArticleView(DetailView):
             response.headers["Cache-Control"] = "private, no-store"
             response.headers["Referrer-Policy"] = "no-referrer"
             return response
-        return tag_response(response, article_page_keys(article))
+        # The related stories' own changes (a new headline, unpublished) purge this page too.
+        related = [f"article-{story.pk}" for story in context.get("related", [])]
+        return tag_response(response, [*article_page_keys(article), *related])
 
 
 class SharePreviewView(ArticleView):
