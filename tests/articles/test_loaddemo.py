@@ -237,3 +237,18 @@ def test_demo_reporter_sees_their_bylined_articles_and_edits_only_the_unpublishe
         url = reverse("admin:articles_article_change", args=[article.pk])
         editable = 'name="_save"' in client.get(url).content.decode()
         assert editable == (article.status != "published"), article
+
+
+def test_a_demo_story_carries_a_photo_and_a_click_to_load_video_in_its_text(demo, client):
+    article = Article.objects.get(slug="chipmakers-race-to-stack-memory-beside-ai-processors")
+    assert "[[figure" not in article.body
+    html = client.get(article.get_absolute_url()).content.decode()
+    figure = re.search(r'<figure class="body-photo">.*?</figure>', html, flags=re.S).group(0)
+    assert "<picture>" in figure or "<img" in figure
+    assert "Memory stacked right beside the processor, in one package." in figure
+    assert '<span class="credit">Photo: Alverno Alpha Graphics</span>' in figure
+    assert 'data-embed-src="https://www.youtube-nocookie.com/embed/aircAruvnKk"' in html
+    assert 'href="https://www.youtube.com/watch?v=aircAruvnKk"' in html
+    assert "<iframe" not in html and "youtube-nocookie.com/embed" not in html.replace(
+        'data-embed-src="https://www.youtube-nocookie.com/embed/aircAruvnKk"', ""
+    )
