@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
 from articles import services
+from articles.body_render import body_photo_ids
 from articles.models import (
     SHARE_LINK_SALT,
     Article,
@@ -234,6 +235,8 @@ def article_page_keys(article: Article) -> list[str]:
     keys += [f"topic-{topic.pk}" for topic in article.topics.all()]
     if article.hero_photo_id:
         keys.append(f"photo-{article.hero_photo_id}")
+    # The photos in its text: a new crop or credit shows at once there too.
+    keys += [f"photo-{pk}" for pk in body_photo_ids(article.body_html)]
     return keys
 
 

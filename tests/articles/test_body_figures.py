@@ -158,6 +158,13 @@ def test_an_in_body_photo_shows_renditions_caption_and_credit(client):
     assert link.attrs["href"] == "https://example.org/ana"
 
 
+def test_the_page_is_tagged_with_its_in_body_photos(client):
+    photo = PhotoFactory()
+    article = ArticleFactory(body=f'<figure data-photo-id="{photo.pk}"></figure>')
+    _page, _html, response = page_of(client, article)
+    assert f"photo-{photo.pk}" in response.surrogate_keys
+
+
 def test_in_body_photos_cost_the_same_whatever_their_number(client, django_assert_max_num_queries):
     photos = [PhotoFactory() for _ in range(4)]
     for photo in photos:
