@@ -225,8 +225,9 @@ function cleanPastedHTML(html) {
   return doc.body.innerHTML;
 }
 
+// An empty document is one empty paragraph: stored as nothing (a lone figure is content).
 function actuallyEmpty(html) {
-  return /^<(\w+)(\s[^>]*)?><\/\1>$/i.test(html) ? "" : html;
+  return html === "<p></p>" ? "" : html;
 }
 
 export function createArticleEditor(textarea) {

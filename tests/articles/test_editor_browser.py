@@ -11,6 +11,7 @@ from django.apps import apps as django_apps
 from articles.body import sanitise_body
 from tests.articles.seed_article import build_seed_article
 from tests.articles.test_admin_browser import log_in
+from tests.factories import ArticleFactory, PhotoFactory
 
 pytestmark = pytest.mark.e2e
 GROUPS_MIGRATION = importlib.import_module("newsroom.migrations.0001_groups")
@@ -86,3 +87,41 @@ def test_a_google_docs_paste_gives_what_the_server_keeps(editing, page):
     assert sanitise_body(html) == html  # what the editor makes, the server keeps as it is
     assert sanitise_body(pasted) == html
     assert page.evaluate("window.__csp") == []
+
+
+def test_a_video_loads_only_when_the_reader_clicks(page, live_server, settings):
+    settings.PAGE_CACHE_ENABLED = False
+    article = ArticleFactory(
+        body='<p>Watch.</p><figure data-embed-url="https://youtu.be/aircAruvnKk"></figure>'
+    )
+    outside: list[str] = []
+
+    def only_this_site(route):
+        if route.request.url.startswith(live_server.url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_this_site)
+    page.add_init_script(WATCH_CSP)
+    page.goto(live_server.url + article.get_absolute_url())
+    button = page.locator("figure.embed .embed__load")
+    button.wait_for(state="visible")
+    assert outside == [] and page.locator("iframe").count() == 0
+    button.click()
+    frame = page.locator("figure.embed iframe")
+    assert frame.get_attribute("src") == "https://www.youtube-nocookie.com/embed/aircAruvnKk"
+    page.wait_for_timeout(300)
+    assert outside and all(url.startswith("https://www.youtube-nocookie.com/") for url in outside)
+    assert page.evaluate("window.__csp") == []
+
+
+def test_a_photo_is_inserted_from_the_toolbar(editing, page):
+    photo = PhotoFactory()
+    page.evaluate("document.querySelector('.prose-editor').articleEditor.commands.setContent('')")
+    page.click(".prose-menubar [title='insert photo']")
+    page.fill("dialog.prose-editor-dialog input[name=photoId]", str(photo.pk))
+    page.click("dialog.prose-editor-dialog button[type=submit]")
+    assert f'<figure data-photo-id="{photo.pk}"></figure>' in editor_html(page)
+    assert page.evaluate("document.getElementById('id_body').value") == editor_html(page)
