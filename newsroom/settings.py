@@ -347,7 +347,10 @@ EMBED_PLAYER_HOSTS = {
     "youtube": "https://www.youtube-nocookie.com",
     "vimeo": "https://player.vimeo.com",
 }
-EMBED_PROVIDERS = env_list("EMBED_PROVIDERS", "youtube,vimeo")
+# "none": every link is a card and nothing may be framed.
+EMBED_PROVIDERS = [
+    name for name in env_list("EMBED_PROVIDERS", "youtube,vimeo") if name.lower() != "none"
+]
 if unknown := set(EMBED_PROVIDERS) - EMBED_PLAYER_HOSTS.keys():
     raise ConfigError("EMBED_PROVIDERS", f"unknown: {', '.join(sorted(unknown))}")
 SECURE_CSP["frame-src"] = [EMBED_PLAYER_HOSTS[name] for name in EMBED_PROVIDERS] or [CSP.NONE]
