@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -35,8 +36,11 @@ from articles.forms import (
     AuthorAdminForm,
     DeskAdminForm,
     PhotoAdminForm,
+    RestoreForm,
     ReturnForm,
     ShareLinkForm,
+    WithdrawCorrectionForm,
+    add_service_errors,
 )
 from articles.models import (
     Article,
@@ -245,6 +249,32 @@ class PhotoAdmin(ObjectRightsMixin, ContentServiceMixin, admin.ModelAdmin):
     def editable_by(self, obj: Photo, user) -> bool:
         return services.photo_editable_by(photo=obj, user=user)
 
+    def get_deleted_objects(self, objs, request):
+        """The confirmation names every article using the photos: a published one (live or
+        scheduled) stops the delete, as a protected object does; the others lose it."""
+        if any(not self._editable(request, photo) for photo in objs):
+            raise PermissionDenied  # rights first: whether it is in use is not theirs to see
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        uses, published = [], False
+        for photo in objs:
+            for article, where in services.photo_uses(photo=photo):
+                published |= article.status == Article.Status.PUBLISHED
+                uses.append(
+                    format_html(
+                        '{} article “<a href="{}">{}</a>” shows “{}” ({})',
+                        article.get_status_display(),
+                        reverse("admin:articles_article_change", args=[article.pk]),
+                        article.headline,
+                        photo,
+                        where,
+                    )
+                )
+        if published:  # refused: the page lists every use, so all can be replaced at once
+            protected = [*protected, *uses]
+        elif uses:
+            deleted = [*deleted, "Articles left without the photo (they are not deleted):", uses]
+        return deleted, counts, perms_needed, protected
+
     @admin.display(description="Photo")
     def thumbnail(self, photo: Photo) -> str:
         return photo_thumbnail(photo, width=120 if photo.pk else THUMB_WIDTH)
@@ -253,7 +283,7 @@ class PhotoAdmin(ObjectRightsMixin, ContentServiceMixin, admin.ModelAdmin):
     def dimensions(self, photo: Photo) -> str:
         return f"{photo.width} × {photo.height}" if photo.width else "—"
 
-    # Renditions (issue 4): made by the worker; their state, files and a way to remake them.
+    # Renditions: made by the worker; their state, files and a way to remake them.
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("renditions")
 
@@ -335,15 +365,46 @@ class BylineInline(ArticleChildInline, admin.TabularInline):
 
 class CorrectionInline(ArticleChildInline, admin.StackedInline):
     """Corrections are added by choosing "update" or "correction" when editing a published
-    article (which also sets its Updated time); here their wording can be fixed."""
+    article (which also sets its Updated time). Once published they are part of the record:
+    shown here read-only, for everyone, superusers too; a mistaken one is withdrawn by a
+    new entry (the link beside it)."""
 
     model = Correction
-    fields = ("kind", "text", "created_at")
+    fields = ("kind", "text", "created_at", "withdrawal_state")
+    readonly_fields = fields
     extra = 0
     verbose_name_plural = "Corrections and updates (shown on the article, oldest first)"
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        # Whoever sees the article sees its corrections (they are on the public page).
+        return request.user.has_perm("articles.view_article") or request.user.has_perm(
+            "articles.change_article"
+        )
+
+    @admin.display(description="Withdrawn")
+    def withdrawal_state(self, correction: Correction) -> str:
+        if correction.kind == Correction.Kind.WITHDRAWAL:
+            return "—"
+        withdrawal = Correction.objects.filter(withdraws=correction).first()
+        if withdrawal is not None:
+            return f"Withdrawn {newsroom_time(withdrawal.created_at)}: {withdrawal.text}"
+        return format_html(
+            '<a href="{}">Withdraw this {}…</a>',
+            reverse(
+                "admin:articles_article_withdraw_correction",
+                args=[correction.article_id, correction.pk],
+            ),
+            correction.get_kind_display().lower(),
+        )
 
 
 def share_link_address(link: ShareLink) -> str:
@@ -439,7 +500,7 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
     )
 
-    # Editing a public article: what kind of edit it is (issue 8, corrections as data).
+    # Editing a public article: what kind of edit it is (corrections as data).
     change_fieldset = (
         "This edit",
         {
@@ -497,11 +558,55 @@ class ArticleAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         # A class made for this request (modelform_factory), so this is not shared.
         form.user = request.user
+        form.unsaved_action = getattr(request, "_unsaved_action", "")
+        if obj is not None and obj.is_public() and "slug" in form.base_fields:
+            form.base_fields["slug"].help_text = (
+                f"This article is live at {obj.get_absolute_url()}. Changing its desk, slug "
+                "or publication date gives it a new address; readers’ links to the old "
+                "address are redirected to the new one."
+            )
         return form
+
+    # --- an action run from the article's own page ---------------------------------------
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """The page's actions post the whole form. With edits not saved yet, the action is
+        not run (it would redirect, dropping them): the form comes back as typed, with the
+        reason, as a save that failed would."""
+        field = f"{admin.ActionLocation.CHANGE_FORM.value}-action"
+        name = request.POST.get(field) if request.method == "POST" else None
+        saving = {"_save", "_continue", "_addanother", "_saveasnew"} & set(request.POST)
+        if name and object_id and not saving and self._has_unsaved_edits(request, object_id):
+            request.POST = request.POST.copy()
+            del request.POST[field]  # Django then treats the post as a save of the form
+            action = getattr(self, name, None) if name in self.actions else None
+            request._unsaved_action = getattr(action, "short_description", name)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _has_unsaved_edits(self, request: HttpRequest, object_id: str) -> bool:
+        obj = self.get_object(request, object_id)
+        if obj is None or "headline" not in request.POST:  # no form posted: nothing typed
+            return False
+        if not self.has_change_permission(request, obj):
+            return False
+        fields = flatten_fieldsets(self.get_fieldsets(request, obj))
+        # Browsers send a textarea's line breaks as CRLF: the same text, not an edit.
+        data = request.POST.copy()
+        for key, values in data.lists():
+            data.setlist(key, [value.replace("\r\n", "\n") for value in values])
+        form = self.get_form(request, obj, change=True, fields=fields)(
+            data, request.FILES, instance=obj
+        )
+        # The kind of edit is a choice for the save, not text; the version is no edit.
+        if set(form.changed_data) - {"version", "change_kind"}:
+            return True
+        formsets, _ = self._create_formsets(request, obj, change=True)
+        return any(formset.has_changed() for formset in formsets)
 
     # --- saving through the services -----------------------------------------------------
 
     def save_model(self, request, obj, form, change):
+        stored = Article.objects.select_related("desk").filter(pk=obj.pk).first()
         services.article_save(
             article=obj,
             user=request.user,
@@ -509,6 +614,16 @@ class ArticleAdmin(admin.ModelAdmin):
             change_kind=form.cleaned_data.get("change_kind") or "",
             change_note=form.cleaned_data.get("change_note") or "",
         )
+        if stored is None:
+            return
+        old = stored.address_day()
+        if obj.old_addresses.filter(desk_slug=stored.desk.slug, day=old, slug=stored.slug).exists():
+            self.message_user(
+                request,
+                f"The address changed from {stored.get_absolute_url()} to "
+                f"{obj.get_absolute_url()}: readers’ links to the old one are redirected.",
+                messages.WARNING,
+            )
 
     def save_related(self, request, form, formsets, change):
         """After the bylines and topics are saved: keep a revision, and let go of the lock."""
@@ -680,6 +795,11 @@ class ArticleAdmin(admin.ModelAdmin):
             path(
                 "<int:article_id>/return/", view(self.return_view), name="articles_article_return"
             ),
+            path(
+                "<int:article_id>/corrections/<int:correction_id>/withdraw/",
+                view(self.withdraw_correction_view),
+                name="articles_article_withdraw_correction",
+            ),
             path("<int:article_id>/lock/", view(self.lock_view), name="articles_article_lock"),
             *super().get_urls(),
         ]
@@ -792,21 +912,52 @@ class ArticleAdmin(admin.ModelAdmin):
         )
 
     def restore_view(self, request: HttpRequest, article_id: int, number: int):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
+        """Restoring is an edit: this page shows what would change and asks, for a live
+        article, what kind of edit it is; the save goes through the same service."""
         article = self._article_or_404(request, article_id)
         if not self.has_change_permission(request, article):
             raise PermissionDenied
-        try:
-            revision = services.article_restore_revision(
-                article=article, number=number, user=request.user
-            )
-        except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        target = revisions.state_at(article, number)
+        if target is None:
+            self.message_user(request, f"This article has no revision {number}.", messages.ERROR)
             return redirect("admin:articles_article_revisions", article_id=article.pk)
-        done = f"as revision {revision.number}" if revision else "(it is the current text)"
-        self.message_user(request, f"Restored revision {number} {done}.", messages.SUCCESS)
-        return redirect("admin:articles_article_change", article.pk)
+        public = article.is_public()
+        form = RestoreForm(
+            request.POST if request.method == "POST" else None,
+            public=public,
+            initial={"version": article.version},
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                revision = services.article_restore_revision(
+                    article=article,
+                    number=number,
+                    user=request.user,
+                    version=form.cleaned_data["version"],
+                    change_kind=form.cleaned_data.get("change_kind") or "",
+                    change_note=form.cleaned_data.get("change_note") or "",
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                done = f"as revision {revision.number}" if revision else "(it is the current text)"
+                self.message_user(request, f"Restored revision {number} {done}.", messages.SUCCESS)
+                return redirect("admin:articles_article_change", article.pk)
+        return self._page(
+            request,
+            "restore.html",
+            f"Restore revision {number} of “{article.headline}”",
+            original=article,
+            number=number,
+            form=form,
+            public=public,
+            tables=revisions.diff_tables(
+                revisions.snapshot(article),
+                target,
+                old_label="Now",
+                new_label=f"Revision {number}",
+            ),
+        )
 
     def return_view(self, request: HttpRequest, article_id: int):
         """Send an article in review back to its writer, with a note saying what to change."""
@@ -835,6 +986,41 @@ class ArticleAdmin(admin.ModelAdmin):
             "return.html",
             f"Send “{article.headline}” back",
             original=article,
+            form=form,
+        )
+
+    def withdraw_correction_view(self, request: HttpRequest, article_id: int, correction_id: int):
+        """Withdraw a mistaken correction or update: a new entry, with a note for readers."""
+        article = self._article_or_404(request, article_id)
+        if not self.has_change_permission(request, article) or not services.user_can_publish_on(
+            user=request.user, desk_id=article.desk_id
+        ):
+            raise PermissionDenied
+        correction = article.corrections.filter(pk=correction_id).first()
+        if correction is None:
+            raise Http404("No such correction")
+        form = WithdrawCorrectionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.correction_withdraw(
+                    correction=correction, user=request.user, note=form.cleaned_data["note"]
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                self.message_user(
+                    request,
+                    f"The {correction.get_kind_display().lower()} is withdrawn: readers see it "
+                    "marked withdrawn, with your note.",
+                    messages.SUCCESS,
+                )
+                return redirect("admin:articles_article_change", article.pk)
+        return self._page(
+            request,
+            "withdraw_correction.html",
+            f"Withdraw a {correction.get_kind_display().lower()} of “{article.headline}”",
+            original=article,
+            correction=correction,
             form=form,
         )
 

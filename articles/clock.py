@@ -1,4 +1,4 @@
-"""The newsroom's time zone, named wherever a time is shown or typed (issue 8).
+"""The newsroom's time zone, named wherever a time is shown or typed.
 
 Every time in admin is entered and shown in TIME_ZONE, whatever the editor's computer says,
 and always with the zone's name next to it, so "10:00" is never ambiguous.

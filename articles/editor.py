@@ -14,7 +14,21 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.body import sanitise_body
+
 EDITOR_MODULES = {"django-prose-editor/editor": "django_prose_editor/editor.js"}
+
+
+class ArticleBodyField(forms.CharField):
+    """The body as the form sees it: changed only if it is stored differently, so line
+    breaks as a browser sends them, or the editor's own serialisation, are no edit."""
+
+    widget = None  # set below, once the widget class exists
+
+    def has_changed(self, initial, data) -> bool:
+        if self.disabled:
+            return False
+        return sanitise_body(initial or "") != sanitise_body(self.to_python(data) or "")
 
 
 class ArticleBodyWidget(forms.Textarea):
@@ -39,6 +53,9 @@ class ArticleBodyWidget(forms.Textarea):
     def use_required_attribute(self, initial) -> bool:
         # The textarea is hidden behind the editor: a browser could not point at it.
         return False
+
+
+ArticleBodyField.widget = ArticleBodyWidget
 
 
 def importmap_tag(nonce: str) -> SafeString:

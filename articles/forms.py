@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from articles import services
 from articles.clock import zone_note
-from articles.editor import ArticleBodyWidget
+from articles.editor import ArticleBodyField, ArticleBodyWidget
 from articles.models import Article, Author, Desk, Photo, ShareLink
 from articles.validators import (
     MAX_PIXELS,
@@ -128,6 +128,9 @@ class ArticleAdminForm(forms.ModelForm):
     `change_kind` says whether the edit is a silent fix, an update or a correction."""
 
     user: ClassVar[Any] = None
+    # Set by the admin when an action was asked for from this page with edits not saved:
+    # the form then refuses to save, so it comes back with what was typed.
+    unsaved_action: ClassVar[str] = ""
     public_edit = False
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
@@ -164,6 +167,7 @@ class ArticleAdminForm(forms.ModelForm):
             "comments_close_after_days",
         )
         widgets: ClassVar[dict] = {"body": ArticleBodyWidget}
+        field_classes: ClassVar[dict] = {"body": ArticleBodyField}
         help_texts: ClassVar[dict] = {
             "body": (
                 "Headings, bold, italic, links, lists, quotes and the boxed aside from the "
@@ -173,7 +177,8 @@ class ArticleAdminForm(forms.ModelForm):
             ),
             "breaking_until": (
                 "When the breaking flag and the home banner switch off by themselves. "
-                f"Empty: {services.BREAKING_DEFAULT_HOURS} hours after publication."
+                f"Empty: {services.BREAKING_DEFAULT_HOURS} hours from when the flag is set "
+                "(or from publication, if that is later)."
             ),
             "status": (
                 "Published with a future publication time means scheduled: it goes live "
@@ -209,6 +214,13 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        if self.unsaved_action:
+            self.add_error(
+                None,
+                f"“{self.unsaved_action}” was not run, and nothing was saved: this page has "
+                "changes that are not saved yet. Save your changes first, then run the action.",
+            )
+            return cleaned
         if self.instance.pk is not None:
             try:
                 # Runs inside the admin's transaction: the row stays locked until the save.
@@ -218,6 +230,19 @@ class ArticleAdminForm(forms.ModelForm):
             except ValidationError as exc:
                 self.add_error(None, exc)
                 return cleaned
+        until = cleaned.get("breaking_until")
+        if (
+            cleaned.get("is_breaking")
+            and until is not None
+            and "breaking_until" in self.changed_data
+            and until <= timezone.now()
+        ):
+            self.add_error(
+                "breaking_until",
+                "This time is in the past: the flag and the banner would show nothing. Choose "
+                f"a later time, or leave it empty for {services.BREAKING_DEFAULT_HOURS} hours "
+                "from now.",
+            )
         self.public_edit = self.is_public_edit()
         if cleaned.get("change_kind") in ("update", "correction") and self.public_edit:
             if not (cleaned.get("change_note") or "").strip():
@@ -263,8 +288,17 @@ class ArticleAdminForm(forms.ModelForm):
                         {"slug": services.slug_clash_message(clash=clash, day=day)}
                     )
         except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
+            add_service_errors(self, exc)
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """A service's refusal shown on the form: by the field it names, else at the top (the
+    services own the rules; forms only translate them)."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, messages in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
 
 
 class ReturnForm(forms.Form):
@@ -275,6 +309,43 @@ class ReturnForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 6, "cols": 70}),
         help_text="The writer sees this note on the article and in their email.",
+    )
+
+
+class RestoreForm(forms.Form):
+    """Restoring a revision: an edit like any other, so the version the page was opened on
+    and, for a live article, the kind of edit and its note (no default: a choice)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    change_kind = forms.ChoiceField(
+        label="This edit is", choices=CHANGE_KINDS, required=False, widget=forms.RadioSelect
+    )
+    change_note = forms.CharField(
+        label="Note for readers",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 70}),
+        help_text="Required for an update or a correction: shown under the article and on "
+        "the corrections page.",
+    )
+
+    def __init__(self, *args: Any, public: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if public:
+            self.fields["change_kind"].required = True
+        else:
+            del self.fields["change_kind"], self.fields["change_note"]
+
+
+class WithdrawCorrectionForm(forms.Form):
+    """Withdrawing a mistaken correction or update: the note tells readers why."""
+
+    note = forms.CharField(
+        label="Why it is withdrawn",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 70}),
+        help_text="Shown to readers under the withdrawn entry, on the article and on the "
+        "corrections page.",
     )
 
 

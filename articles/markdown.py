@@ -1,5 +1,5 @@
 """Article bodies as they were written before the rich text editor: Markdown in, sanitised
-HTML out. Kept for one release to convert the Markdown bodies (migration 0011, the demo
+HTML out. Kept for one release to convert the Markdown bodies (migration 0013, the demo
 content); articles.body holds the rules of the body now.
 
 Two layers, so one mistake is never enough for an attack:
@@ -17,7 +17,7 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-# Shown as the admin help text of Article.body (issue 3: "a syntax documented in the admin").
+# Shown as the admin help text of Article.body ("a syntax documented in the admin").
 SYNTAX_HELP = (
     "Markdown. Paragraphs are separated by a blank line. "
     "## Sub-heading (a single # is treated as ##; ### for a smaller one). "
@@ -124,7 +124,7 @@ def render_markdown(text: str) -> str:
 
 def body_from_markdown(text: str) -> str:
     """A Markdown body as the rich text editor's HTML, showing the same text, headings,
-    links and aside: how migration 0011 and the demo content convert Markdown."""
+    links and aside: how migration 0013 and the demo content convert Markdown."""
     from articles.body import sanitise_body
 
     return sanitise_body(render_markdown(text))

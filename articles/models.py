@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 import secrets
-from datetime import datetime, timedelta
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 from urllib.parse import urljoin
 
@@ -407,7 +408,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.published(now).filter(is_breaking=True, breaking_until__gt=now)
 
     def on_desks_of(self, user) -> ArticleQuerySet:
-        """Articles of the desks `user` works on (issue 8): the desks they are a member of;
+        """Articles of the desks `user` works on: the desks they are a member of;
         every desk for superusers and staff with the `articles.work_on_every_desk` right."""
         if works_on_every_desk(user):
             return self
@@ -475,7 +476,7 @@ class Article(PlainText, models.Model):
     body = models.TextField(blank=True, help_text="Rich text, cleaned by one allow-list on save.")
     body_html = models.TextField(blank=True, editable=False)
     # The Markdown the body was written in before the rich text editor, kept for one release
-    # in case the conversion (migration 0011) has to be checked or undone; then dropped.
+    # in case the conversion (migration 0013) has to be checked or undone; then dropped.
     body_markdown = models.TextField(blank=True, editable=False)
     hero_photo = models.ForeignKey(
         Photo, null=True, blank=True, on_delete=models.SET_NULL, related_name="hero_of"
@@ -511,7 +512,7 @@ class Article(PlainText, models.Model):
         related_name="+",
         editable=False,
     )
-    # Optimistic concurrency (issue 8): every save adds one; an edit form sends back the
+    # Optimistic concurrency: every save adds one; an edit form sends back the
     # version it was opened on, and a save over a newer one is refused.
     version = models.PositiveIntegerField(default=0, editable=False)
     went_live_at = models.DateTimeField(
@@ -574,17 +575,11 @@ class Article(PlainText, models.Model):
         purge_on_commit(listed_before, articles=[self], using=self._state.db)
 
     def get_absolute_url(self) -> str:
-        day = timezone.localtime(self.published_at or self.created_at or timezone.now())
-        return reverse(
-            "articles:article",
-            kwargs={
-                "desk": self.desk.slug,
-                "year": f"{day.year:04d}",
-                "month": f"{day.month:02d}",
-                "day": f"{day.day:02d}",
-                "slug": self.slug,
-            },
-        )
+        return article_path(desk_slug=self.desk.slug, day=self.address_day(), slug=self.slug)
+
+    def address_day(self) -> date:
+        """The day in the article's address: publication day, else the day it was created."""
+        return timezone.localdate(self.published_at or self.created_at or timezone.now())
 
     def delete(self, *args, **kwargs):
         keys, using = self.cache_keys(), self._state.db
@@ -667,6 +662,49 @@ class Article(PlainText, models.Model):
         ]
 
 
+def article_path(*, desk_slug: str, day: date, slug: str) -> str:
+    """An article's address from its parts (its current one, or one it had before)."""
+    return reverse(
+        "articles:article",
+        kwargs={
+            "desk": desk_slug,
+            "year": f"{day.year:04d}",
+            "month": f"{day.month:02d}",
+            "day": f"{day.day:02d}",
+            "slug": slug,
+        },
+    )
+
+
+class ArticleAddress(models.Model):
+    """An address a public article had before its desk, slug or date changed. Readers'
+    links, feeds read earlier, shares and the "Live" email all carry it, so it keeps
+    answering: with a 301 to the article's address now. Written by the services, never
+    edited; an article that is live at the same address is served there instead."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_addresses")
+    desk_slug = models.CharField(max_length=60)
+    day = models.DateField()
+    slug = models.SlugField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "desk_slug", "day", "slug"], name="one_old_address"
+            )
+        ]
+        indexes = [models.Index(fields=["desk_slug", "slug", "day"], name="article_old_address")]
+        verbose_name_plural = "article addresses"
+
+    def __str__(self) -> str:
+        return self.get_absolute_url()
+
+    def get_absolute_url(self) -> str:
+        return article_path(desk_slug=self.desk_slug, day=self.day, slug=self.slug)
+
+
 def listing_keys(articles: models.QuerySet[Article]) -> list[str]:
     """The page-cache keys of every list of cards that can show these articles: the
     site-wide ones (`list-all`: home, the site feed, sitemaps, corrections) and their
@@ -709,14 +747,27 @@ class Byline(models.Model):
 
 
 class Correction(PlainText, models.Model):
+    """A correction or update as readers saw it: part of the public record, so append-only.
+    Once stored it is never edited nor deleted, by anyone; a mistaken one is withdrawn by
+    a new entry (kind "withdrawal", `withdraws` naming it), shown under it on the page."""
+
     class Kind(models.TextChoices):
         CORRECTION = "correction", "Correction"
         UPDATE = "update", "Update"
+        WITHDRAWAL = "withdrawal", "Withdrawal"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
     kind = models.CharField(max_length=12, choices=Kind, default=Kind.CORRECTION)
     text = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
+    withdraws = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,  # only ever deleted with its article
+        related_name="withdrawal",
+        help_text="For a withdrawal: the correction or update it withdraws.",
+    )
 
     plain_text_fields = ("text",)
 
@@ -726,8 +777,36 @@ class Correction(PlainText, models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.text[:60]}"
 
+    def save(self, *args, **kwargs) -> None:
+        # On the model, not only in the admin: no path (a shell, a future form) may rewrite
+        # or back-date what readers were told.
+        if not self._state.adding:
+            raise ValidationError(
+                "A published correction cannot be changed: withdraw it with a new entry."
+            )
+        super().save(*args, **kwargs)
 
-# --- Editorial workflow (issue 8) --------------------------------------------------------
+    def delete(self, *args, **kwargs):
+        raise ValidationError(
+            "A published correction cannot be deleted: withdraw it with a new entry."
+        )
+
+
+def mark_withdrawn(corrections: Iterable[Correction]) -> list[Correction]:
+    """The entries of one article, each with `withdrawn_by` (its withdrawal, or None) and
+    `withdrawn` (the entry a withdrawal withdraws), found among them: no query."""
+    entries = list(corrections)
+    by_pk = {entry.pk: entry for entry in entries}
+    for entry in entries:
+        entry.withdrawn_by = None
+    for entry in entries:
+        entry.withdrawn = by_pk.get(entry.withdraws_id)
+        if entry.withdrawn is not None:
+            entry.withdrawn.withdrawn_by = entry
+    return entries
+
+
+# --- Editorial workflow --------------------------------------------------------
 
 
 class Transition(models.Model):

@@ -27,6 +27,7 @@ from articles.body_render import body_photo_ids
 from articles.clock import newsroom_time
 from articles.models import (
     Article,
+    ArticleAddress,
     Author,
     Byline,
     Correction,
@@ -60,7 +61,7 @@ BREAKING_NOW_HOURS = 2  # the admin's one-click "breaking for 2 hours"
 
 # --- Who may do what -------------------------------------------------------------------------
 # Two things decide: the role (the groups' permissions: editors publish, reporters write
-# their own drafts) and the desk (issue 8: members of a desk work on its articles; superusers
+# their own drafts) and the desk (members of a desk work on its articles; superusers
 # and staff with `articles.work_on_every_desk` work on every desk).
 
 
@@ -321,7 +322,7 @@ def slug_clash_message(*, clash: Article, day: datetime.date) -> str:
     )
 
 
-# --- Workflow (issue 8) -------------------------------------------------------------------
+# --- Workflow -------------------------------------------------------------------
 # draft → in review (submit) → published now or at a time (publish / schedule), or back to
 # draft with a note (return); published → unpublished (unpublish). Every move is written to
 # the audit log (Transition) in the same transaction, and so are its emails (the outbox).
@@ -356,7 +357,18 @@ def _stored(article: Article) -> dict | None:
     return (
         Article.objects.select_for_update()
         .filter(pk=article.pk)
-        .values("status", "desk_id", "version", "published_at", "embargo_until")
+        .values(
+            "status",
+            "desk_id",
+            "desk__slug",
+            "slug",
+            "version",
+            "published_at",
+            "embargo_until",
+            "went_live_at",
+            "created_at",
+            "is_breaking",
+        )
         .first()
     )
 
@@ -601,9 +613,34 @@ def _moved(before: dict, article: Article) -> bool:
 
 
 def _default_breaking_end(article: Article) -> None:
+    """A breaking flag without an end runs for the default hours from now, or from when the
+    article goes live if that is later (from its publication, an older story's flag would
+    be over before it was set)."""
     if article.is_breaking and article.breaking_until is None and article.published_at:
-        article.breaking_until = article.published_at + datetime.timedelta(
-            hours=BREAKING_DEFAULT_HOURS
+        start = max(timezone.now(), article.goes_live_at())
+        article.breaking_until = start + datetime.timedelta(hours=BREAKING_DEFAULT_HOURS)
+
+
+def _start_breaking(*, article: Article, before: dict | None) -> bool:
+    """The flag just ticked: its window starts now. An end left from an earlier window
+    (the form shows it) is over, so it gives way to a new one. True when a window began."""
+    if not article.is_breaking or (before is not None and before["is_breaking"]):
+        return False
+    if article.breaking_until is not None and article.breaking_until > timezone.now():
+        return True
+    article.breaking_until = None
+    _default_breaking_end(article)
+    return article.breaking_until is not None
+
+
+def _queue_end_breaking(article: Article) -> None:
+    """After commit, queue the task that clears the flag and the home page's banner."""
+    from articles.tasks import end_breaking  # the task calls back into this module
+
+    if not end_breaking.app.conf.task_always_eager and article.breaking_until is not None:
+        article_id, until = article.pk, article.breaking_until
+        transaction.on_commit(
+            lambda: end_breaking.apply_async(kwargs={"article_id": article_id}, eta=until)
         )
 
 
@@ -624,8 +661,12 @@ def _went_live(
 ) -> bool:
     """The work of an article's going live, done once per publication time: purge the pages
     that now show it and tell its writers. Runs inside the caller's transaction."""
-    if not article.is_public() or _same_second(article.went_live_at, article.published_at):
+    now = timezone.now()
+    if not article.is_public(now) or _same_second(article.went_live_at, article.published_at):
         return False  # not yet (embargo), or done (a republication keeps its first time)
+    # An article that went live before and whose date an editor moved is not news to its
+    # writers: the pages are purged again, the "Live" mail is not sent again.
+    first_time = article.went_live_at is None
     Article.objects.filter(pk=article.pk).update(went_live_at=article.published_at)
     article.went_live_at = article.published_at
     if scheduled:
@@ -640,19 +681,23 @@ def _went_live(
     # desk's, authors' and topics' pages, feeds, sitemaps), as committed. From a publish
     # this is the save's own purge, so nothing is worked out or purged twice.
     purge_on_commit(["home"], articles=[article])
-    if not notify:
+    if not notify or not first_time:
         return True
     acting = user.pk if user is not None else None
+    # When readers could first see it: its time, when that came by itself (a schedule, an
+    # embargo's end); else now, as publishing with a time already past (a backdated story)
+    # shows it from now, not from that time.
+    live_at = article.goes_live_at() if scheduled else now
     notification_enqueue(
         kind="article_published",
         recipients=[u.email for u in article_writers(article=article) if u.pk != acting],
-        event=f"article-live:{article.pk}:{article.published_at:%Y%m%dT%H%M%S}",
+        event=f"article-live:{article.pk}",  # once per article, whatever its dates become
         about=f"article:{article.pk}",
         context={
             "headline": article.headline,
             "desk": _desk_name(article.desk_id),
             "url": settings.SITE_URL + article.get_absolute_url(),
-            "published": newsroom_time(article.goes_live_at()),
+            "published": newsroom_time(live_at),
         },
     )
     return True
@@ -754,6 +799,7 @@ def article_save(
             )
         article.updated_at = now
     previous_status = before["status"] if before else None
+    breaking_began = _start_breaking(article=article, before=before)
     if article.status == Article.Status.PUBLISHED:
         article_publish(article=article, user=user, at=article.published_at)
     else:
@@ -765,11 +811,29 @@ def article_save(
         _default_breaking_end(article)
         article.save()  # purges the pages it was on and is on now
         _log_status_change(article=article, user=user, previous=previous_status)
+    if breaking_began:
+        purge_on_commit(["home"])  # the banner
+        _queue_end_breaking(article)
+    if before is not None and (was_public or before["went_live_at"] is not None):
+        _keep_old_address(article=article, before=before)
     if significant:
         Correction.objects.create(
             article=article, kind=change_kind, text=change_note, created_at=now
         )
     return article
+
+
+def _keep_old_address(*, article: Article, before: dict) -> ArticleAddress | None:
+    """Readers have links to an article that has been public: when its desk, slug or date
+    changes, its address before the change keeps answering (a 301 to the new one)."""
+    day = timezone.localdate(before["published_at"] or before["created_at"])
+    old = (before["desk__slug"], day, before["slug"])
+    if old == (article.desk.slug, article.address_day(), article.slug):
+        return None
+    address, _ = ArticleAddress.objects.get_or_create(
+        article=article, desk_slug=old[0], day=old[1], slug=old[2]
+    )
+    return address
 
 
 def _log_status_change(*, article: Article, user: User, previous: str | None) -> None:
@@ -810,13 +874,7 @@ def article_mark_breaking(
         from_status=article.status,
         note=f"Breaking for {hours} hours, until {newsroom_time(article.breaking_until)}.",
     )
-    from articles.tasks import end_breaking  # the task calls back into this module
-
-    if not end_breaking.app.conf.task_always_eager:
-        article_id, until = article.pk, article.breaking_until
-        transaction.on_commit(
-            lambda: end_breaking.apply_async(kwargs={"article_id": article_id}, eta=until)
-        )
+    _queue_end_breaking(article)
     return article
 
 
@@ -832,7 +890,7 @@ def article_end_breaking(*, article_id: int) -> bool:
     return bool(ended)
 
 
-# --- Edit locks (issue 8) -------------------------------------------------------------------
+# --- Edit locks -------------------------------------------------------------------
 
 
 def article_lock_take(*, article: Article, user: User, take_over: bool = False) -> EditLock:
@@ -861,7 +919,7 @@ def article_lock_release(*, article_id: int, user: User) -> bool:
     return bool(deleted)
 
 
-# --- Revisions (issue 8) --------------------------------------------------------------------
+# --- Revisions --------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -886,14 +944,52 @@ def article_record_revision(
 
 
 @transaction.atomic
-def article_restore_revision(*, article: Article, number: int, user: User) -> Revision:
+def article_restore_revision(
+    *,
+    article: Article,
+    number: int,
+    user: User,
+    version: int | None,
+    change_kind: str = "",
+    change_note: str = "",
+) -> Revision:
     """Put an earlier revision's text, photo and bylines back, as a new revision (the ones
-    in between stay in the history). The status and publication time are not touched."""
+    in between stay in the history). The status and publication time are not touched.
+
+    It is an edit like any other, saved by `article_save`: `version` is the one the
+    confirmation was opened on, and a live article needs the kind of edit (and its note).
+    A correction published after the revision fixed something the revision still says:
+    restoring it takes a new correction saying why, never a silent fix or an update."""
     if not article_editable_by(article=article, user=user):
         raise ValidationError("You cannot edit this article, so you cannot restore it.")
+    if version is None:
+        raise ValidationError("Open the restore page again: it did not say which version it saw.")
+    article_check_version(article_id=article.pk, version=version, user=user)
     state = revisions.state_at(article, number)
     if state is None:
         raise ValidationError(f"This article has no revision {number}.")
+    public = article.is_public()
+    if public and change_kind not in ("silent", Correction.Kind.UPDATE, Correction.Kind.CORRECTION):
+        raise ValidationError(
+            {"change_kind": "Readers can see this article: say what kind of edit this is."}
+        )
+    revised_at = article.revisions.get(number=number).created_at
+    later = corrections_standing(article=article).filter(
+        kind=Correction.Kind.CORRECTION, created_at__gt=revised_at
+    )
+    if later.exists() and not (public and change_kind == Correction.Kind.CORRECTION):
+        raise ValidationError(
+            {
+                "change_kind": f"A correction was published after revision {number}: "
+                "restoring it would put the corrected error back under the correction note. "
+                + (
+                    "Restore it only as a new correction, saying why, or edit the article."
+                    if public
+                    else "Edit the article instead, or restore it once it is public again, "
+                    "as a new correction."
+                )
+            }
+        )
     photo = state["hero_photo"]
     if photo is not None and not Photo.objects.filter(pk=photo["id"]).exists():
         raise ValidationError(
@@ -912,19 +1008,63 @@ def article_restore_revision(*, article: Article, number: int, user: User) -> Re
     article.standfirst = state["standfirst"]
     article.body = state["body"]
     article.hero_photo_id = photo["id"] if photo else None
-    article_save(article=article, user=user, version=article.version)
+    article_save(
+        article=article,
+        user=user,
+        version=version,
+        change_kind=change_kind if public else "",
+        change_note=change_note,
+    )
     Byline.objects.filter(article=article).delete()
     Byline.objects.bulk_create(
         Byline(article=article, author_id=byline["author"], role=byline["role"], order=order)
         for order, byline in enumerate(state["bylines"])
     )
-    revision = article_record_revision(
-        article=article, user=user, kind=Revision.Kind.RESTORE, note=f"Restored revision {number}."
+    note = " ".join(part for part in (f"Restored revision {number}.", change_note.strip()) if part)
+    return article_record_revision(
+        article=article, user=user, kind=Revision.Kind.RESTORE, note=note
     )
-    return revision
 
 
-# --- Share links (issue 8) ------------------------------------------------------------------
+def corrections_standing(*, article: Article) -> models.QuerySet[Correction]:
+    """The article's corrections and updates that still stand: not withdrawn."""
+    return Correction.objects.filter(article=article, withdrawal__isnull=True).exclude(
+        kind=Correction.Kind.WITHDRAWAL
+    )
+
+
+@transaction.atomic
+def correction_withdraw(*, correction: Correction, user: User, note: str) -> Correction:
+    """Withdraw a mistaken correction or update with a new entry saying why: readers see
+    both (the record is append-only). Sets the article's Updated time."""
+    article = (
+        Article.objects.select_for_update().select_related("desk").get(pk=correction.article_id)
+    )
+    if not article_editable_by(article=article, user=user) or not user_can_publish_on(
+        user=user, desk_id=article.desk_id
+    ):
+        raise ValidationError("Only the desk's editors can withdraw a correction.")
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": "Say why it is withdrawn: readers see this note."})
+    if correction.kind == Correction.Kind.WITHDRAWAL:
+        raise ValidationError("A withdrawal cannot itself be withdrawn.")
+    if Correction.objects.filter(withdraws=correction).exists():
+        raise ValidationError("This correction has already been withdrawn.")
+    now = timezone.now()
+    entry = Correction.objects.create(
+        article=article,
+        kind=Correction.Kind.WITHDRAWAL,
+        withdraws=correction,
+        text=note,
+        created_at=now,
+    )
+    article.updated_at = now
+    article.save(update_fields=["updated_at", "modified_at"])  # purges its pages and lists
+    return entry
+
+
+# --- Share links ------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -1009,6 +1149,40 @@ def content_save[Content: (Desk, Author, Topic, Photo)](*, instance: Content) ->
     return instance
 
 
+def photo_uses(*, photo: Photo) -> list[tuple[Article, str]]:
+    """Every article showing the photo, and where: as its hero, or in its body (a Markdown
+    image by the address of the original or of one of its renditions)."""
+    names = [photo.image.name, *photo.renditions.values_list("file", flat=True)]
+    in_body = models.Q()
+    for name in filter(None, names):
+        in_body |= models.Q(body__contains=name)
+    articles = Article.objects.filter(models.Q(hero_photo=photo) | in_body).select_related("desk")
+    uses = []
+    for article in articles.order_by("-published_at", "-pk"):
+        places = []
+        if article.hero_photo_id == photo.pk:
+            places.append("hero photo")
+        if any(name and name in article.body for name in names):
+            places.append("in the body")
+        uses.append((article, " and ".join(places)))
+    return uses
+
+
+def photo_deletable(*, photo: Photo) -> None:
+    """Refuse, naming them, while published articles (live or scheduled) show the photo:
+    deleting it would break their pages."""
+    published = [
+        article.headline
+        for article, _ in photo_uses(photo=photo)
+        if article.status == Article.Status.PUBLISHED
+    ]
+    if published:
+        raise ValidationError(
+            f"“{photo}” is used by published articles ({', '.join(published)}): replace it "
+            "there first, then delete it."
+        )
+
+
 # loaddemo still calls these three (its file is not this module's to change): drop them
 # once it calls content_save.
 @transaction.atomic
@@ -1017,6 +1191,8 @@ def content_delete(*, instance: Desk | Author | Topic | Photo | Article) -> None
     if isinstance(instance, Article):  # its delete purges its pages itself
         article_delete(article=instance)
         return
+    if isinstance(instance, Photo):
+        photo_deletable(photo=instance)
     keys = _page_keys(instance)
     if isinstance(instance, Photo):  # its original and renditions go too, once committed
         storage = instance.image.storage
@@ -1077,7 +1253,7 @@ def desk_set_members(
     return changes
 
 
-# --- Photos: renditions (issue 4) ---------------------------------------------------------
+# --- Photos: renditions ---------------------------------------------------------
 
 
 def photo_process(*, photo_id: int, force: bool = False) -> Photo | None:

@@ -43,7 +43,7 @@ def purge_due_pages() -> list[str]:
     return keys
 
 
-# Scheduled publishing and breaking flags (issue 8) -------------------------------------
+# Scheduled publishing and breaking flags -------------------------------------
 # Queued with an ETA for the minute (after commit) by articles.services; the beat sweep
 # (CELERY_BEAT_SCHEDULE, every minute) catches any whose message was lost. A Redis broker
 # may deliver an ETA task twice (visibility timeout): the services make a repeat a no-op.
@@ -86,7 +86,7 @@ def end_breaking(*, article_id: int) -> bool:
     return article_end_breaking(article_id=article_id)
 
 
-# Photo renditions (issue 4) -------------------------------------------------------------
+# Photo renditions -------------------------------------------------------------
 # Queued after commit whenever a photo's file or focal point changes (Photo.save), by the
 # admin's "remake renditions" action and by `remake_renditions --queue`.
 

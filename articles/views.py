@@ -21,7 +21,7 @@ from collections import OrderedDict
 
 from django.core import signing
 from django.core.paginator import EmptyPage, Paginator
-from django.db.models import Case, Count, F, Prefetch, Q, Value, When, Window
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -39,6 +39,7 @@ from articles.models import (
     Desk,
     ShareLink,
     Topic,
+    mark_withdrawn,
 )
 from articles.search import search_articles
 from newsroom.pagecache import tag_response
@@ -292,6 +293,16 @@ class ArticleView(DetailView):
         for article in candidates:
             if timezone.localdate(article.published_at or article.created_at) == day:
                 return article
+        # No article is at this address now: one that had it before (its desk, slug or date
+        # changed since) is sent to, newest move first; get() redirects.
+        moved = self.get_queryset().filter(
+            old_addresses__desk_slug=self.kwargs["desk"],
+            old_addresses__slug=self.kwargs["slug"],
+            old_addresses__day=day,
+        )
+        article = moved.order_by("-old_addresses__created_at", "-old_addresses__id").first()
+        if article is not None:
+            return article
         if len(candidates) == 1:  # the same story at another date: get() redirects to it
             return candidates[0]
         raise Http404("No article at this address")
@@ -301,6 +312,7 @@ class ArticleView(DetailView):
         article = self.object
         return super().get_context_data(
             now=now,
+            corrections=mark_withdrawn(article.corrections.all()),
             preview=not article.is_public(now),
             breaking=article.is_breaking_now(now),
             current_desk=article.desk.slug,
@@ -324,7 +336,7 @@ class ArticleView(DetailView):
 
 
 class SharePreviewView(ArticleView):
-    """A share link (issue 8): someone without a login reads an unpublished or embargoed
+    """A share link: someone without a login reads an unpublished or embargoed
     article, marked Preview. A changed token fails its signature and is a plain 404; an
     expired or revoked link says so (410); once the article is public, the link goes to it."""
 
@@ -360,7 +372,7 @@ def share_link_from(signed: str) -> ShareLink | None:
 
 
 class CorrectionsView(TaggedMixin, ListView):
-    """Every correction and update on public articles, newest first (issue 8)."""
+    """Every correction and update on public articles, newest first."""
 
     template_name = "articles/corrections.html"
     paginate_by = 30
@@ -370,11 +382,14 @@ class CorrectionsView(TaggedMixin, ListView):
     def get_queryset(self):
         return (
             Correction.objects.filter(article__in=Article.objects.published().values("pk"))
-            .select_related("article__desk")
+            .select_related("article__desk", "withdraws")
+            .annotate(is_withdrawn=Exists(Correction.objects.filter(withdraws=OuterRef("pk"))))
             .only(
                 "kind",
                 "text",
                 "created_at",
+                "withdraws__kind",
+                "withdraws__created_at",
                 "article__headline",
                 "article__slug",
                 "article__published_at",

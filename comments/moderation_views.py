@@ -3,7 +3,7 @@
 Views stay thin: the decisions are `comments.services.comment_moderate(_many)`, the same
 functions the admin's actions call. Pages are built for speed of clearing: one query for
 the page (with each commenter's history as subqueries), one for the counts per status, read
-from the tallies the services keep rather than counted (issue 7: a million comments).
+from the tallies the services keep rather than counted (a million comments).
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ def _desks() -> list[tuple[str, str]]:
     # queue within its budget however many filters it offers.
     try:
         return cache.get_or_set("comments:moderation:desks", _desk_choices, 300)
-    except Exception:  # Redis down: the queue must still work, one query dearer (issue 9)
+    except Exception:  # Redis down: the queue must still work, one query dearer
         logger.warning("cache unavailable; reading desks from the database", exc_info=True)
         return _desk_choices()
 

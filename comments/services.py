@@ -582,7 +582,7 @@ def _apply_decisions(
         comment.status = to_status
         comment.moderated_by = moderator
         comment.moderated_at = now
-        notify.comment_moderated(comment=comment)  # issue 6: withdraw mail the decision outdates
+        notify.comment_moderated(comment=comment)  # withdraw mail the decision outdates
         if to_status == approved and comment.pk not in approved_before:
             notify.comment_approved(comment=comment)
 
@@ -740,7 +740,7 @@ def commenter_erase(*, email: str) -> int:
                 to_status=comment.status,
                 reason="commenter's personal data erased on request",
             )
-        notify.commenter_erased(email=email, comments=comments)  # issue 6: the outbox too
+        notify.commenter_erased(email=email, comments=comments)  # the outbox too
         _purge_on_commit(c.article_id for c in comments)
     return len(comments)
 

@@ -1,14 +1,14 @@
 """Django's Redis cache backend, keeping one `redis.Redis` client per connection pool.
 
-Django's `RedisCacheClient.get_client()` builds a new `redis.Redis` for every cache call.
-Its constructor fills a table of ~170 response callbacks, which on this machine costs more
-than the loopback round trip itself, and a page-cache hit makes two calls. A `redis.Redis`
-holds no connection of its own (its pool does) and is safe to share between threads, so
-one per pool is enough.
+Django's `RedisCacheClient.get_client()` builds a new `redis.Redis` for every cache call,
+and its constructor fills a table of some 170 response callbacks: more work than the
+loopback round trip itself, on every rate-limit count and page-version read. A
+`redis.Redis` holds no connection of its own (its pool does) and is safe to share between
+threads, so one per pool is enough.
 
-It also skips Django's key validation, which warns about keys memcached would refuse
-(checking them a character at a time, ~4 µs a key): Redis takes any key, and a cached
-page is read with a dozen keys at once. Everything else is Django's backend unchanged.
+It also skips Django's key validation, which warns about keys memcached would refuse,
+checking them a character at a time: Redis takes any key, and a page's versions are read
+with a dozen keys at once. Everything else is Django's backend unchanged.
 """
 
 from __future__ import annotations

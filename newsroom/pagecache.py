@@ -29,11 +29,13 @@ import http.client
 import logging
 import time
 from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.cache import split_header_value
 from django.utils.module_loading import import_string
 
@@ -140,10 +142,8 @@ def purges_replay() -> int:
     return sent
 
 
-def _ago(seconds: int):
-    from django.utils import timezone
-
-    return timezone.now() - timezone.timedelta(seconds=seconds)
+def _ago(seconds: int) -> datetime:
+    return timezone.now() - timedelta(seconds=seconds)
 
 
 def noop_purge_hook(keys: list[str]) -> None:

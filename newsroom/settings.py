@@ -323,7 +323,7 @@ SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)  # off only for plain-HTT
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms carry the token (issue 9)
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms carry the token
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
@@ -422,7 +422,7 @@ CELERY_BEAT_SCHEDULE["articles-purge-due-pages"] = {
     "schedule": 60.0,
 }
 
-# Editorial workflow (issue 8; articles/services.py). Scheduled articles go live by a task
+# Editorial workflow (articles/services.py). Scheduled articles go live by a task
 # queued with an ETA for their minute; this sweep catches any whose task was lost.
 CELERY_BEAT_SCHEDULE["articles-go-live-sweep"] = {
     "task": "articles.tasks.go_live_sweep",
@@ -464,7 +464,7 @@ CELERY_BEAT_SCHEDULE["notifications-digests"] = {
     "schedule": 60.0,
 }
 
-# Hardening (issue 9; README "Security and privacy"). When Redis is down the comment rate
+# Hardening (README "Security and privacy"). When Redis is down the comment rate
 # limits cannot be counted: fail open (true, default) lets comments through to the moderation
 # queue, where every first-time comment waits anyway; false refuses them with a 503 until
 # Redis is back.

@@ -67,7 +67,8 @@ RIGHTS: dict[tuple[str, str], dict[str, str]] = {
         "delete": "403        hidden     deleted    403        403",
     },
     # Photos: everyone with the role sees the library; changing or deleting one follows the
-    # articles it is on (a published article's photo: only that desk's editors).
+    # articles it is on (a published article's photo: only that desk's editors change it,
+    # and nobody deletes it while the article is out).
     ("photo", "reporter's own"): {
         "view": "  edit       edit       read       403        403",
         "change": "changed    changed    403        403        403",
@@ -81,7 +82,7 @@ RIGHTS: dict[tuple[str, str], dict[str, str]] = {
     ("photo", "published"): {
         "view": "  read       edit       read       403        403",
         "change": "403        changed    403        403        403",
-        "delete": "403        deleted    403        403        403",
+        "delete": "403        protected  403        403        403",
     },
     ("photo", "another desk's"): {
         "view": "  read       read       edit       403        403",

@@ -28,7 +28,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from articles import services as article_services
-from articles.models import Article
+from articles.models import Article, Correction
 from comments.models import Comment, ModerationLog, Term
 from notifications.models import (
     MODERATOR_DIGEST,
@@ -246,13 +246,32 @@ ENTRIES |= {
             "login login 302 302 404 404 302",
             article_admin("draft", "revisions/1/restore/"),
             "post",
-            lambda o: {},
+            lambda o: {"version": Article.objects.get(pk=o.draft.pk).version},
             label="own draft",
         ),
         case(
-            "login login 405 405 405 405 405",
+            "login login 200 200 404 404 200",
             article_admin("draft", "revisions/1/restore/"),
-            label="GET",
+            label="GET: the confirmation",
+        ),
+    ],
+    # Withdrawing a published correction (a new entry): the desk's editors only.
+    "admin/articles/article/<int:article_id>/corrections/<int:correction_id>/withdraw/": [
+        case(
+            "login login 404 200 403 404 200",
+            lambda o: (
+                f"/admin/articles/article/{o.story.pk}/corrections/{o.correction.pk}/withdraw/"
+            ),
+            label="the form",
+        ),
+        case(
+            "login login 404 302 403 404 302",
+            lambda o: (
+                f"/admin/articles/article/{o.story.pk}/corrections/{o.correction.pk}/withdraw/"
+            ),
+            "post",
+            lambda o: {"note": "The figure was right after all."},
+            label="withdraw",
         ),
     ],
     # Sending back to the writer: editors (publishers on the desk) only.
@@ -544,6 +563,7 @@ def objects(reader, reporter, editor, moderator, outsider, superuser) -> SimpleN
         article_services.article_record_revision(article=draft, user=reporter)
     return SimpleNamespace(
         review=review,
+        correction=Correction.objects.create(article=story, text="A date was wrong."),
         share_link=article_services.share_link_create(article=draft, user=reporter),
         desk=desk,
         topic=topic,

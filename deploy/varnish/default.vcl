@@ -115,6 +115,8 @@ sub vcl_backend_response {
     if (bereq.url ~ "^/(static|media)/") {
         if (beresp.status != 200) {
             set beresp.ttl = 10s;
+        } elsif (beresp.http.Content-Type ~ "^(text/css|text/javascript|image/svg)") {
+            set beresp.do_gzip = true;
         }
         return (deliver);
     }
@@ -131,6 +133,10 @@ sub vcl_backend_response {
         set beresp.uncacheable = true;
         set beresp.ttl = 1s;
         return (deliver);
+    }
+    # Kept compressed, once; readers whose browsers cannot take gzip get it unpacked.
+    if (beresp.http.Content-Type ~ "^(text/|application/(json|xml|rss\+xml|atom\+xml))") {
+        set beresp.do_gzip = true;
     }
     # xkey indexes the object by this header, the app's surrogate keys.
     set beresp.http.xkey = beresp.http.Surrogate-Key;

@@ -1,4 +1,4 @@
-/* The article form's soft edit lock (issue 8). While this editor holds it, refresh it now and
+/* The article form's soft edit lock. While this editor holds it, refresh it now and
    then so it does not expire under them; let it go when they leave without saving (saving
    releases it on the server). Without JavaScript the lock simply expires after a while. */
 function startEditLock() {

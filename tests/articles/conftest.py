@@ -18,3 +18,10 @@ def purged(monkeypatch) -> list[list[str]]:
 
     monkeypatch.setattr(pagecache, "purge", record)
     return calls
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    """The test client, signed in as the editor."""
+    client.force_login(editor)
+    return client

@@ -35,7 +35,7 @@ DESK_ABOUT = (
 SUBHEADINGS = ["Background and Context", "What Is Actually Happening", "Competing Perspectives"]
 ANALYSIS_TITLE = "The Alverno Alpha Analysis"
 # The seed was written in Markdown; the body is now the editor's HTML, converted exactly as
-# migration 0011 converts every article (tests/articles/test_body_migration.py).
+# migration 0013 converts every article (tests/articles/test_body_migration.py).
 BODY_MARKDOWN = (Path(__file__).parent / "seed_article.md").read_text()
 BODY = body_from_markdown(BODY_MARKDOWN)
 

@@ -28,12 +28,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def changelist(client, **params):
     response = client.get(reverse(CHANGELIST), params)
     assert response.status_code == 200

@@ -116,3 +116,19 @@ def test_reporter_sees_only_their_work_and_no_way_to_publish(
     assert "was changed successfully" in page.locator(".messagelist").inner_text()
     newsroom["draft"].refresh_from_db()
     assert newsroom["draft"].status == Article.Status.IN_REVIEW
+
+
+def test_an_action_run_with_unsaved_edits_keeps_what_was_typed(page, live_server, editor, newsroom):
+    log_in(page, live_server, "editor")
+    page.goto(f"{live_server.url}/admin/articles/article/{newsroom['live'].pk}/change/")
+    page.fill("#id_headline", "Chipmakers race to stack memory, and win")
+    page.select_option("select[name='CHANGE_FORM-action']", "breaking_for_two_hours")
+    page.get_by_role("button", name="Run").first.click()
+    page.wait_for_load_state()
+    expect(page.locator("#article_form .errorlist.nonfield")).to_contain_text(
+        "Save your changes first"
+    )
+    expect(page.locator("#id_headline")).to_have_value("Chipmakers race to stack memory, and win")
+    newsroom["live"].refresh_from_db()
+    assert newsroom["live"].headline == "Chipmakers race to stack memory"
+    assert not newsroom["live"].is_breaking

@@ -1,4 +1,4 @@
-"""Migration 0011: Markdown bodies become the editor's HTML, showing the same text, headings,
+"""Migration 0013: Markdown bodies become the editor's HTML, showing the same text, headings,
 links and aside; the Markdown is kept aside; revisions are converted too."""
 
 import re
@@ -13,8 +13,8 @@ from articles.demo import content
 from articles.markdown import render_markdown
 from tests.articles.seed_article import BODY_MARKDOWN
 
-BEFORE = [("articles", "0010_desk_membership_changes")]
-AFTER = [("articles", "0011_article_body_rich_text")]
+BEFORE = [("articles", "0012_correction_withdrawal")]
+AFTER = [("articles", "0013_article_body_rich_text")]
 
 
 class _Reading(HTMLParser):

@@ -16,12 +16,6 @@ BODY = "<p>First paragraph.</p><p>Second paragraph about trams.</p><p>Third para
 
 
 @pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
 def article(editor_client):
     """A draft saved through the admin twice: once as written, once with a new headline."""
     article = ArticleFactory(draft=True, headline="Trams return", body=BODY)
@@ -106,8 +100,11 @@ def test_restoring_a_revision_brings_it_back_as_a_new_revision(editor_client, ar
     save(editor_client, article, body="<p>Rewritten entirely.</p>")
     article.bylines.update(author=byline_author)
     services.article_record_revision(article=article, user=editor)
+    article.refresh_from_db()
     response = editor_client.post(
-        reverse("admin:articles_article_restore", args=[article.pk, 1]), follow=True
+        reverse("admin:articles_article_restore", args=[article.pk, 1]),
+        {"version": article.version},
+        follow=True,
     )
     assert "Restored revision 1 as revision 5." in [str(m) for m in response.context["messages"]]
     article.refresh_from_db()
@@ -122,9 +119,11 @@ def test_restoring_a_revision_brings_it_back_as_a_new_revision(editor_client, ar
     assert list(article.revisions.values_list("number", flat=True)) == [5, 4, 3, 2, 1]
 
 
-def test_restore_is_a_post_only(editor_client, article):
+def test_opening_restore_asks_for_confirmation_and_changes_nothing(editor_client, article):
     url = reverse("admin:articles_article_restore", args=[article.pk, 1])
-    assert editor_client.get(url).status_code == 405
+    response = editor_client.get(url)
+    assert response.status_code == 200
+    assert 'value="Restore revision 1"' in response.content.decode()
     article.refresh_from_db()
     assert article.headline == "Trams return to the city centre"
 
@@ -138,7 +137,10 @@ def test_a_revision_whose_photo_was_deleted_cannot_be_restored_and_nothing_chang
     services.content_delete(instance=photo)
     with pytest.raises(ValidationError, match="hero photo has been deleted"):
         services.article_restore_revision(
-            article=article, number=3, user=article.revisions.first().user
+            article=article,
+            number=3,
+            user=article.revisions.first().user,
+            version=article.version,
         )
     article.refresh_from_db()
     assert article.hero_photo_id is None

@@ -4,6 +4,7 @@ topic or photo edit purges (a workflow action's: test_workflow_purges.py)."""
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -95,7 +96,8 @@ def test_republishing_keeps_the_first_publication_time_and_address(editor):
 def test_breaking_without_an_end_switches_off_after_six_hours(editor):
     article = ArticleFactory(draft=True, is_breaking=True)
     at = timezone.now()
-    services.article_publish(article=article, user=editor, at=at)
+    with time_machine.travel(at, tick=False):  # the window starts now: at this very moment
+        services.article_publish(article=article, user=editor, at=at)
     assert article.breaking_until == at + timedelta(hours=services.BREAKING_DEFAULT_HOURS)
     assert not Article.objects.breaking(at + timedelta(hours=7)).filter(pk=article.pk).exists()
 

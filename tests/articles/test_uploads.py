@@ -21,12 +21,6 @@ pytestmark = pytest.mark.django_db
 ADD_PHOTO = "admin:articles_photo_add"
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def noisy(fmt: str, size=(800, 600)) -> bytes:
     """A photo-like image (noise compresses like a photo, so cutting it loses real data)."""
     buffer = io.BytesIO()

@@ -100,6 +100,9 @@ def test_an_editor_compares_two_revisions_and_restores_one(page, live_server, ed
     expect(page.locator("table.diff .diff_sub, table.diff .diff_chg").first).to_be_visible()
     page.screenshot(path=shot("workflow_revision_diff"), full_page=True)
 
+    page.get_by_role("link", name="Restore revision 1").click()
+    page.wait_for_load_state()
+    expect(page.locator("#diff-headline")).to_be_visible()  # what would change, to confirm
     page.get_by_role("button", name="Restore revision 1").click()
     page.wait_for_load_state()
     expect(page.locator(".messagelist")).to_contain_text("Restored revision 1 as revision 3.")

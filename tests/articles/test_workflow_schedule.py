@@ -62,6 +62,9 @@ def test_a_scheduled_article_goes_live_at_its_minute_with_its_side_effects(
         assert shared_cache.get("/world/")["X-Page-Cache"] == "hit"  # cached while hidden
 
         wait_for(lambda: Article.objects.get(pk=article.pk).went_live_at is not None)
+        # The purge follows the commit that sets went_live_at, in the worker's thread.
+        desk_list = f"list-desk-{desk.pk}"
+        wait_for(lambda: any(desk_list in keys for keys, _ in shared_cache.purges))
 
         assert timezone.now() >= ten  # not a moment early
         page = shared_cache.get("/world/")

@@ -59,6 +59,10 @@ def test_the_second_read_is_a_hit_the_same_bytes_and_no_cookie(edge):
     assert first.headers["Set-Cookie"] is None and second.headers["Set-Cookie"] is None
     assert second.headers["xkey"] is None  # the front's index, not the reader's business
     assert edge.get(article.get_absolute_url(), If_None_Match=first.headers["ETag"]).status == 304
+    compressed = edge.request(
+        "GET", article.get_absolute_url(), headers={"Accept-Encoding": "gzip"}
+    )
+    assert compressed.headers["Content-Encoding"] == "gzip"
 
 
 def test_staff_with_a_session_are_never_given_nor_give_a_shared_copy(edge, editor):

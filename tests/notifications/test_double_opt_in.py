@@ -36,7 +36,6 @@ def post(client, article, **fields):
         "name": "Ana",
         "email": "ana@example.org",
         "body": "The night buses matter more than the fares.",
-        "timestamp": comment_services.form_stamp_issue(),
         **fields,
     }
     response = client.post(article.get_absolute_url() + "comments/", data)

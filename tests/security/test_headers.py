@@ -245,3 +245,18 @@ def test_every_cookie_the_site_sets_is_secure_and_http_only_in_production(
         assert morsel["secure"] is True, name
         assert morsel["httponly"] is True, name
         assert morsel["samesite"] == "Lax", name
+
+
+def test_placeholder_like_text_in_user_content_is_shown_as_written(client, site, editor, prod):
+    """No per-response filling exists any more: text that looks like a placeholder stays
+    text, in a public page and in a staff preview alike."""
+    tricks = "__NR_CSRF_TOKEN__ __NR_CSP_NONCE__ __NR_COMMENT_STAMP__"
+    draft = Article.objects.create(
+        desk=site.desk, headline="Drafted", slug="drafted", standfirst=tricks, body=tricks
+    )
+    client.force_login(editor)
+    preview = client.get(draft.get_absolute_url(), secure=True).content.decode()
+    assert preview.count("__NR_CSRF_TOKEN__") >= 2
+    assert client.cookies.get("csrftoken") is None or (
+        client.cookies["csrftoken"].value not in preview
+    )

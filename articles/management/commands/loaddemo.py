@@ -36,7 +36,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             desks = {spec["slug"]: self.desk(spec) for spec in content.DESKS}
             for desk in desks.values():
-                # Desk rights (issue 8): the demo editor and reporter work on every demo desk.
+                # Desk rights: the demo editor and reporter work on every demo desk.
                 # Through the service, so the membership log says when they joined.
                 services.desk_set_members(
                     desk=desk,
@@ -130,7 +130,7 @@ class Command(BaseCommand):
         return services.content_save(instance=photo)
 
     def body(self, spec: dict[str, Any]) -> str:
-        """The demo is written in Markdown, as the seed was, converted as migration 0011
+        """The demo is written in Markdown, as the seed was, converted as migration 0013
         converts; a line `[[figure:N]]` is the spec's Nth figure (a photo or an embed)."""
         html = body_from_markdown(spec["body"])
         for number, figure in enumerate(spec.get("figures", [])):

@@ -39,7 +39,7 @@ def bodies_to_markdown(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0010_desk_membership_changes")]
+    dependencies = [("articles", "0012_correction_withdrawal")]
 
     operations = [
         migrations.AddField(
