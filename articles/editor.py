@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.body import sanitise_body
+from articles.models import READING_WORDS_PER_MINUTE
 
 EDITOR_MODULES = {"django-prose-editor/editor": "django_prose_editor/editor.js"}
 
@@ -33,7 +34,12 @@ class ArticleBodyField(forms.CharField):
 
 class ArticleBodyWidget(forms.Textarea):
     def __init__(self, attrs=None) -> None:
-        super().__init__({"data-article-editor": "", "rows": 20} | (attrs or {}))
+        defaults = {
+            "data-article-editor": "",
+            "data-words-per-minute": str(READING_WORDS_PER_MINUTE),
+            "rows": 20,
+        }
+        super().__init__(defaults | (attrs or {}))
 
     @property
     def media(self) -> forms.Media:

@@ -389,6 +389,9 @@ def works_on_every_desk(user) -> bool:
     return bool(user.is_active and (user.is_superuser or user.has_perm(EVERY_DESK_PERMISSION)))
 
 
+# The reading speed behind "N min read", on the page and in the body editor's count.
+READING_WORDS_PER_MINUTE = 230
+
 # How many related stories the article page shows under the story.
 RELATED_LIMIT = 4
 
@@ -647,7 +650,7 @@ class Article(PlainText, models.Model):
     @property
     def reading_minutes(self) -> int:
         words = len(strip_tags(self.body_html or self.body).split())
-        return max(1, math.ceil(words / 230))
+        return max(1, math.ceil(words / READING_WORDS_PER_MINUTE))
 
     def _fields_a_save_writes(self) -> list[str]:
         """What a plain save() writes: the loaded fields (as Django does for a deferred

@@ -230,6 +230,21 @@ function actuallyEmpty(html) {
   return html === "<p></p>" ? "" : html;
 }
 
+/* Word count and reading time under the editor, as the page will show it ("N min read"). */
+function showLength(editor, element, wordsPerMinute) {
+  const line = document.createElement("p");
+  line.className = "nr-body-length help";
+  line.setAttribute("aria-live", "polite");
+  element.after(line);
+  const update = () => {
+    const words = editor.getText({ blockSeparator: " " }).split(/\s+/).filter(Boolean).length;
+    const minutes = Math.max(1, Math.ceil(words / wordsPerMinute));
+    line.textContent = `${words} ${words === 1 ? "word" : "words"} · ${minutes} min read`;
+  };
+  update();
+  editor.on("update", update);
+}
+
 export function createArticleEditor(textarea) {
   const disabled = textarea.hasAttribute("disabled");
   const element = document.createElement("div");
@@ -268,8 +283,9 @@ export function createArticleEditor(textarea) {
       textarea.dispatchEvent(new Event("input", { bubbles: true }));
     },
   });
-  // For the browser tests and the autosave: the editor of this field.
+  // For the browser tests: the editor of this field.
   element.articleEditor = editor;
+  showLength(editor, element, Number(textarea.dataset.wordsPerMinute) || 230);
   textarea.dispatchEvent(new CustomEvent("article-editor:ready", { bubbles: true }));
   return editor;
 }

@@ -67,6 +67,17 @@ def test_the_editor_reads_the_seed_back_byte_for_byte(editing, page):
     assert title.text_content() == "The Alverno Alpha Analysis"
 
 
+def test_the_word_count_and_reading_time_follow_the_text(editing, page):
+    article, _messages = editing
+    length = page.locator(".nr-body-length")
+    assert length.text_content().endswith(f"· {article.reading_minutes} min read")
+    page.evaluate(
+        "document.querySelector('.prose-editor').articleEditor.commands.setContent("
+        "'<p>Three short words.</p>', {emitUpdate: true})"
+    )
+    assert length.text_content() == "3 words · 1 min read"
+
+
 def test_a_google_docs_paste_gives_what_the_server_keeps(editing, page):
     pasted = (CLIPBOARD / "google_docs.html").read_text()
     page.evaluate("document.querySelector('.prose-editor').articleEditor.commands.setContent('')")
