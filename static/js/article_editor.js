@@ -226,6 +226,23 @@ function cleanPastedHTML(html) {
 }
 
 // An empty document is one empty paragraph: stored as nothing (a lone figure is content).
+/* Numbered lists: a start number, nothing else (the package's list styles would write
+   type and data-type attributes the page neither allows nor needs). */
+const NumberedList = OrderedList.extend({
+  addOptions() {
+    return { ...this.parent?.(), enableListAttributes: false };
+  },
+  addAttributes() {
+    return {
+      start: {
+        default: 1,
+        parseHTML: (element) => Number.parseInt(element.getAttribute("start") || "1", 10) || 1,
+        renderHTML: (attributes) => (attributes.start === 1 ? {} : { start: attributes.start }),
+      },
+    };
+  },
+});
+
 function actuallyEmpty(html) {
   return html === "<p></p>" ? "" : html;
 }
@@ -266,7 +283,7 @@ export function createArticleEditor(textarea) {
       Italic,
       Link.configure({ enableTarget: false, protocols: ["http", "https", "mailto"] }),
       BulletList,
-      OrderedList,
+      NumberedList,
       ListItem,
       Blockquote,
       Aside,

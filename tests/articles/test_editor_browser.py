@@ -136,3 +136,33 @@ def test_a_photo_is_inserted_from_the_toolbar(editing, page):
     page.click("dialog.prose-editor-dialog button[type=submit]")
     assert f'<figure data-photo-id="{photo.pk}"></figure>' in editor_html(page)
     assert page.evaluate("document.getElementById('id_body').value") == editor_html(page)
+
+
+def test_the_editor_reads_every_demo_body_back_byte_for_byte(editing, page):
+    from articles.demo import content
+    from articles.markdown import body_from_markdown
+
+    bodies = [
+        body_from_markdown(spec["body"])
+        for spec in [*content.OTHER_ARTICLES, *content.DRAFT_ARTICLES]
+    ]
+    bodies += [
+        '<p>A</p><figure data-photo-id="7"></figure>'
+        '<figure data-embed-url="https://youtu.be/aircAruvnKk?t=1&amp;x=&quot;"></figure>',
+        "<ol><li><p>one</p><ul><li><p>two</p></li></ul></li></ol><blockquote><p>q</p></blockquote>",
+        '<ol start="3"><li><p>three</p></li></ol>',
+        '<aside class="aside"><h2 class="aside__title">Box</h2><h3>Sub</h3><p>x</p></aside>',
+        "<p>a&nbsp;b &amp; c &lt;d&gt; <strong><em>e</em></strong><br>f</p>",
+        (CLIPBOARD / "google_docs.expected.html").read_text().strip(),
+        (CLIPBOARD / "word.expected.html").read_text().strip(),
+    ]
+    read_back = page.evaluate(
+        """(bodies) => {
+          const editor = document.querySelector('.prose-editor').articleEditor;
+          return bodies.map((body) => { editor.commands.setContent(body); return editor.getHTML(); });
+        }""",
+        bodies,
+    )
+    for body, html in zip(bodies, read_back, strict=True):
+        assert html == body
+        assert sanitise_body(html) == html
