@@ -159,7 +159,10 @@ def test_the_editor_reads_every_demo_body_back_byte_for_byte(editing, page):
     read_back = page.evaluate(
         """(bodies) => {
           const editor = document.querySelector('.prose-editor').articleEditor;
-          return bodies.map((body) => { editor.commands.setContent(body); return editor.getHTML(); });
+          return bodies.map((body) => {
+            editor.commands.setContent(body);
+            return editor.getHTML();
+          });
         }""",
         bodies,
     )
