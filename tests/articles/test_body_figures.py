@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from articles import services
 from articles.embeds import embed_for
@@ -193,3 +194,23 @@ def test_a_deleted_in_body_photo_also_stops_publication(editor):
     with pytest.raises(ValidationError) as refused:
         services.article_check_publishable(article=article, user=editor)
     assert "no. 424242 (deleted)" in refused.value.message_dict["body"][0]
+
+
+def test_the_admin_says_why_it_will_not_publish_a_body_photo_without_credit(client, editor):
+    from tests.articles.admin_helpers import article_form, change_url
+
+    bare = PhotoFactory(alt_text="A tram", credit_name="")
+    article = ArticleFactory(
+        draft=True,
+        body=f'<p>Text.</p><figure data-photo-id="{bare.pk}"></figure>',
+        hero_photo=PhotoFactory(),
+    )
+    client.force_login(editor)
+    data = article_form(article, status="published", published_at=timezone.now())
+    response = client.post(change_url(article), data)
+    assert response.status_code == 200
+    assert "need alt text and a credit before this article can be published" in (
+        response.content.decode()
+    )
+    article.refresh_from_db()
+    assert article.status == "draft"
