@@ -3,8 +3,8 @@ expanded here when the page renders, so a photo's new crop or credit shows at on
 
 - `<figure data-photo-id="12">`: the photo's responsive renditions (includes/picture.html),
   its caption and the credit line "Photo: NAME" linking to the photographer. All the
-  body's photos are read together (the photos, then their renditions), whatever their
-  number; a photo since deleted is left out.
+  body's photos and their renditions are read together, whatever their
+  number, in one query; a photo since deleted is left out.
 - `<figure data-embed-url="…">`: a click-to-load placeholder or a link card
   (articles.embeds); nothing is fetched from anyone.
 """
@@ -14,11 +14,14 @@ from __future__ import annotations
 import html
 import re
 
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef
+from django.db.models.functions import JSONObject
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.embeds import embed_for
-from articles.models import Photo
+from articles.models import Photo, Rendition
 
 # The canonical form articles.body writes: exactly one attribute, empty content.
 FIGURE = re.compile(r'<figure data-(photo-id|embed-url)="([^"]*)"></figure>')
@@ -34,13 +37,43 @@ def has_embeds(body: str) -> bool:
     return any(kind == "embed-url" for kind, _ in FIGURE.findall(body or ""))
 
 
+RENDITION_FIELDS = (
+    "id",
+    "photo_id",
+    "spec",
+    "format",
+    "file",
+    "width",
+    "height",
+    "bytes",
+    "source",
+)
+
+
+def _photos_with_renditions(ids: list[int]) -> dict[int, Photo]:
+    """The photos and their renditions in one query: the renditions come as JSON rows on
+    each photo's row and are put where a prefetch would put them (`Photo.ready_renditions`
+    reads them from there)."""
+    renditions = Rendition.objects.filter(photo_id=OuterRef("pk")).values(
+        row=JSONObject(**{name: name for name in RENDITION_FIELDS})
+    )
+    photos = {}
+    for photo in Photo.objects.filter(pk__in=ids).annotate(
+        rendition_rows=ArraySubquery(renditions)
+    ):
+        rows = [Rendition(**row) for row in photo.rendition_rows]
+        prefetched = photo.renditions.all()
+        prefetched._result_cache, prefetched._prefetch_done = rows, True
+        photo._prefetched_objects_cache = {"renditions": prefetched}
+        photos[photo.pk] = photo
+    return photos
+
+
 def render_body(body: str) -> SafeString:
     if "<figure" not in (body or ""):
         return mark_safe(body or "")  # noqa: S308 - cleaned by articles.body on save
     ids = body_photo_ids(body)
-    photos = {}
-    if ids:
-        photos = {p.pk: p for p in Photo.objects.filter(pk__in=ids).prefetch_related("renditions")}
+    photos = _photos_with_renditions(ids) if ids else {}
 
     def expand(match: re.Match) -> str:
         kind, value = match.groups()
