@@ -590,12 +590,8 @@ class ArticleAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request, obj):
             return False
         fields = flatten_fieldsets(self.get_fieldsets(request, obj))
-        # Browsers send a textarea's line breaks as CRLF: the same text, not an edit.
-        data = request.POST.copy()
-        for key, values in data.lists():
-            data.setlist(key, [value.replace("\r\n", "\n") for value in values])
         form = self.get_form(request, obj, change=True, fields=fields)(
-            data, request.FILES, instance=obj
+            request.POST, request.FILES, instance=obj
         )
         # The kind of edit is a choice for the save, not text; the version is no edit.
         if set(form.changed_data) - {"version", "change_kind"}:

@@ -23,6 +23,21 @@ from articles.validators import (
 )
 
 
+def one_kind_of_line_break(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class PlainTextField(forms.CharField):
+    """Text with one kind of line break: browsers send a textarea's as CRLF, which is the
+    same text, never an edit (an article stored with either compares equal)."""
+
+    def to_python(self, value):
+        return one_kind_of_line_break(super().to_python(value))
+
+    def has_changed(self, initial, data) -> bool:
+        return super().has_changed(one_kind_of_line_break(initial or ""), data)
+
+
 class PhotoUploadField(forms.ImageField):
     """An image upload checked by `validate_image_upload`: one clear message per bad file
     (too big, SVG, not an image, damaged, cut short, too many pixels, animated) instead of
@@ -167,7 +182,8 @@ class ArticleAdminForm(forms.ModelForm):
             "comments_close_after_days",
         )
         widgets: ClassVar[dict] = {"body": ArticleBodyWidget}
-        field_classes: ClassVar[dict] = {"body": ArticleBodyField}
+        # The body compares as stored (ArticleBodyField): line breaks are no edit there too.
+        field_classes: ClassVar[dict] = {"body": ArticleBodyField, "standfirst": PlainTextField}
         help_texts: ClassVar[dict] = {
             "body": (
                 "Headings, bold, italic, links, lists, quotes and the boxed aside from the "

@@ -389,6 +389,20 @@ def works_on_every_desk(user) -> bool:
     return bool(user.is_active and (user.is_superuser or user.has_perm(EVERY_DESK_PERMISSION)))
 
 
+def day_in_address(published_at: datetime | None, created_at: datetime | None) -> date:
+    """The day in an article's address (DESIGN.md, "URLs"): its publication day in the
+    newsroom's time zone, else the day it was created."""
+    return timezone.localdate(published_at or created_at or timezone.now())
+
+
+def address_date(year: int | str, month: int | str, day: int | str) -> date | None:
+    """The date an address names, or None when it names no date (2026/02/30)."""
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
 # The reading speed behind "N min read", on the page and in the body editor's count.
 READING_WORDS_PER_MINUTE = 230
 
@@ -397,6 +411,13 @@ RELATED_LIMIT = 4
 
 
 class ArticleQuerySet(models.QuerySet):
+    def at_address(self, *, desk: str, day: date, slug: str) -> Article | None:
+        """The article of this queryset at this address now: desk, day and slug."""
+        for article in self.filter(desk__slug=desk, slug=slug):
+            if article.address_day() == day:
+                return article
+        return None
+
     def published(self, at=None) -> ArticleQuerySet:
         """What the public may see: published status and a publication time that has come."""
         now = at or timezone.now()
@@ -581,8 +602,7 @@ class Article(PlainText, models.Model):
         return article_path(desk_slug=self.desk.slug, day=self.address_day(), slug=self.slug)
 
     def address_day(self) -> date:
-        """The day in the article's address: publication day, else the day it was created."""
-        return timezone.localdate(self.published_at or self.created_at or timezone.now())
+        return day_in_address(self.published_at, self.created_at)
 
     def delete(self, *args, **kwargs):
         keys, using = self.cache_keys(), self._state.db

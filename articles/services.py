@@ -40,6 +40,7 @@ from articles.models import (
     ShareLink,
     Topic,
     Transition,
+    day_in_address,
     listing_keys,
     works_on_every_desk,
 )
@@ -222,23 +223,16 @@ def _require_writer(*, desk_id: int | None, user: User) -> None:
 
 
 def article_url_day(*, article: Article, published_at: datetime.datetime | None) -> datetime.date:
-    """The day in the article's address: publication day, else the day it was created."""
-    return timezone.localdate(published_at or article.created_at or timezone.now())
+    """The day in the article's address if it were published at `published_at`."""
+    return day_in_address(published_at, article.created_at)
 
 
 def article_slug_clash(
     *, article: Article, desk: Desk, slug: str, day: datetime.date
 ) -> Article | None:
     """Another article at the same address (desk, day and slug), if there is one."""
-    others = (
-        Article.objects.filter(desk=desk, slug=slug)
-        .exclude(pk=article.pk)
-        .only("headline", "published_at", "created_at")
-    )
-    for other in others:
-        if article_url_day(article=other, published_at=other.published_at) == day:
-            return other
-    return None
+    others = Article.objects.exclude(pk=article.pk).only("headline", "published_at", "created_at")
+    return others.at_address(desk=desk.slug, day=day, slug=slug)
 
 
 def article_check_publishable(
@@ -826,7 +820,7 @@ def article_save(
 def _keep_old_address(*, article: Article, before: dict) -> ArticleAddress | None:
     """Readers have links to an article that has been public: when its desk, slug or date
     changes, its address before the change keeps answering (a 301 to the new one)."""
-    day = timezone.localdate(before["published_at"] or before["created_at"])
+    day = day_in_address(before["published_at"], before["created_at"])
     old = (before["desk__slug"], day, before["slug"])
     if old == (article.desk.slug, article.address_day(), article.slug):
         return None

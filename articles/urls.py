@@ -30,6 +30,8 @@ register_converter(Year, "yyyy")
 register_converter(FixedDigits, "nn")
 
 app_name = "articles"
+# An article's address (DESIGN.md, "URLs"); the comment form posts below it too.
+ARTICLE_ADDRESS = "<slug:desk>/<yyyy:year>/<nn:month>/<nn:day>/<slug:slug>/"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -55,7 +57,7 @@ urlpatterns = [
     path("<slug:desk>/", views.DeskView.as_view(), name="desk"),
     path("<slug:desk>/feed/", feeds.DeskFeed(), name="desk-feed"),
     path(
-        "<slug:desk>/<yyyy:year>/<nn:month>/<nn:day>/<slug:slug>/",
+        ARTICLE_ADDRESS,
         views.ArticleView.as_view(),
         name="article",
     ),

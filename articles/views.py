@@ -15,7 +15,6 @@ so an edit purges exactly the pages it changes:
 
 from __future__ import annotations
 
-import datetime
 import functools
 from collections import OrderedDict
 
@@ -39,6 +38,7 @@ from articles.models import (
     Desk,
     ShareLink,
     Topic,
+    address_date,
     mark_withdrawn,
 )
 from articles.search import search_articles
@@ -282,27 +282,22 @@ class ArticleView(DetailView):
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_object(self, queryset=None):
-        try:
-            day = datetime.date(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
-        except ValueError:
-            raise Http404("No such date") from None
-        candidates = list(
-            self.get_queryset().filter(desk__slug=self.kwargs["desk"], slug=self.kwargs["slug"])
-        )
-        # The URL's date is the publication day in the site's time zone (drafts: creation day).
-        for article in candidates:
-            if timezone.localdate(article.published_at or article.created_at) == day:
-                return article
+        day = address_date(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
+        if day is None:
+            raise Http404("No such date")
+        desk, slug = self.kwargs["desk"], self.kwargs["slug"]
+        article = self.get_queryset().at_address(desk=desk, day=day, slug=slug)
+        if article is not None:
+            return article
         # No article is at this address now: one that had it before (its desk, slug or date
         # changed since) is sent to, newest move first; get() redirects.
         moved = self.get_queryset().filter(
-            old_addresses__desk_slug=self.kwargs["desk"],
-            old_addresses__slug=self.kwargs["slug"],
-            old_addresses__day=day,
+            old_addresses__desk_slug=desk, old_addresses__slug=slug, old_addresses__day=day
         )
         article = moved.order_by("-old_addresses__created_at", "-old_addresses__id").first()
         if article is not None:
             return article
+        candidates = list(self.get_queryset().filter(desk__slug=desk, slug=slug)[:2])
         if len(candidates) == 1:  # the same story at another date: get() redirects to it
             return candidates[0]
         raise Http404("No article at this address")

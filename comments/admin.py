@@ -1,5 +1,6 @@
 """Admin for moderators and editors: comments (read-only, decided through the services), the
-moderation log (append-only) and the suspect/blocked terms."""
+moderation log (append-only), readers' reports, banned and trusted commenters (listed,
+searched by email, lifted through the services) and the suspect/blocked terms."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.text import Truncator
 
 from comments import services
-from comments.models import Comment, ModerationLog, Term
+from comments.models import Comment, CommenterStanding, ModerationLog, Report, Term
 
 
 class ModerationLogInline(admin.TabularInline):
@@ -45,10 +46,71 @@ def _decide(decision: str, label: str):
     return action
 
 
+def _decide_each(decision: str, label: str):
+    """An admin action that makes a one-comment decision (keep, pick, ban, trust) on each
+    selected comment through the queue's service."""
+
+    @admin.action(description=f"{label} selected comments", permissions=["moderate"])
+    def action(modeladmin: CommentAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+        changed, refused = 0, []
+        for comment in queryset.order_by("pk"):
+            try:
+                changed += services.comment_decide(
+                    comment=comment,
+                    decision=decision,
+                    moderator=request.user,
+                    reason="admin action",
+                )
+            except ValueError as error:
+                refused.append(f"#{comment.pk}: {error}")
+        done = services.DECISION_DONE[decision]
+        modeladmin.message_user(request, f"{changed} comment(s) {done}.", messages.SUCCESS)
+        if refused:
+            modeladmin.message_user(request, " ".join(refused), messages.WARNING)
+
+    action.__name__ = f"{decision}_comments"
+    return action
+
+
+class ModeratorsOnly:
+    """Readable and actionable by whoever may moderate comments (moderators, editors)."""
+
+    def _moderates(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.has_perm("comments.moderate_comment")
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._moderates(request)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self._moderates(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # records: reports are cleared, standings lifted, never deleted by hand
+
+    def has_moderate_permission(self, request: HttpRequest) -> bool:
+        return self._moderates(request)
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ["excerpt", "name", "email", "article", "status", "reasons", "created_at"]
-    list_filter = ["status", "article__desk", "created_at"]
+    list_display = [
+        "excerpt",
+        "name",
+        "email",
+        "article",
+        "status",
+        "reasons",
+        "open_reports",
+        "is_pick",
+        "created_at",
+    ]
+    list_filter = ["status", "is_pick", "article__desk", "created_at"]
     search_fields = ["name", "email", "body", "article__headline"]
     list_select_related = ["article"]
     date_hierarchy = "created_at"
@@ -57,6 +119,11 @@ class CommentAdmin(admin.ModelAdmin):
         _decide("approve", "Approve"),
         _decide("reject", "Reject"),
         _decide("spam", "Mark as spam"),
+        _decide_each("keep", "Keep (clear the reports of)"),
+        _decide_each("pick", "Pick"),
+        _decide_each("unpick", "Unpick"),
+        _decide_each("ban", "Mark as spam and ban the commenters of"),
+        _decide_each("trust", "Approve and trust the commenters of"),
     ]
     # Everything is read-only: status changes only through the services (and so the log).
     fields = [
@@ -75,6 +142,9 @@ class CommentAdmin(admin.ModelAdmin):
         "email_verified",
         "moderated_by",
         "moderated_at",
+        "open_reports",
+        "is_pick",
+        "picked_at",
     ]
     readonly_fields = fields
 
@@ -103,8 +173,16 @@ class CommentAdmin(admin.ModelAdmin):
 
 @admin.register(ModerationLog)
 class ModerationLogAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "comment", "moderator", "from_status", "to_status", "reason"]
-    list_filter = ["to_status", "created_at"]
+    list_display = [
+        "created_at",
+        "comment",
+        "action",
+        "moderator",
+        "from_status",
+        "to_status",
+        "reason",
+    ]
+    list_filter = ["action", "to_status", "created_at"]
     search_fields = ["reason", "comment__body"]
     list_select_related = ["comment", "moderator"]
 
@@ -123,3 +201,79 @@ class TermAdmin(admin.ModelAdmin):
     list_display = ["term", "kind", "created_at"]
     list_filter = ["kind"]
     search_fields = ["term"]
+
+
+@admin.register(Report)
+class ReportAdmin(ModeratorsOnly, admin.ModelAdmin):
+    """Readers' reports: who reported is known only as a keyed hash, never shown."""
+
+    list_display = ["created_at", "comment", "reason", "note", "cleared_at", "cleared_by"]
+    list_filter = ["reason", ("cleared_at", admin.EmptyFieldListFilter), "created_at"]
+    search_fields = ["note", "comment__body", "comment__name"]
+    list_select_related = ["comment", "cleared_by"]
+    fields = ["comment", "reason", "note", "created_at", "cleared_at", "cleared_by"]
+    readonly_fields = fields
+    actions = ["keep_comments"]
+
+    @admin.action(
+        description="Keep the reported comments (clear their reports)", permissions=["moderate"]
+    )
+    def keep_comments(self, request: HttpRequest, queryset: QuerySet) -> None:
+        ids = sorted(set(queryset.values_list("comment_id", flat=True)))
+        kept = sum(
+            services.comment_keep(comment=comment, moderator=request.user, reason="admin action")
+            for comment in Comment.objects.filter(pk__in=ids)
+        )
+        self.message_user(
+            request, f"{kept} comment(s) kept, their reports cleared.", messages.SUCCESS
+        )
+
+
+@admin.register(CommenterStanding)
+class CommenterStandingAdmin(ModeratorsOnly, admin.ModelAdmin):
+    """Banned and trusted commenters. Search by the email itself: it is hashed with the
+    commenters' key and matched against the stored hashes (the email is never stored here)."""
+
+    list_display = [
+        "kind",
+        "name",
+        "created_at",
+        "created_by",
+        "reason",
+        "expires_at",
+        "lifted_at",
+        "lifted_by",
+    ]
+    list_filter = ["kind", ("lifted_at", admin.EmptyFieldListFilter), "created_at"]
+    search_fields = ["name", "reason"]
+    search_help_text = "A name, a reason, or the commenter's email address."
+    list_select_related = ["created_by", "lifted_by"]
+    fields = [
+        "kind",
+        "name",
+        "comment",
+        "reason",
+        "created_by",
+        "created_at",
+        "expires_at",
+        "lifted_at",
+        "lifted_by",
+        "lifted_reason",
+    ]
+    readonly_fields = fields
+    actions = ["lift"]
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
+        results, duplicates = super().get_search_results(request, queryset, search_term)
+        if "@" in search_term:
+            results |= queryset.filter(email_hash=services.email_hash(search_term))
+        return results, duplicates
+
+    @admin.action(description="Lift the selected bans or trusts", permissions=["moderate"])
+    def lift(self, request: HttpRequest, queryset: QuerySet) -> None:
+        lifted = services.standing_lift_many(
+            ids=list(queryset.values_list("pk", flat=True)),
+            moderator=request.user,
+            reason="lifted in the admin",
+        )
+        self.message_user(request, f"{lifted} ban(s) or trust(s) lifted.", messages.SUCCESS)

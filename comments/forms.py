@@ -16,7 +16,7 @@ from django import forms
 from articles.models import Article
 from articles.validators import validate_name
 from comments import services
-from comments.models import Comment, HeldReason
+from comments.models import Comment, HeldReason, Report
 from newsroom.params import MAX_ID, parse_id
 
 
@@ -125,10 +125,27 @@ class CommentForm(forms.Form):
         return [error for name in ("parent",) for error in self.errors.get(name, [])]
 
 
+class ReportForm(forms.Form):
+    """A reader's report of a comment (the form sits under each approved comment)."""
+
+    reason = forms.ChoiceField(
+        choices=Report.Reason.choices,
+        error_messages={
+            "required": "Please choose why you are reporting this comment.",
+            "invalid_choice": "Please choose one of the reasons offered.",
+        },
+    )
+    note = TextField(
+        required=False,
+        max_length=500,
+        error_messages={"max_length": "Please keep the note to 500 characters."},
+    )
+
+
 class QueueFilterForm(forms.Form):
     """The moderation queue's filters (GET); anything it does not know is a clear error."""
 
-    STATUSES = [(value, label) for value, label in Comment.Status.choices]
+    STATUSES = [*Comment.Status.choices, (services.REPORTED, "Reported")]
 
     status = forms.ChoiceField(choices=STATUSES, required=False)
     desk = forms.SlugField(required=False)
@@ -136,6 +153,8 @@ class QueueFilterForm(forms.Form):
     reason = forms.ChoiceField(choices=[("", "Any reason"), *HeldReason.choices], required=False)
     # A keyset cursor: microseconds since 1970, then an id (moderation_views._cursor).
     after = forms.RegexField(regex=r"^\d{1,20}-\d{1,20}$", required=False)
+    # Every comment by the person who wrote this one (matched by email, never in the URL).
+    commenter = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
     def clean_status(self) -> str:
         return self.cleaned_data["status"] or Comment.Status.PENDING
@@ -157,10 +176,27 @@ DECISION_ERRORS = {
     "required": "Choose a decision: approve, reject or spam.",
     "invalid_choice": "Unknown decision “%(value)s”: choose approve, reject or spam.",
 }
+# One comment's decisions: the bulk ones, plus those about its reports, picks and commenter.
+SINGLE_DECISION_CHOICES = [
+    *DECISION_CHOICES,
+    ("keep", "Keep (clear its reports)"),
+    ("pick", "Pick"),
+    ("unpick", "Unpick"),
+    ("ban", "Spam and ban the commenter"),
+    ("trust", "Approve and trust the commenter"),
+]
+SINGLE_DECISION_ERRORS = {
+    "required": "Choose a decision: approve, reject or spam (or, where they apply, keep, pick, "
+    "unpick, ban or trust).",
+    "invalid_choice": "Unknown decision “%(value)s”: choose approve, reject or spam (or, where "
+    "they apply, keep, pick, unpick, ban or trust).",
+}
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=DECISION_CHOICES, error_messages=DECISION_ERRORS)
+    decision = forms.ChoiceField(
+        choices=SINGLE_DECISION_CHOICES, error_messages=SINGLE_DECISION_ERRORS
+    )
     reason = forms.CharField(max_length=200, required=False)
     next = forms.CharField(max_length=2000, required=False)
 
@@ -191,4 +227,5 @@ class IdListField(forms.Field):
 
 
 class BulkDecisionForm(DecisionForm):
+    decision = forms.ChoiceField(choices=DECISION_CHOICES, error_messages=DECISION_ERRORS)
     ids = IdListField()

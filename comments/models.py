@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from articles.models import Article
 
@@ -18,6 +19,9 @@ class HeldReason(models.TextChoices):
     LINKS = "links", "Two or more links"
     SUSPECT_TERM = "suspect_term", "Contains a suspect term"
     BLOCKED_TERM = "blocked_term", "Contains a blocked term"
+    BANNED = "banned", "The commenter is banned"
+    TRUSTED = "trusted", "Trusted; mailbox unconfirmed"
+    REPORTED = "reported", "Hidden after readers' reports"
 
 
 class CommentQuerySet(models.QuerySet):
@@ -72,6 +76,11 @@ class Comment(models.Model):
         related_name="+",
     )
     moderated_at = models.DateTimeField(null=True, blank=True)
+    # Kept by `comments.services`: the readers' reports a moderator has not yet decided.
+    # Database defaults too: bulk loads (bench/comments.py's COPY) name only the old columns.
+    open_reports = models.IntegerField(default=0, db_default=0, editable=False)
+    is_pick = models.BooleanField("editors' pick", default=False, db_default=False, editable=False)
+    picked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -94,6 +103,16 @@ class Comment(models.Model):
                 name="comment_decided_list",
             ),
             models.Index(fields=["email", "created_at"], name="comment_email_created"),
+            # The Reported tab and its count read only the few comments with open reports.
+            models.Index(
+                fields=["created_at", "id"],
+                condition=Q(open_reports__gt=0),
+                name="comment_reported_queue",
+            ),
+            # The article page's "Editors' picks": the few picks of one article.
+            models.Index(
+                fields=["article", "picked_at"], condition=Q(is_pick=True), name="comment_picks"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -137,14 +156,32 @@ class CommentTally(models.Model):
 
 
 class ModerationLog(models.Model):
-    """Append-only: every change of a comment's status, who made it and why."""
+    """Append-only: every change of a comment's status, every other moderation act (a pick,
+    reports kept, a commenter banned, trusted or restored), who made it and why."""
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="log")
+    class Action(models.TextChoices):
+        STATUS = "", "Status change"
+        PICK = "pick", "Picked"
+        UNPICK = "unpick", "Unpicked"
+        KEEP = "keep", "Reports cleared, comment kept"
+        HIDE = "hide", "Hidden by readers' reports"
+        BAN = "ban", "Commenter banned"
+        TRUST = "trust", "Commenter trusted"
+        LIFT = "lift", "Ban or trust lifted"
+        ERASE = "erase", "Personal data erased"
+
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="log"
+    )
+    standing = models.ForeignKey(
+        "CommenterStanding", null=True, blank=True, on_delete=models.SET_NULL, related_name="log"
+    )
+    action = models.CharField(max_length=10, choices=Action, blank=True, default="")
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     from_status = models.CharField(max_length=10, choices=Comment.Status, blank=True)
-    to_status = models.CharField(max_length=10, choices=Comment.Status)
+    to_status = models.CharField(max_length=10, choices=Comment.Status, blank=True)
     reason = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -152,7 +189,102 @@ class ModerationLog(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
+        if self.action:
+            return f"{self.comment_id or '-'}: {self.get_action_display()}"
         return f"{self.comment_id}: {self.from_status or 'new'} → {self.to_status}"
+
+
+class Report(models.Model):
+    """A reader's report of an approved comment. One per client per comment counts.
+
+    The reporter is known only by a keyed hash of their client address (see
+    `comments.services.commenter_hash`), never an email or an address. A moderator who keeps
+    the comment clears its reports: they stay (the same client cannot report it again), but
+    no longer count.
+    """
+
+    class Reason(models.TextChoices):
+        ABUSIVE = "abusive", "Abusive"
+        SPAM = "spam", "Spam"
+        OFF_TOPIC = "off_topic", "Off topic"
+        OTHER = "other", "Other"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(max_length=10, choices=Reason)
+    note = models.CharField(max_length=500, blank=True)
+    client_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "client_hash"], name="report_once_per_client"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} on {self.comment_id}"
+
+
+class CommenterStanding(models.Model):
+    """A commenter a moderator banned or trusted, known by keyed hashes only.
+
+    The hashes use the commenters' own key (`comments.services.commenter_key`), not
+    SECRET_KEY, and the row has its own expiry, so a ban outlives both the clearing of
+    comments' address hashes and a rotation of SECRET_KEY. Lifting keeps the row (who and
+    why are the record); only an erasure request deletes it.
+    """
+
+    class Kind(models.TextChoices):
+        BANNED = "banned", "Banned"
+        TRUSTED = "trusted", "Trusted"
+
+    kind = models.CharField(max_length=10, choices=Kind)
+    email_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    client_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    name = models.CharField(max_length=80, blank=True, help_text="As they last signed.")
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: never.")
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lifted_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.name or self.email_hash[:10]}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None and (
+            self.expires_at is None or self.expires_at > timezone.now()
+        )
+
+
+class CommenterKey(models.Model):
+    """The key commenters' hashes are made with: generated once, kept with the data it
+    hashes, so rotating SECRET_KEY does not orphan a ban (COMMENTS_COMMENTER_KEY overrides)."""
+
+    key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"commenter key of {self.created_at:%Y-%m-%d}"
 
 
 class Term(models.Model):

@@ -17,7 +17,17 @@ from urllib.parse import urlencode, urlsplit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    StringAgg,
+    Subquery,
+    TextField,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
@@ -30,7 +40,7 @@ from django.views.decorators.http import require_GET, require_POST
 from articles.models import Desk
 from comments import services
 from comments.forms import BulkDecisionForm, DecisionForm, QueueFilterForm
-from comments.models import Comment, HeldReason
+from comments.models import Comment, HeldReason, Report
 
 logger = logging.getLogger(__name__)
 
@@ -93,10 +103,10 @@ def status_counts(filters: dict[str, Any] | None = None) -> dict[str, int | None
     tabs say nothing rather than something wrong (None).
     """
     filters = filters or {}
-    if filters.get("reason"):
-        return dict.fromkeys(Comment.Status.values)
+    if filters.get("reason") or filters.get("commenter"):
+        return dict.fromkeys([*Comment.Status.values, services.REPORTED])
     return services.comment_status_counts(
-        article_id=filters.get("article"), desk=filters.get("desk") or ""
+        article_id=filters.get("article"), desk=filters.get("desk") or "", with_reported=True
     )
 
 
@@ -117,7 +127,7 @@ def _desks() -> list[tuple[str, str]]:
 def _tabs(query, counts: dict[str, int], *, current: str) -> list[dict[str, Any]]:
     """One tab per status with its count, keeping the other filters."""
     tabs = []
-    for value, label in Comment.Status.choices:
+    for value, label in [*Comment.Status.choices, (services.REPORTED, "Reported")]:
         tab_query = query.copy() if query else {}
         tab_query["status"] = value
         tabs.append(
@@ -147,11 +157,25 @@ def queue(request: HttpRequest) -> HttpResponse:
         return render(request, "comments/moderation_queue.html", context, status=400)
     chosen = filters.cleaned_data
     status = chosen["status"]
-    ascending = status == Comment.Status.PENDING  # held: oldest first; decided: newest first
     comments = _filtered(chosen)
+    commenter = None
+    if chosen["commenter"]:
+        # One commenter's comments: every status unless a tab is chosen, newest first.
+        commenter = Comment.objects.filter(pk=chosen["commenter"]).only("name", "email").first()
+        if commenter is None or not commenter.email:
+            comments = comments.none()
+        else:
+            comments = comments.filter(email=commenter.email)
+        if not request.GET.get("status"):
+            status = ""
+    # Held and reported: oldest first (the order they came in); decided: newest first.
+    ascending = status in (Comment.Status.PENDING, services.REPORTED)
+    if status == services.REPORTED:
+        comments = comments.filter(open_reports__gt=0)
+    elif status:
+        comments = comments.filter(status=status)
     page = (
-        comments.filter(status=status)
-        .select_related("article__desk", "parent")
+        comments.select_related("article__desk", "parent")
         .defer("article__body", "article__body_html", "article__search_vector")
         .annotate(
             approved_before=_history(Comment.Status.APPROVED),
@@ -159,12 +183,17 @@ def queue(request: HttpRequest) -> HttpResponse:
             spam_before=_history(Comment.Status.SPAM),
         )
     )
+    if status == services.REPORTED:
+        page = page.annotate(**_report_columns())
     if chosen["after"]:
         page = _after(page, chosen["after"], ascending=ascending)
     order = ["created_at", "pk"] if ascending else ["-created_at", "-pk"]
     items = list(page.order_by(*order)[: PAGE_SIZE + 1])
     has_next = len(items) > PAGE_SIZE
     items = _for_display(items[:PAGE_SIZE])
+    _add_standing(items)
+    if status == services.REPORTED:
+        _add_reports(items)
     query = request.GET.copy()
     query.pop("after", None)
     next_query = query.copy()
@@ -176,7 +205,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         tabs=_tabs(query, counts, current=status),
         page_size=PAGE_SIZE,
         status=status,
-        status_label=Comment.Status(status).label,
+        status_label=_status_label(status),
+        commenter=commenter,
         first_page_url=f"?{query.urlencode()}",
         next_page_url=f"?{next_query.urlencode()}" if has_next else "",
         is_first_page=not chosen["after"],
@@ -184,6 +214,67 @@ def queue(request: HttpRequest) -> HttpResponse:
         here=request.get_full_path(),
     )
     return render(request, "comments/moderation_queue.html", context)
+
+
+def _status_label(status: str) -> str:
+    if status == services.REPORTED:
+        return "Reported"
+    return Comment.Status(status).label if status else "All"
+
+
+def _add_standing(items: list[Comment]) -> None:
+    """Each item's commenter's ban or trust, for the history line (from the kept list)."""
+    standings = services.standings_for_emails(c.email for c in items)
+    for comment in items:
+        comment.standing = standings.get(comment.email, "")
+
+
+NOTE_SEPARATOR = "\x1f"  # a control character: a note holding one is only shown split
+
+
+def _open_reports(**filters: Any) -> QuerySet:
+    return Report.objects.filter(comment=OuterRef("pk"), cleared_at=None, **filters).order_by()
+
+
+def _report_columns() -> dict[str, Any]:
+    """For the Reported tab: each comment's open reports per reason, and their notes, as
+    subqueries of the page's one query (like the history counts)."""
+    columns: dict[str, Any] = {
+        f"reports_{reason}": Coalesce(
+            Subquery(
+                _open_reports(reason=reason)
+                .values("comment")
+                .annotate(n=Count("pk"))
+                .values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        )
+        for reason in Report.Reason.values
+    }
+    columns["report_notes_joined"] = Subquery(
+        _open_reports()
+        .exclude(note="")
+        .values("comment")
+        .annotate(notes=StringAgg("note", Value(NOTE_SEPARATOR)))
+        .values("notes")[:1],
+        output_field=TextField(),
+    )
+    return columns
+
+
+def _add_reports(items: list[Comment]) -> None:
+    """The reasons and notes the page's query brought, ready to show."""
+    for comment in items:
+        counted = [
+            (label, getattr(comment, f"reports_{reason}"))
+            for reason, label in Report.Reason.choices
+        ]
+        comment.report_reasons = sorted(
+            [(label, n) for label, n in counted if n], key=lambda item: -item[1]
+        )
+        joined = comment.report_notes_joined or ""
+        comment.report_notes = [note for note in joined.split(NOTE_SEPARATOR) if note]
 
 
 def _counts_for_page(next_url: str) -> dict[str, int | None]:
@@ -208,6 +299,7 @@ def _for_display(items: list[Comment]) -> list[Comment]:
             article_urls[comment.article_id] = comment.article.get_absolute_url()
         comment.article_url = article_urls[comment.article_id]
         comment.decide_url = f"{queue_url}{comment.pk}/"
+        comment.commenter_url = f"{queue_url}?commenter={comment.pk}"
         local = timezone.localtime(comment.created_at)
         comment.created_iso = local.isoformat(timespec="seconds")
         comment.created_title = f"{local.day} {local:%b %Y %H:%M:%S}"
@@ -249,17 +341,22 @@ def decide(request: HttpRequest, comment_id: int) -> HttpResponse:
     if not form.is_valid():
         return _bad_decision(request, form)
     decision = form.cleaned_data["decision"]
-    changed = services.comment_moderate(
-        comment=comment,
-        decision=decision,
-        moderator=request.user,
-        reason=form.cleaned_data["reason"],
-    )
+    try:
+        changed = services.comment_decide(
+            comment=comment,
+            decision=decision,
+            moderator=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except ValueError as error:
+        form.add_error("decision", str(error))
+        return _bad_decision(request, form)
     if _wants_json(request):
         return JsonResponse(
             {
                 "id": comment.pk,
                 "status": comment.status,
+                "is_pick": comment.is_pick,
                 "changed": changed,
                 "counts": _counts_for_page(form.cleaned_data["next"]),
             }
@@ -267,7 +364,8 @@ def decide(request: HttpRequest, comment_id: int) -> HttpResponse:
     if changed:
         messages.success(request, f"Comment by {comment.name} {services.DECISION_DONE[decision]}.")
     else:
-        messages.info(request, f"Comment by {comment.name} was already {comment.status}.")
+        state = comment.status if decision in services.DECISIONS else "so"
+        messages.info(request, f"Comment by {comment.name} was already {state}.")
     return _see_other(_safe_next(request, form.cleaned_data["next"]))
 
 

@@ -3,9 +3,10 @@
 Submitting runs one ordered pipeline of checks (the view has already refused cross-site posts):
 
     honeypot → the same body from the same email on the same article the same day (stores
-    one: a double click, a resent form) → rate limits per client and per email → links
-    → blocked and suspect terms → the commenter's history (first time, pre-moderated,
-    or trusted).
+    one: a double click, a resent form) → rate limits per client and per email → a banned
+    commenter (stored as spam, the poster told nothing) → links → blocked and suspect terms
+    → the commenter's history (first time, pre-moderated, or trusted: a commenter a
+    moderator trusted is approved only from a confirmed mailbox and with nothing held).
 
 The form carries nothing per reader (the article page is the same bytes for everyone, kept
 by shared caches), so a resend is recognised by what it says, not by a token in the form:
@@ -14,7 +15,12 @@ a unique key on (article, email, body, day) lets exactly one of two racing copie
 Each check leaves a reason code: rejections go back to the view and nothing is stored;
 holds are kept on the comment for the moderators' queue. Moderation decisions go through
 `comment_moderate`, which the queue, its bulk form and the admin all call; every change of
-status writes a `ModerationLog` row.
+status writes a `ModerationLog` row, and so does every other act: readers' reports kept
+(`comment_keep`), picks (`comment_pick`), commenters banned, trusted or restored
+(`commenter_ban`, `commenter_trust`, `standing_lift`).
+
+Commenters are known to these rules by keyed hashes of their email and client address,
+made with the commenters' own key (`commenter_key`), never SECRET_KEY.
 
 Counting is done on the writes, never on the reads. Every service that creates, decides or
 deletes a comment moves, in the same transaction, the per-article tallies the queue's tabs
@@ -30,6 +36,7 @@ import datetime
 import hashlib
 import logging
 import re
+import secrets
 import time
 import unicodedata
 from collections import Counter
@@ -41,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, Count, Sum, Value, When
+from django.db.models import Case, Count, F, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.html import urlize
@@ -49,7 +56,16 @@ from django.utils.html import urlize
 from articles.models import Article
 from articles.services import article_add_to_comment_count, article_set_comment_count
 from comments import notify
-from comments.models import Comment, CommentTally, HeldReason, ModerationLog, Term
+from comments.models import (
+    Comment,
+    CommenterKey,
+    CommenterStanding,
+    CommentTally,
+    HeldReason,
+    ModerationLog,
+    Report,
+    Term,
+)
 from newsroom import pagecache
 from notifications.selectors import mailbox_state
 
@@ -64,8 +80,21 @@ DECISIONS = {
     "approve": Comment.Status.APPROVED,
     "reject": Comment.Status.REJECTED,
     "spam": Comment.Status.SPAM,
+    "hold": Comment.Status.PENDING,  # only readers' reports hide a comment (not a button)
 }
-DECISION_DONE = {"approve": "approved", "reject": "rejected", "spam": "marked as spam"}
+DECISION_DONE = {
+    "approve": "approved",
+    "reject": "rejected",
+    "spam": "marked as spam",
+    "hold": "held",
+    "keep": "kept (its reports cleared)",
+    "pick": "picked",
+    "unpick": "no longer picked",
+    "ban": "marked as spam and its commenter banned",
+    "trust": "approved and its commenter trusted",
+}
+# The queue's tabs add this pseudo-status's tally: comments with open reports, per article.
+REPORTED = "reported"
 
 
 class Rejection:
@@ -306,8 +335,25 @@ def commenter_is_trusted(email: str) -> bool:
     )
 
 
+def _check_banned(run: _Run) -> None:
+    """A banned commenter's post is stored as spam, quietly: the poster sees the usual
+    "awaiting moderation", as for any other rule, and never learns that a ban caught it."""
+    if commenter_standing(email=run.sub.email, ip=run.sub.ip) == CommenterStanding.Kind.BANNED:
+        run.status = Comment.Status.SPAM
+        run.held.append(HeldReason.BANNED)
+
+
 def _check_history(run: _Run) -> None:
     if run.status == Comment.Status.SPAM:
+        return
+    if commenter_standing(email=run.sub.email) == CommenterStanding.Kind.TRUSTED:
+        # Anyone can type an email: trust is honoured only from a mailbox that has confirmed
+        # (the double opt-in), and never past the link and word checks.
+        confirmed = (mailbox_state(email=run.sub.email) or {}).get("confirmed_at")
+        if confirmed and not run.held:
+            run.status = Comment.Status.APPROVED
+        else:
+            run.held.append(HeldReason.TRUSTED)
         return
     if not Comment.objects.filter(email=run.sub.email).approved().exists():
         run.held.append(HeldReason.FIRST_TIME)
@@ -321,19 +367,51 @@ CHECKS: list[Callable[[_Run], None]] = [
     _check_honeypot,
     _check_resent,
     _check_rate,
+    _check_banned,
     _check_links,
     _check_terms,
     _check_history,
 ]
 
 
-def ip_hash(ip: str) -> str:
-    """A salted hash of the address: lets moderators see "same sender", never the IP."""
-    if not ip:
+_commenter_key: dict[str, str] = {}
+
+
+def commenter_key() -> str:
+    """The key of commenters' hashes: COMMENTS_IP_HASH_SALT, else the one the migrations
+    generated and kept in the database. Not SECRET_KEY: rotating that must not orphan a ban
+    or a trust. Remembered per process once read (it never changes)."""
+    if settings.COMMENTS_IP_HASH_SALT:
+        return settings.COMMENTS_IP_HASH_SALT
+    alias = connection.settings_dict["NAME"]
+    if alias in _commenter_key:
+        return _commenter_key[alias]
+    row = CommenterKey.objects.order_by("pk").first()
+    if row is None:  # the table was emptied (a flushed test database): make one again
+        CommenterKey.objects.create(key=secrets.token_hex(32))
+        # Not remembered: this row may yet be rolled back with the caller's transaction.
+        return CommenterKey.objects.order_by("pk").values_list("key", flat=True).first()
+    _commenter_key[alias] = row.key
+    return row.key
+
+
+def commenter_hash(value: str, *, kind: str) -> str:
+    """A keyed hash of a commenter's `kind` of value ("ip", "email"); "" for nothing."""
+    if not value:
         return ""
     return salted_hmac(
-        "comments.ip", ip, secret=settings.COMMENTS_IP_HASH_SALT, algorithm="sha256"
+        f"comments.{kind}", value, secret=commenter_key(), algorithm="sha256"
     ).hexdigest()
+
+
+def ip_hash(ip: str) -> str:
+    """A keyed hash of the client address (its /64 for IPv6): lets moderators see "same
+    sender", and bans and reports count per client, never keeping the address."""
+    return commenter_hash(ip, kind="ip")
+
+
+def email_hash(email: str) -> str:
+    return commenter_hash(email.strip().lower(), kind="email")
 
 
 def comment_submit(*, submission: Submission) -> SubmitResult:
@@ -483,11 +561,13 @@ def comment_counts_recount(*, article_id: int) -> dict[str, int]:
     """
     with transaction.atomic():
         _lock_articles([article_id])
-        _tally(((article_id, status, 0) for status in Comment.Status.values), touch=True)
+        tallied = [*Comment.Status.values, REPORTED]
+        _tally(((article_id, status, 0) for status in tallied), touch=True)
         comments = Comment.objects.filter(article_id=article_id)
-        counts = dict.fromkeys(Comment.Status.values, 0)
+        counts = dict.fromkeys(tallied, 0)
         by_status = comments.order_by().values("status").annotate(n=Count("pk"))
         counts.update(by_status.values_list("status", "n"))
+        counts[REPORTED] = comments.filter(open_reports__gt=0).count()
         CommentTally.objects.filter(article_id=article_id).update(
             count=Case(
                 *(When(status=status, then=Value(n)) for status, n in counts.items()),
@@ -496,19 +576,25 @@ def comment_counts_recount(*, article_id: int) -> dict[str, int]:
         )
         article_set_comment_count(article_id=article_id, count=comments.visible().count())
         _purge_on_commit([article_id])
+    counts.pop(REPORTED)
     return counts
 
 
-def comment_status_counts(*, article_id: int | None = None, desk: str = "") -> dict[str, int]:
-    """Comments per status, all of them or one article's or one desk's, from the tallies."""
+def comment_status_counts(
+    *, article_id: int | None = None, desk: str = "", with_reported: bool = False
+) -> dict[str, int]:
+    """Comments per status, all of them or one article's or one desk's, from the tallies;
+    `with_reported` adds how many have open readers' reports (REPORTED), in the same query."""
     tallies = CommentTally.objects.all()
     if article_id is not None:
         tallies = tallies.filter(article_id=article_id)
     if desk:
         tallies = tallies.filter(article__desk__slug=desk)
-    counts = dict.fromkeys(Comment.Status.values, 0)
+    counts = dict.fromkeys([*Comment.Status.values, REPORTED], 0)
     summed = tallies.order_by().values("status").annotate(n=Sum("count"))
     counts.update(summed.values_list("status", "n"))
+    if not with_reported:
+        counts.pop(REPORTED)
     return counts
 
 
@@ -657,6 +743,9 @@ def _moderate(
         _purge_on_commit(leaving)
         _purge_on_commit(joining, soft=True)
         _apply_decisions(changing, to_status=to_status, moderator=moderator, reason=reason)
+        if to_status != Comment.Status.PENDING:
+            # A decision answers the readers' reports too: they leave the Reported tab.
+            moves += _clear_reports([c for c in changing if c.open_reports], moderator)
         _tally(moves)
     if into is not None:
         if not comments:
@@ -688,7 +777,8 @@ def comment_delete_many(*, ids: Iterable[int]) -> int:
         )
         _lock_articles(article_ids)
         _tally(
-            ((a, status, 0) for a in article_ids for status in Comment.Status.values), touch=True
+            ((a, status, 0) for a in article_ids for status in [*Comment.Status.values, REPORTED]),
+            touch=True,
         )
         gone = family_ids(ids)  # again: replies that committed while we waited
         notify.comments_deleted(ids=list(gone))  # their queued mail must not go out
@@ -716,6 +806,355 @@ def comment_mark_spam(
     return comment_moderate(comment=comment, decision="spam", moderator=moderator, reason=reason)
 
 
+# --- Readers' reports -----------------------------------------------------------------
+
+
+class ReportOutcome:
+    COUNTED = "counted"  # a new report from this client
+    REPEATED = "repeated"  # this client reported this comment before: it counts once
+    RATE = "rate"  # this client reports faster than COMMENTS_REPORTS_PER_DAY
+    GONE = "gone"  # no approved comment with this id
+
+
+def _report_rate_exceeded(client_hash: str) -> bool:
+    day = int(time.time() // 86400)
+    try:
+        (total,) = rate_windows_count([(f"comments:report:{client_hash[:32]}:{day}", 86400)])
+    except Exception:  # Redis down: one report per client per comment still holds
+        logger.warning("report limits: cache unavailable", exc_info=True)
+        return False
+    return total > settings.COMMENTS_REPORTS_PER_DAY
+
+
+def comment_report(*, comment_id: int, reason: str, note: str = "", ip: str) -> str:
+    """A reader reports an approved comment; returns a `ReportOutcome`.
+
+    One report per client (its keyed address hash) per comment counts, however often it is
+    sent, and reports a moderator has cleared keep that client from counting again. The
+    comment stays shown: only with COMMENTS_REPORT_HIDE_AT set does it go back to the
+    queue once that many distinct clients have reported it.
+    """
+    if reason not in Report.Reason.values:
+        raise ValueError(f"unknown report reason {reason!r}")
+    client = ip_hash(ip)
+    if _report_rate_exceeded(client or "no-address"):
+        return ReportOutcome.RATE
+    with transaction.atomic():
+        comment = (
+            Comment.objects.select_for_update(no_key=True, of=("self",))
+            .filter(pk=comment_id, status=Comment.Status.APPROVED)
+            .first()
+        )
+        if comment is None:
+            return ReportOutcome.GONE
+        try:
+            with transaction.atomic():
+                Report.objects.create(
+                    comment=comment, reason=reason, note=note[:500], client_hash=client
+                )
+        except IntegrityError:
+            return ReportOutcome.REPEATED
+        Comment.objects.filter(pk=comment.pk).update(open_reports=F("open_reports") + 1)
+        comment.open_reports += 1
+        threshold = settings.COMMENTS_REPORT_HIDE_AT
+        if threshold and comment.open_reports >= threshold:
+            _hide_reported(comment)  # takes the article's lock: before any tally row
+        if comment.open_reports == 1:
+            _tally([(comment.article_id, REPORTED, 1)])
+    return ReportOutcome.COUNTED
+
+
+def _hide_reported(comment: Comment) -> None:
+    """Enough distinct readers reported it: back to the queue until a moderator decides."""
+    held = [code for code in comment.held_reasons if code != HeldReason.REPORTED]
+    held.append(HeldReason.REPORTED)
+    Comment.objects.filter(pk=comment.pk).update(held_reasons=[str(code) for code in held])
+    _moderate(
+        ids=[comment.pk],
+        decision="hold",
+        moderator=None,
+        reason=f"auto: reported by {comment.open_reports} readers",
+    )
+
+
+def _clear_reports(comments: list[Comment], moderator: AbstractBaseUser | None) -> list:
+    """Mark these (locked) comments' open reports as answered; the tally moves it returns."""
+    if not comments:
+        return []
+    ids = [c.pk for c in comments]
+    Report.objects.filter(comment__in=ids, cleared_at=None).update(
+        cleared_at=timezone.now(), cleared_by=moderator
+    )
+    Comment.objects.filter(pk__in=ids).update(open_reports=0)
+    for comment in comments:
+        comment.open_reports = 0
+    return [(c.article_id, REPORTED, -1) for c in comments]
+
+
+def comment_keep(*, comment: Comment, moderator: AbstractBaseUser | None, reason: str = "") -> bool:
+    """A moderator read the reports and keeps the comment: its reports are cleared (they stay
+    on record, and the same clients cannot count again), and a comment the reports had hidden
+    is shown again. True if there was anything to clear."""
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update(no_key=True, of=("self",)).get(pk=comment.pk)
+        cleared = locked.open_reports
+        if not cleared:
+            return False
+        ModerationLog.objects.create(
+            comment=locked,
+            action=ModerationLog.Action.KEEP,
+            moderator=moderator,
+            from_status=locked.status,
+            to_status=locked.status,
+            reason=(reason or f"kept after {cleared} report(s)")[:200],
+        )
+        if locked.status == Comment.Status.PENDING and HeldReason.REPORTED in locked.held_reasons:
+            # Approving answers the reports too, in the decisions' lock order.
+            _moderate(ids=[locked.pk], decision="approve", moderator=moderator, reason="kept")
+        else:
+            _tally(_clear_reports([locked], moderator))
+    comment.refresh_from_db()
+    return True
+
+
+# --- Picks ----------------------------------------------------------------------------
+
+
+def comment_pick(
+    *, comment: Comment, moderator: AbstractBaseUser | None, picked: bool = True, reason: str = ""
+) -> bool:
+    """Mark an approved comment as an editors' pick (or no longer); True if it changed.
+
+    Its page is purged: softly for a new pick (an addition), at once for an unpick."""
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update(no_key=True, of=("self",)).get(pk=comment.pk)
+        if locked.is_pick == picked:
+            return False
+        if picked and locked.status != Comment.Status.APPROVED:
+            raise ValueError("Only a published comment can be picked.")
+        now = timezone.now()
+        Comment.objects.filter(pk=locked.pk).update(
+            is_pick=picked, picked_at=now if picked else None
+        )
+        ModerationLog.objects.create(
+            comment=locked,
+            action=ModerationLog.Action.PICK if picked else ModerationLog.Action.UNPICK,
+            moderator=moderator,
+            from_status=locked.status,
+            to_status=locked.status,
+            reason=reason[:200],
+        )
+        _purge_on_commit([locked.article_id], soft=picked)
+    comment.is_pick = picked
+    comment.picked_at = now if picked else None
+    return True
+
+
+# --- Commenters: bans and trust -------------------------------------------------------
+
+
+def _active_standings():
+    now = timezone.now()
+    return CommenterStanding.objects.filter(lifted_at=None).filter(
+        Q(expires_at=None) | Q(expires_at__gt=now)
+    )
+
+
+STANDINGS_CACHE_KEY = "comments:standings"
+
+
+def _standings_from_database() -> list[tuple[str, str, str, float | None]]:
+    rows = _active_standings().values_list("email_hash", "client_hash", "kind", "expires_at")
+    return [(e, c, k, x.timestamp() if x else None) for e, c, k, x in rows]
+
+
+def _standings() -> list[tuple[str, str, str, float | None]]:
+    """The active bans and trusts as (email hash, client hash, kind, expiry), kept in the
+    cache like the terms: every post and every queue page reads them, moderators seldom
+    change them (a change forgets the copy, see `standings_forget`)."""
+    try:
+        rows = cache.get(STANDINGS_CACHE_KEY)
+        if rows is None:
+            rows = _standings_from_database()
+            cache.set(STANDINGS_CACHE_KEY, rows, timeout=300)
+    except Exception:  # Redis down: read them from the database (a post must not fail)
+        logger.warning("commenter standings: cache unavailable", exc_info=True)
+        rows = _standings_from_database()
+    now = time.time()
+    return [row for row in rows if row[3] is None or row[3] > now]
+
+
+def standings_forget() -> None:
+    """A ban or trust changed: drop the kept list now and once the change is committed."""
+
+    def forget() -> None:
+        try:
+            cache.delete(STANDINGS_CACHE_KEY)
+        except Exception:  # Redis down: it holds no list to forget, or will expire it
+            logger.warning("commenter standings: cache unavailable", exc_info=True)
+
+    forget()
+    transaction.on_commit(forget)
+
+
+def commenter_standing(*, email: str, ip: str = "") -> str:
+    """Whether whoever posts with this email (and client address) is "banned", "trusted"
+    or neither ("").
+
+    A ban matches either the email or the client address; trust only the email (and is
+    honoured only from a confirmed mailbox, see `_check_history`). A ban wins."""
+    by_email = email_hash(email) if email else ""
+    client = ip_hash(ip)
+    kinds = set()
+    for email_digest, client_digest, kind, _ in _standings():
+        if by_email and email_digest == by_email:
+            kinds.add(kind)
+        elif client and client_digest == client and kind == CommenterStanding.Kind.BANNED:
+            kinds.add(kind)
+    if CommenterStanding.Kind.BANNED in kinds:
+        return CommenterStanding.Kind.BANNED
+    return CommenterStanding.Kind.TRUSTED if kinds else ""
+
+
+def standings_for_emails(emails: Iterable[str]) -> dict[str, str]:
+    """email → "banned"/"trusted" for those of these emails with an active standing (from
+    the kept list: no query, for the queue's history lines)."""
+    by_hash = {email_hash(email): email for email in set(emails) if email}
+    found: dict[str, str] = {}
+    for digest, _, kind, _ in _standings():
+        email = by_hash.get(digest)
+        if email and found.get(email) != CommenterStanding.Kind.BANNED:
+            found[email] = kind
+    return found
+
+
+def _standing_set(
+    *, comment: Comment, kind: str, moderator: AbstractBaseUser | None, reason: str
+) -> CommenterStanding:
+    """Record `kind` for this comment's commenter, lifting any other active standing of
+    theirs (a ban replaces a trust and the other way round); logged with who and why."""
+    digest = email_hash(comment.email)
+    client = comment.ip_hash if kind == CommenterStanding.Kind.BANNED else ""
+    if not digest and not client:
+        raise ValueError("This commenter's email and address were erased: nothing to match.")
+    now = timezone.now()
+    mine = _active_standings().select_for_update().filter(email_hash=digest) if digest else None
+    current = list(mine) if mine is not None else []
+    for standing in current:
+        if standing.kind == kind:
+            return standing  # already so: nothing new to record
+    for standing in current:
+        standing_lift(standing=standing, moderator=moderator, reason=f"replaced: {kind}")
+    expires = None
+    if kind == CommenterStanding.Kind.BANNED:
+        expires = now + timedelta(days=settings.COMMENTS_BAN_DAYS)
+    standings_forget()
+    standing = CommenterStanding.objects.create(
+        kind=kind,
+        email_hash=digest,
+        client_hash=client,
+        name=comment.name,
+        comment=comment,
+        reason=reason[:200],
+        created_by=moderator,
+        expires_at=expires,
+    )
+    ModerationLog.objects.create(
+        comment=comment,
+        standing=standing,
+        action=ModerationLog.Action.BAN
+        if kind == CommenterStanding.Kind.BANNED
+        else ModerationLog.Action.TRUST,
+        moderator=moderator,
+        from_status=comment.status,
+        to_status=comment.status,
+        reason=reason[:200],
+    )
+    return standing
+
+
+def commenter_ban(
+    *, comment: Comment, moderator: AbstractBaseUser | None, reason: str = ""
+) -> CommenterStanding:
+    """Mark the comment as spam and ban its commenter, by email and client address, for
+    COMMENTS_BAN_DAYS: their later posts are stored as spam and they are not told."""
+    with transaction.atomic():
+        comment_moderate(
+            comment=comment, decision="spam", moderator=moderator, reason=reason or "banned"
+        )
+        return _standing_set(
+            comment=comment, kind=CommenterStanding.Kind.BANNED, moderator=moderator, reason=reason
+        )
+
+
+def commenter_trust(
+    *, comment: Comment, moderator: AbstractBaseUser | None, reason: str = ""
+) -> CommenterStanding:
+    """Approve the comment and trust its commenter (by email): their next comments are
+    published at once when posted from a confirmed mailbox with nothing the link and word
+    checks hold; otherwise held as usual, marked "trusted" for the moderator."""
+    with transaction.atomic():
+        comment_moderate(
+            comment=comment, decision="approve", moderator=moderator, reason=reason or "trusted"
+        )
+        return _standing_set(
+            comment=comment, kind=CommenterStanding.Kind.TRUSTED, moderator=moderator, reason=reason
+        )
+
+
+def standing_lift(
+    *, standing: CommenterStanding, moderator: AbstractBaseUser | None, reason: str = ""
+) -> bool:
+    """End a ban or a trust (the row stays as the record); True if it was in force."""
+    with transaction.atomic():
+        updated = CommenterStanding.objects.filter(pk=standing.pk, lifted_at=None).update(
+            lifted_at=timezone.now(), lifted_by=moderator, lifted_reason=reason[:200]
+        )
+        if updated:
+            standings_forget()
+            ModerationLog.objects.create(
+                comment_id=standing.comment_id,
+                standing=standing,
+                action=ModerationLog.Action.LIFT,
+                moderator=moderator,
+                reason=(reason or f"{standing.kind} lifted")[:200],
+            )
+    standing.refresh_from_db()
+    return bool(updated)
+
+
+def standing_lift_many(
+    *, ids: Iterable[int], moderator: AbstractBaseUser | None, reason: str = ""
+) -> int:
+    return sum(
+        standing_lift(standing=standing, moderator=moderator, reason=reason)
+        for standing in CommenterStanding.objects.filter(pk__in=list(ids))
+    )
+
+
+def comment_decide(
+    *, comment: Comment, decision: str, moderator: AbstractBaseUser | None, reason: str = ""
+) -> bool:
+    """Every decision the queue offers on one comment, by name; True if anything changed."""
+    if decision in ("approve", "reject", "spam"):
+        return comment_moderate(
+            comment=comment, decision=decision, moderator=moderator, reason=reason
+        )
+    if decision == "keep":
+        return comment_keep(comment=comment, moderator=moderator, reason=reason)
+    if decision in ("pick", "unpick"):
+        return comment_pick(
+            comment=comment, moderator=moderator, picked=decision == "pick", reason=reason
+        )
+    if decision == "ban":
+        commenter_ban(comment=comment, moderator=moderator, reason=reason)
+        return True
+    if decision == "trust":
+        commenter_trust(comment=comment, moderator=moderator, reason=reason)
+        return True
+    raise ValueError(f"unknown decision {decision!r}")
+
+
 # --- Privacy --------------------------------------------------------------------------
 
 
@@ -741,6 +1180,18 @@ def commenter_erase(*, email: str) -> int:
                 reason="commenter's personal data erased on request",
             )
         notify.commenter_erased(email=email, comments=comments)  # the outbox too
+        # Readers' notes may quote or name them; the reasons stay, the notes go.
+        Report.objects.filter(comment__in=[c.pk for c in comments]).update(note="")
+        # Their standing is kept under a hash of their email: erased too (a ban with it),
+        # recorded without the email.
+        standings = CommenterStanding.objects.filter(email_hash=email_hash(email))
+        if standings.exists():
+            ModerationLog.objects.create(
+                action=ModerationLog.Action.ERASE,
+                reason=f"{standings.count()} ban/trust record(s) erased on request",
+            )
+            standings.delete()
+            standings_forget()
         _purge_on_commit(c.article_id for c in comments)
     return len(comments)
 
@@ -750,6 +1201,12 @@ def commenter_export(*, email: str) -> dict[str, Any]:
     email = email.strip().lower()
     comments = Comment.objects.filter(email=email).select_related("article__desk").order_by("pk")
     confirmation = mailbox_state(email=email) or {}
+    standings = CommenterStanding.objects.filter(email_hash=email_hash(email)).order_by("pk")
+    reports = (
+        Report.objects.filter(comment__email=email)
+        .order_by("comment_id", "pk")
+        .values_list("comment_id", "reason", "created_at", "cleared_at")
+    )
     return {
         "email": email,
         # When they were asked to confirm mail about their comments, and when they did.
@@ -774,6 +1231,30 @@ def commenter_export(*, email: str) -> dict[str, Any]:
             }
             for c in comments
         ],
+        # Bans and trust: kept under a keyed hash of the email (and, for a ban, of the
+        # client address), never the address itself.
+        "standing": [
+            {
+                "kind": st.kind,
+                "since": st.created_at.isoformat(),
+                "expires_at": st.expires_at.isoformat() if st.expires_at else None,
+                "lifted_at": st.lifted_at.isoformat() if st.lifted_at else None,
+                "reason": st.reason,
+                "email_hash": st.email_hash,
+                "client_hash": st.client_hash,
+            }
+            for st in standings
+        ],
+        # Readers' reports of their comments: why and when, never who reported.
+        "reports_on_comments": [
+            {
+                "comment": comment_id,
+                "reason": reason,
+                "created_at": created.isoformat(),
+                "cleared_at": cleared.isoformat() if cleared else None,
+            }
+            for comment_id, reason, created, cleared in reports
+        ],
     }
 
 
@@ -782,4 +1263,8 @@ def comment_clear_old_ip_hashes(*, older_than_days: int | None = None) -> int:
     days = settings.COMMENTS_IP_HASH_DAYS if older_than_days is None else older_than_days
     cutoff = timezone.now() - timedelta(days=days)
     stale = Comment.objects.filter(created_at__lt=cutoff).exclude(ip_hash="", user_agent="")
-    return stale.update(ip_hash="", user_agent="")
+    cleared = stale.update(ip_hash="", user_agent="")
+    # Bans keep their own hashes until they expire; then the hashes go too.
+    expired = CommenterStanding.objects.filter(expires_at__lt=timezone.now())
+    expired.exclude(email_hash="", client_hash="").update(email_hash="", client_hash="")
+    return cleared

@@ -8,41 +8,37 @@ this view never reads the session or the user. The reader's confirmation is a pa
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import resolve
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from articles.models import Article
+from articles.models import Article, address_date
 from comments import services
-from comments.forms import CommentForm
-from comments.templatetags.conversation import posted_url
+from comments.forms import CommentForm, ReportForm
+from comments.models import Comment
+from comments.templatetags.conversation import posted_url, reported_url
 from newsroom.client import client_key
 from newsroom.crosssite import same_site_posts_only
 
 
 def _public_article(desk: str, year: str, month: str, day: str, slug: str) -> Article:
     """The public article at this address, as the article page finds it; else 404."""
-    try:
-        date = datetime.date(int(year), int(month), int(day))
-    except ValueError:
-        raise Http404("No such date") from None
-    candidates = (
-        Article.objects.published()
-        .select_related("desk")
-        .filter(desk__slug=desk, slug=slug)
-        # A comment needs the article's address and rules, not its text: the body, its
-        # HTML and the search vector were most of this query's cost in a comment flood.
-        .defer("body", "body_html", "search_vector")
-    )
-    for article in candidates:
-        if timezone.localdate(article.published_at) == date:
-            return article
-    raise Http404("No article at this address")
+    date = address_date(year, month, day)
+    article = None
+    if date is not None:
+        article = (
+            Article.objects.published()
+            .select_related("desk")
+            # A comment needs the article's address and rules, not its text: the body, its
+            # HTML and the search vector were most of this query's cost in a comment flood.
+            .defer("body", "body_html", "search_vector")
+            .at_address(desk=desk, day=date, slug=slug)
+        )
+    if article is None:
+        raise Http404("No article at this address")
+    return article
 
 
 def _article_page(request: HttpRequest, article: Article, form: CommentForm, status: int):
@@ -112,6 +108,46 @@ def comment_post(request: HttpRequest, **address: str) -> HttpResponse:
     published = result.comment.status == result.comment.Status.APPROVED and not result.duplicate
     response = HttpResponseRedirect(posted_url(article, published=published))
     response.status_code = 303  # See Other: the browser GETs the article page
+    return response
+
+
+@same_site_posts_only
+@require_POST
+def comment_report(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """A reader reports a published comment: 303 back to a cacheable "thanks" page.
+
+    Like the comment form, it needs no token or cookie (the form is on shared pages) and
+    never reads the session; a repeated report from the same client is thanked the same
+    way, and counts once."""
+    comment = (
+        Comment.objects.approved()
+        .filter(pk=comment_id, article__in=Article.objects.published())
+        .select_related("article__desk")
+        .defer("article__body", "article__body_html", "article__search_vector")
+        .first()
+    )
+    if comment is None:
+        raise Http404("No published comment with this id")
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request, "comments/report_error.html", {"form": form, "comment": comment}, status=400
+        )
+    outcome = services.comment_report(
+        comment_id=comment.pk,
+        reason=form.cleaned_data["reason"],
+        note=form.cleaned_data["note"],
+        ip=client_key(request),
+    )
+    if outcome == services.ReportOutcome.GONE:
+        raise Http404("No published comment with this id")
+    if outcome == services.ReportOutcome.RATE:
+        form.add_error(None, "You have sent many reports today. Please try again tomorrow.")
+        return render(
+            request, "comments/report_error.html", {"form": form, "comment": comment}, status=429
+        )
+    response = HttpResponseRedirect(reported_url(comment.article))
+    response.status_code = 303
     return response
 
 

@@ -18,9 +18,11 @@ says what a page is and when it changes:
   replays it until the front takes it.
 - A render that began before a purge must not be kept as fresh after it. Each purge first
   gives its keys a new version in Redis; a response whose keys got a new version while it
-  was being rendered goes out uncacheable (and so does one read from a replica whose lag
-  may hide a recent purge's change). Redis down: nothing can be checked, so pages are
-  kept only briefly (`PAGE_CACHE_UNSURE_S_MAXAGE`).
+  was being rendered (or one read from a replica whose lag may hide a recent purge's
+  change) is not kept as fresh: after an addition it goes out already stale (`s-maxage=0`),
+  served only while the front fetches the page again, so readers neither wait nor all rush
+  to the app at once; after a removal it goes out private, never served again. Redis down:
+  nothing can be checked, so pages are kept only briefly (`PAGE_CACHE_UNSURE_S_MAXAGE`).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ logger = logging.getLogger(__name__)
 
 SEQUENCE_KEY = "pc:sequence"
 TAG_PREFIX = "pc:tag:"
+HARD_PREFIX = "pc:hard:"  # the version of a key's last removal
 PRIVATE_PREFIXES = ("/admin/", "/moderation/", "/notifications/", "/healthz", "/livez")
 STARTED = "_page_cache_started"  # the purge counter read as the request began
 
@@ -76,7 +79,7 @@ def purge(keys: Iterable[str], *, soft: bool = False) -> None:
     keys = sorted(set(keys))
     if not keys:
         return
-    _new_versions(keys)
+    _new_versions(keys, soft=soft)
     for front in settings.VARNISH_URLS:
         try:
             send_purge(front, keys, soft=soft)
@@ -153,10 +156,14 @@ def noop_purge_hook(keys: list[str]) -> None:
 # --- Versions: no render that raced a purge is kept -----------------------------------
 
 
-def _new_versions(keys: list[str]) -> None:
+def _new_versions(keys: list[str], *, soft: bool) -> None:
+    """Each key's version (and when it moved); a removal also moves its hard version."""
     try:
         version = _next_version()
-        cache.set_many({TAG_PREFIX + key: (version, time.time()) for key in keys}, timeout=None)
+        moved = {TAG_PREFIX + key: (version, time.time()) for key in keys}
+        if not soft:
+            moved |= {HARD_PREFIX + key: version for key in keys}
+        cache.set_many(moved, timeout=None)
     except Exception:  # Redis down: renders meanwhile are kept only briefly (see below)
         logger.warning("page versions not moved for %s: cache down", keys, exc_info=True)
 
@@ -169,14 +176,18 @@ def _next_version() -> int:
         return cache.incr(SEQUENCE_KEY)
 
 
-def _raced(keys: list[str], started: int, *, read_replica: bool) -> bool:
-    """Was one of `keys` purged after the render began (or, for a render read from a
-    replica, within the replica's lag before it)?"""
+def _raced(keys: list[str], started: int, *, read_replica: bool) -> str:
+    """How one of `keys` was purged after the render began (or, for a render read from a
+    replica, within the replica's lag before it): "hard", "soft" or "" (not at all)."""
+    found = cache.get_many([prefix + key for key in keys for prefix in (TAG_PREFIX, HARD_PREFIX)])
+    if any(found.get(HARD_PREFIX + key, 0) > started for key in keys):
+        return "hard"
     lag_start = time.time() - settings.DATABASE_REPLICA_MAX_LAG
-    for version, purged_at in cache.get_many([TAG_PREFIX + key for key in keys]).values():
+    for key in keys:
+        version, purged_at = found.get(TAG_PREFIX + key, (0, 0.0))
         if version > started or (read_replica and purged_at >= lag_start):
-            return True
-    return False
+            return "soft"
+    return ""
 
 
 # --- The middleware ---------------------------------------------------------------------
@@ -214,7 +225,7 @@ class PublicPageMiddleware:
         s_maxage = None
         if shared and response.status_code == 200 and not response.cookies:
             s_maxage = self._s_maxage(keys, started)
-        if s_maxage is None:  # for this visitor only, or possibly older than a purge
+        if s_maxage is None:  # for this visitor only, or maybe showing what was removed
             response.headers["Cache-Control"] = "private, no-cache"
             return response
         response.headers["Cache-Control"] = shared_cache_control(s_maxage)
@@ -227,7 +238,9 @@ class PublicPageMiddleware:
         return response
 
     def _s_maxage(self, keys: list[str], started: int | None) -> int | None:
-        """How long shared caches may keep this page; None: not at all (it raced a purge)."""
+        """How long shared caches may keep this page as fresh: 0 if it raced an addition (it
+        may be served while it is fetched again), None if it raced a removal (what was
+        removed may be in it: never served again)."""
         if started is None:
             return settings.PAGE_CACHE_UNSURE_S_MAXAGE
         from newsroom.replica import reads_from_replica
@@ -237,4 +250,4 @@ class PublicPageMiddleware:
         except Exception:
             logger.warning("page versions unreadable: cache down", exc_info=True)
             return settings.PAGE_CACHE_UNSURE_S_MAXAGE
-        return None if raced else settings.PAGE_CACHE_S_MAXAGE
+        return {"hard": None, "soft": 0}.get(raced, settings.PAGE_CACHE_S_MAXAGE)

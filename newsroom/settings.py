@@ -5,7 +5,6 @@ Bad values stop the process at start-up with one line naming the variable
 silently different configuration.
 """
 
-import hashlib
 import os
 from pathlib import Path
 from urllib.parse import urlparse
@@ -394,11 +393,17 @@ COMMENTS_TRUSTED_AUTO_APPROVE = env_bool("COMMENTS_TRUSTED_AUTO_APPROVE", False)
 COMMENTS_TRUSTED_MIN_APPROVED = env_int("COMMENTS_TRUSTED_MIN_APPROVED", 3)
 COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50)  # top-level threads per page
 COMMENTS_IP_HASH_DAYS = env_int("COMMENTS_IP_HASH_DAYS", 30)
-# The IP hash salt: its own secret if set, else derived from SECRET_KEY (never the raw key).
-COMMENTS_IP_HASH_SALT = (
-    env("COMMENTS_IP_HASH_SALT")
-    or hashlib.sha256(f"newsroom.comments.ip:{SECRET_KEY}".encode()).hexdigest()
-)
+# The key commenters' hashes (client address, email: bans, trust, reports) are made with:
+# this secret if set, else one generated once and kept in the database. Never SECRET_KEY,
+# so rotating it does not orphan a ban. Changing it later makes the old hashes unmatched.
+COMMENTS_IP_HASH_SALT = env("COMMENTS_IP_HASH_SALT")
+# Bans last this long (their hashes are kept as long, beyond COMMENTS_IP_HASH_DAYS).
+COMMENTS_BAN_DAYS = env_int("COMMENTS_BAN_DAYS", 365)
+# Readers' reports: per client, at most this many a day; a comment reported by this many
+# distinct clients is hidden until a moderator decides (0, the default: never hidden, so
+# one person cannot silence a thread).
+COMMENTS_REPORTS_PER_DAY = env_int("COMMENTS_REPORTS_PER_DAY", 20)
+COMMENTS_REPORT_HIDE_AT = env_int("COMMENTS_REPORT_HIDE_AT", 0)
 CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 URLIZE_ASSUME_HTTPS = True  # comment links: https:// for bare "www." links (Django 7 default)
 # Celery beat: one schedule for every app (add entries to this dict rather than a new one).

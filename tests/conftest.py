@@ -1,6 +1,5 @@
 """Shared fixtures: personas, a temp MEDIA_ROOT, a real Celery worker, a real SMTP server."""
 
-import importlib
 import os
 import socket
 import threading
@@ -41,17 +40,9 @@ def _user(username: str, *, group: str | None = None, staff: bool = False, **ext
 
 
 def _role_group(name: str) -> Group:
-    """The role group, made again if a transactional test's flush emptied the table (the
-    data migration made it once; serialized rollback cannot be relied on with live servers)."""
-    group = Group.objects.filter(name=name).first()
-    if group is None:
-        from django.apps import apps
-
-        importlib.import_module("newsroom.migrations.0001_groups").make_groups(apps, None)
-        workflow = importlib.import_module("articles.migrations.0005_workflow_permissions")
-        workflow.grant_to_groups(apps)  # issue 8's rights: share links, revisions, the log
-        group = Group.objects.get(name=name)
-    return group
+    """The role's group, as production has it: made by the data migration and again after
+    every flush of a transactional test (newsroom/roles.py)."""
+    return Group.objects.get(name=name)
 
 
 @pytest.fixture
@@ -69,8 +60,7 @@ def _every_desk(user: User) -> User:
 
     from articles.models import Article
 
-    # Made again if a transactional test's flush emptied the permissions (see _role_group).
-    ContentType.objects.clear_cache()
+    ContentType.objects.clear_cache()  # a transactional test's flush made them anew
     permission, _ = Permission.objects.get_or_create(
         content_type=ContentType.objects.get_for_model(Article),
         codename="work_on_every_desk",

@@ -30,7 +30,8 @@ class SharedCache:
             response["X-Page-Cache"] = "hit"
             return response
         response = self.client.get(path, **extra)
-        if "public" in response.get("Cache-Control", ""):
+        control = response.get("Cache-Control", "")
+        if "public" in control and "s-maxage=0," not in control:  # kept as fresh
             self.pages[path] = response
         response["X-Page-Cache"] = "miss"
         return response

@@ -29,7 +29,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from articles import services as article_services
 from articles.models import Article, Correction
-from comments.models import Comment, ModerationLog, Term
+from comments import services as comment_services
+from comments.models import Comment, ModerationLog, Report, Term
 from notifications.models import (
     MODERATOR_DIGEST,
     Mailbox,
@@ -121,8 +122,7 @@ ENTRIES: dict[str, list[Case]] = {
         # editors), a plain 404 for everybody else (moderators read what the public reads).
         case("404 404 200 200 404 404 200", article_path("draft"), label="a draft"),
     ],
-    r"^(?P<desk>[-\w]+)/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/"
-    r"(?P<slug>[-\w]+)/comments/$": [
+    "<slug:desk>/<yyyy:year>/<nn:month>/<nn:day>/<slug:slug>/comments/": [
         case(
             "303 303 303 303 303 303 303",
             article_path("story", "comments/"),
@@ -139,7 +139,35 @@ ENTRIES: dict[str, list[Case]] = {
             label="on a draft",
         ),
     ],
-    "moderation/": [case("login 403 403 200 200 403 200", "/moderation/")],
+    # Reports come from the shared article page: no login, no token, the same for everyone.
+    "comments/<int:comment_id>/report/": [
+        case(
+            "303 303 303 303 303 303 303",
+            lambda o: f"/comments/{o.shown.pk}/report/",
+            "post",
+            lambda o: {"reason": "off_topic"},
+            label="a report",
+        ),
+        case(
+            "404 404 404 404 404 404 404",
+            lambda o: f"/comments/{o.comment.pk}/report/",
+            "post",
+            lambda o: {"reason": "spam"},
+            label="of a held comment",
+        ),
+        case(
+            "405 405 405 405 405 405 405", lambda o: f"/comments/{o.shown.pk}/report/", label="GET"
+        ),
+    ],
+    "moderation/": [
+        case("login 403 403 200 200 403 200", "/moderation/"),
+        case("login 403 403 200 200 403 200", "/moderation/?status=reported", label="reported"),
+        case(
+            "login 403 403 200 200 403 200",
+            lambda o: f"/moderation/?commenter={o.comment.pk}",
+            label="one commenter's comments",
+        ),
+    ],
     "moderation/bulk/": [
         case(
             "login 403 403 303 303 403 303",
@@ -155,6 +183,17 @@ ENTRIES: dict[str, list[Case]] = {
             lambda o: f"/moderation/{o.comment.pk}/",
             "post",
             lambda o: {"decision": "approve"},
+        ),
+        # Then, on the now approved comment, every other decision in turn.
+        *(
+            case(
+                "login 403 403 303 303 403 303",
+                lambda o: f"/moderation/{o.comment.pk}/",
+                "post",
+                lambda o, d=decision: {"decision": d},
+                label=decision,
+            )
+            for decision in ("pick", "unpick", "keep", "trust", "ban")
         ),
         case("405 405 405 405 405 405 405", lambda o: f"/moderation/{o.comment.pk}/", label="GET"),
     ],
@@ -401,6 +440,24 @@ ADMIN_MODELS: dict[str, tuple[str, dict[str, object]]] = {
             "history": "login login 403 200 200 403 200",
         },
     ),
+    # Reports and bans/trusts: read by those who moderate, changed only through the
+    # services (keep, lift), never added or deleted by hand.
+    **{
+        label: (
+            key,
+            {
+                "changelist": "login login 403 200 200 403 200",
+                "add": NOBODY,
+                "change": "login login 403 200 200 403 200",
+                "delete": NOBODY,
+                "history": "login login 403 200 200 403 200",
+            },
+        )
+        for label, key in [
+            ("comments.report", "report"),
+            ("comments.commenterstanding", "standing"),
+        ]
+    },
     # The outbox: rows are written only with their cause and never deleted by hand.
     "notifications.notification": (
         "notification",
@@ -449,6 +506,8 @@ DELETERS = {
     "comments.comment": "login login 403 refused refused 403 ran",
     "comments.moderationlog": "login login 403 refused refused 403 refused",
     "comments.term": "login login 403 refused ran 403 ran",
+    "comments.report": "login login 403 refused refused 403 refused",
+    "comments.commenterstanding": "login login 403 refused refused 403 refused",
     "notifications.notification": "login login 403 403 403 403 refused",
     "notifications.notificationpreference": "login login 403 403 403 403 ran",
     "notifications.suppression": "login login 403 403 403 403 ran",
@@ -475,6 +534,12 @@ ACTIONS: dict[tuple[str, str], tuple[str, str]] = {
     ("comments.comment", "approve_comments"): ("comment", "login login 403 ran ran 403 ran"),
     ("comments.comment", "reject_comments"): ("comment", "login login 403 ran ran 403 ran"),
     ("comments.comment", "spam_comments"): ("comment", "login login 403 ran ran 403 ran"),
+    **{
+        ("comments.comment", f"{decision}_comments"): ("shown", "login login 403 ran ran 403 ran")
+        for decision in ("keep", "pick", "unpick", "ban", "trust")
+    },
+    ("comments.report", "keep_comments"): ("report", "login login 403 ran ran 403 ran"),
+    ("comments.commenterstanding", "lift"): ("standing", "login login 403 ran ran 403 ran"),
     ("notifications.notification", "retry"): ("notification", "login login 403 403 403 403 ran"),
 }
 
@@ -554,6 +619,9 @@ def objects(reader, reporter, editor, moderator, outsider, superuser) -> SimpleN
     BylineFactory(article=story)
     story.topics.add(topic := TopicFactory(slug="energy"))
     comment = CommentFactory(article=story)
+    shown = CommentFactory(article=story, status=Comment.Status.APPROVED)
+    comment_services.comment_report(comment_id=shown.pk, reason="spam", ip="192.0.2.200")
+    banned = CommentFactory(article=story, email="banned@example.net", ip_hash="b" * 64)
     review = ArticleFactory(
         desk=desk, draft=True, status=Article.Status.IN_REVIEW, created_by=reporter, slug="review"
     )
@@ -572,6 +640,9 @@ def objects(reader, reporter, editor, moderator, outsider, superuser) -> SimpleN
         draft=draft,
         story=story,
         comment=comment,
+        shown=shown,
+        report=Report.objects.get(),
+        standing=comment_services.commenter_ban(comment=banned, moderator=moderator),
         log=ModerationLog.objects.create(comment=comment, to_status=Comment.Status.PENDING),
         term=Term.objects.create(term="casino"),
         notification=Notification.objects.create(

@@ -1,32 +1,12 @@
-"""Editors may moderate comments too (issue 5: the queue is for moderators and editors)."""
+"""Editors may moderate comments too: newsroom/roles.py says so, applied here."""
 
 from django.db import migrations
 
-EDITOR_PERMISSIONS = ["change_comment", "moderate_comment", "view_moderationlog", "view_term"]
-
 
 def grant(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    editors = Group.objects.filter(name="Editors").first()
-    if editors is None:
-        return
-    perms = Permission.objects.filter(
-        codename__in=EDITOR_PERMISSIONS, content_type__app_label="comments"
-    )
-    editors.permissions.add(*perms)
+    from newsroom.roles import roles_apply
 
-
-def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    editors = Group.objects.filter(name="Editors").first()
-    if editors is None:
-        return
-    perms = Permission.objects.filter(
-        codename__in=EDITOR_PERMISSIONS, content_type__app_label="comments"
-    )
-    editors.permissions.remove(*perms)
+    roles_apply(apps=apps, strict=False)
 
 
 class Migration(migrations.Migration):
@@ -35,4 +15,4 @@ class Migration(migrations.Migration):
         ("newsroom", "0001_groups"),
     ]
 
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]

@@ -93,8 +93,9 @@ sub newsroom_known_parameters {
     if (req.url ~ "^/search/") {
         set req.url = regsuball(req.url, "([?&])(?!(?:q=[^&]*|page=[0-9]{1,6})(?:&|$))[^&]*", "\1");
     } elsif (req.url ~ "^/[^/?]+/[0-9]{4}/[0-9]{2}/[0-9]{2}/[^/?]+/\?") {
-        # An article: its comment pages, the reply form, the confirmation after a post.
-        set req.url = regsuball(req.url, "([?&])(?!(?:cpage=[0-9]{1,6}|reply_to=[0-9]{1,12}|posted=(?:awaiting|published))(?:&|$))[^&]*", "\1");
+        # An article: its comment pages and order, the reply form, the confirmations after
+        # a post and after a report.
+        set req.url = regsuball(req.url, "([?&])(?!(?:cpage=[0-9]{1,6}|reply_to=[0-9]{1,12}|posted=(?:awaiting|published)|reported=thanks|sort=(?:oldest|newest|picks))(?:&|$))[^&]*", "\1");
     } elsif (req.url ~ "^/(news-)?sitemap") {
         set req.url = regsuball(req.url, "([?&])(?!(?:p=[0-9]{1,6})(?:&|$))[^&]*", "\1");
     } else {
@@ -140,7 +141,9 @@ sub vcl_backend_response {
     }
     # xkey indexes the object by this header, the app's surrogate keys.
     set beresp.http.xkey = beresp.http.Surrogate-Key;
-    # Kept past its lifetime to be served if the app goes down (stale-if-error).
+    # Kept past its lifetime to be served if the app goes down (stale-if-error). A page sent
+    # with s-maxage=0 (its render raced a purge) is stale at once: served only while the
+    # next fetch renders it again, so readers never queue for the app all at once.
     set beresp.grace = 24h;
     return (deliver);
 }

@@ -16,7 +16,18 @@
   var announcer = document.getElementById("mod-announce");
   var cleared = document.querySelector(".mod-cleared");
   var selectAll = document.getElementById("mod-select-all");
-  var DONE = { approve: "approved", reject: "rejected", spam: "marked as spam" };
+  var DONE = {
+    approve: "approved",
+    reject: "rejected",
+    spam: "marked as spam",
+    ban: "marked as spam, its commenter banned",
+    trust: "approved, its commenter trusted",
+    keep: "kept, its reports cleared",
+    pick: "picked",
+    unpick: "unpicked",
+  };
+  // Decisions that leave the comment where it is in the list (its status does not change).
+  var STAYS = { pick: true, unpick: true };
   var current = null;
 
   function items() {
@@ -100,6 +111,12 @@
         });
       })
       .then(function (body) {
+        if (STAYS[decision]) {
+          item.classList.remove("is-busy");
+          announce("Comment by " + item.querySelector(".mod-item__name").textContent + " " +
+            DONE[decision] + ". Reload to see the change.");
+          return;
+        }
         var all = items();
         var index = all.indexOf(item);
         var next = all[index + 1] || all[index - 1] || null;
@@ -182,6 +199,21 @@
         break;
       case "s":
         decide(current, "spam");
+        break;
+      case "b":
+        decide(current, "ban");
+        break;
+      case "t":
+        decide(current, "trust");
+        break;
+      case "c":
+        decide(current, "keep");
+        break;
+      case "p":
+        decide(current, "pick");
+        break;
+      case "u":
+        decide(current, "unpick");
         break;
       case "x":
         toggleSelected(current);

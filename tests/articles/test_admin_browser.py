@@ -3,10 +3,7 @@
 Screenshots of the list and the form land in tests/e2e/artifacts/, to look at.
 """
 
-import importlib
-
 import pytest
-from django.apps import apps as django_apps
 from playwright.sync_api import expect
 
 from articles.models import Article
@@ -14,15 +11,6 @@ from tests.browser import ARTIFACTS  # `browser`/`page` fixtures come from tests
 from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, DeskFactory, PhotoFactory
 
 pytestmark = pytest.mark.e2e
-GROUPS_MIGRATION = importlib.import_module("newsroom.migrations.0001_groups")
-
-
-@pytest.fixture(autouse=True)
-def _groups(transactional_db):
-    """The browser talks to a live server thread, so these tests run transactionally, and a
-    transactional test's flush empties the groups the data migration made: make them again
-    (autouse, so before the personas join them)."""
-    GROUPS_MIGRATION.make_groups(django_apps, None)
 
 
 @pytest.fixture

@@ -273,7 +273,13 @@ def test_a_json_decision_answers_with_the_counts_of_the_page_it_came_from(client
         {"decision": "approve", "next": f"/moderation/?article={mine.pk}"},
         headers={"accept": "application/json"},
     )
-    assert response.json()["counts"] == {PENDING: 0, APPROVED: 1, REJECTED: 0, SPAM: 0}
+    assert response.json()["counts"] == {
+        PENDING: 0,
+        APPROVED: 1,
+        REJECTED: 0,
+        SPAM: 0,
+        "reported": 0,
+    }
 
 
 # At the same moment, on separate connections.

@@ -123,6 +123,7 @@ def test_the_queue_counts_comments_per_status(client, moderator, article):
         "approved": "Approved 2",
         "rejected": "Rejected 0",
         "spam": "Spam 1",
+        "reported": "Reported 0",
     }
 
 

@@ -41,6 +41,7 @@ def test_the_checks_run_in_the_documented_order():
         "_check_honeypot",
         "_check_resent",
         "_check_rate",
+        "_check_banned",
         "_check_links",
         "_check_terms",
         "_check_history",

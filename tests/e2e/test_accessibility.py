@@ -82,6 +82,7 @@ def newsroom(transactional_db):
         body="See https://example.org/benchmarks for the numbers.",
     )
     services.comment_approve(comment=reply, moderator=None)
+    services.comment_pick(comment=reply, moderator=None)  # the editors' picks section too
     for n in range(3):
         CommentFactory(article=article, name=f"Held reader {n}", body=f"Held comment {n}.")
     return article

@@ -46,8 +46,10 @@ def test_a_reader_posts_a_comment_and_sees_it_is_awaiting_moderation(page, live_
     fill_form(page, body="Tidal barrages need fish passes.\nThat is the real cost.")
     page.click("button:has-text('Post comment')")
     page.wait_for_load_state()
-    assert page.url == live_server.url + article.get_absolute_url()
-    assert "Thanks — your comment is awaiting moderation." in page.locator(".messages").inner_text()
+    url = f"{live_server.url}{article.get_absolute_url()}?posted=awaiting#leave-a-comment"
+    assert page.url == url
+    thanks = page.locator("#comment-posted").inner_text()
+    assert "Thanks — your comment is awaiting moderation." in thanks
     comment = Comment.objects.get()
     assert comment.status == Comment.Status.PENDING
     assert comment.body == "Tidal barrages need fish passes.\nThat is the real cost."

@@ -98,8 +98,10 @@ def test_a_reader_goes_from_home_to_a_desk_to_an_article_and_comments(page, live
     page.get_by_role("button", name="Post comment").click()
     page.wait_for_load_state()
 
-    expect(page).to_have_url(live_server.url + newsroom.get_absolute_url())
-    expect(page.locator(".messages")).to_contain_text(
+    expect(page).to_have_url(
+        f"{live_server.url}{newsroom.get_absolute_url()}?posted=awaiting#leave-a-comment"
+    )
+    expect(page.locator("#comment-posted")).to_contain_text(
         "Thanks — your comment is awaiting moderation."
     )
     shot(page, "reader-4-awaiting")

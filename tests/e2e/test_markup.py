@@ -35,6 +35,8 @@ def test_reader_and_moderator_pages_have_no_html_errors(client, moderator, tmp_p
     services.comment_approve(comment=first, moderator=None)
     reply = CommentFactory(article=article, parent=first, body="See https://example.org/x.")
     services.comment_approve(comment=reply, moderator=None)
+    services.comment_pick(comment=reply, moderator=None)
+    services.comment_report(comment_id=first.pk, reason="other", note="A <note>", ip="192.0.2.9")
     CommentFactory(article=article, body="Held <b>bold</b> & https://example.org/y")
     CorrectionFactory(article=article)
 
@@ -42,6 +44,9 @@ def test_reader_and_moderator_pages_have_no_html_errors(client, moderator, tmp_p
         "home": client.get("/"),
         "desk": client.get("/technology/"),
         "article-with-comments": client.get(article.get_absolute_url()),
+        "article-newest-first-reported": client.get(
+            f"{article.get_absolute_url()}?sort=newest&reported=thanks"
+        ),
         "article-with-form-errors": client.post(
             f"{article.get_absolute_url()}comments/", form_data(name="", email="nope")
         ),
@@ -53,6 +58,8 @@ def test_reader_and_moderator_pages_have_no_html_errors(client, moderator, tmp_p
     client.force_login(moderator)
     pages["moderation-queue"] = client.get("/moderation/")
     pages["moderation-queue-filtered"] = client.get("/moderation/?status=approved")
+    pages["moderation-reported"] = client.get("/moderation/?status=reported")
+    pages["moderation-one-commenter"] = client.get(f"/moderation/?commenter={first.pk}")
     expected = {"article-with-form-errors": 400}
     for name, response in pages.items():
         assert response.status_code == expected.get(name, 200), name

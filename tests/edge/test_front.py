@@ -296,3 +296,25 @@ def test_the_login_throttle_holds_per_client_behind_the_front(edge, editor):
     for n in range(5):
         attempt("editor", f"203.0.113.{n}")
     assert "Too many failed sign-in attempts" in attempt("editor", "203.0.113.99")
+
+
+def test_a_reader_reports_through_the_front_and_the_new_parameters_are_kept(edge):
+    article = ArticleFactory()
+    comment = CommentFactory(article=article, status=Comment.Status.APPROVED, held_reasons=[])
+    path = article.get_absolute_url()
+    answer = edge.post(f"/comments/{comment.pk}/report/", {"reason": "spam"}, **SAME_SITE)
+    assert answer.status == 303
+    assert answer.headers["Set-Cookie"] is None
+    thanks = answer.headers["Location"].split("#")[0]
+    assert thanks == f"{path}?reported=thanks"
+    assert "a moderator will look at it" in edge.get(thanks).body
+    assert edge.get(f"{thanks}&junk=1").hit  # the thanks page is kept, junk dropped
+    assert "a moderator will look at it" not in edge.get(f"{path}?reported=other").body
+    warm(edge, f"{path}?sort=newest")
+    assert edge.get(f"{path}?utm_source=x&sort=newest").hit
+    assert (
+        edge.post(
+            f"/comments/{comment.pk}/report/", {"reason": "spam"}, Sec_Fetch_Site="cross-site"
+        ).status
+        == 403
+    )

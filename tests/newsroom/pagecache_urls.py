@@ -10,9 +10,13 @@ def article(request, pk):
     return tag_response(HttpResponse(f"article {pk}"), [f"article-{pk}", "home"])
 
 
-def racing(request):
-    """A page during whose rendering what it shows changes (a comment approved, say)."""
-    purge(["racing"])
+def racing(request, how):
+    """A page during whose rendering what it shows changes: a comment approved (an
+    addition, a soft purge) or rejected (a removal, a hard one)."""
+    if how in ("hard", "both"):
+        purge(["racing"])
+    if how in ("soft", "both"):
+        purge(["racing"], soft=True)
     return tag_response(HttpResponse("racing"), ["racing"])
 
 
@@ -32,7 +36,7 @@ def untagged(request):
 
 
 urlpatterns = [
-    path("racing/", racing),
+    path("racing/<str:how>/", racing),
     path("sets-cookie/", sets_cookie),
     path("reads-session/", reads_session),
     path("a/<int:pk>/", article),

@@ -54,19 +54,29 @@ def test_a_signed_in_visitor_is_never_given_a_shared_page(client, editor):
     assert client.get("/a/1/")["Cache-Control"] == "private, no-cache"
 
 
-def test_a_render_that_raced_a_purge_of_its_keys_is_not_kept(client, sent):
-    assert client.get("/racing/")["Cache-Control"] == "private, no-cache"
-    assert client.get("/a/1/")["Cache-Control"].startswith("public")  # other keys: kept
+def test_a_render_that_raced_an_addition_goes_out_already_stale(client, sent):
+    """Shared caches serve it only while they fetch it again: never kept as fresh."""
+    assert "s-maxage=0," in client.get("/racing/soft/")["Cache-Control"]
+    assert "s-maxage=3600," in client.get("/a/1/")["Cache-Control"]  # other keys: kept
 
 
-def test_a_replica_render_just_after_a_purge_is_not_kept(client, sent, monkeypatch, settings):
+def test_a_render_that_raced_a_removal_is_never_shared(client, sent):
+    """It may show what was removed: not even served while the page is fetched again."""
+    assert client.get("/racing/hard/")["Cache-Control"] == "private, no-cache"
+    # An addition after the removal does not hide it.
+    assert client.get("/racing/both/")["Cache-Control"] == "private, no-cache"
+
+
+def test_a_replica_render_just_after_a_purge_is_not_kept_as_fresh(
+    client, sent, monkeypatch, settings
+):
     """The replica may not yet hold the change the purge was for."""
     settings.DATABASE_REPLICA_MAX_LAG = 30
     monkeypatch.setattr(replica, "reads_from_replica", lambda: True)
     pagecache.purge(["article-1"])
-    assert client.get("/a/1/")["Cache-Control"] == "private, no-cache"
+    assert "s-maxage=0," in client.get("/a/1/")["Cache-Control"]
     settings.DATABASE_REPLICA_MAX_LAG = 0
-    assert client.get("/a/1/")["Cache-Control"].startswith("public")
+    assert "s-maxage=3600," in client.get("/a/1/")["Cache-Control"]
 
 
 def test_a_purge_goes_to_every_front_hard_or_soft(sent):

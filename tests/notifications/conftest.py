@@ -4,7 +4,6 @@ our own redis-server as a broker we can take down, and real `celery worker` proc
 from __future__ import annotations
 
 import asyncio
-import importlib
 import os
 import shutil
 import signal
@@ -22,29 +21,6 @@ from django.db import connection
 from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(autouse=True)
-def _roles_after_flush(request) -> None:
-    """Transactional tests flush every table, the roles' groups too: make them again.
-
-    (Serialized rollback cannot be relied on: once Playwright's session fixture has started,
-    Django's connection handles live in another context and lose the serialized data.)
-    """
-    if "transactional_db" not in request.fixturenames:
-        return
-    request.getfixturevalue("transactional_db")
-    from django.contrib.auth.models import Group, Permission
-
-    if Group.objects.exists():
-        return
-    roles = importlib.import_module("newsroom.migrations.0001_groups").ROLES
-    for name, codenames in roles.items():
-        Group.objects.create(name=name).permissions.set(
-            Permission.objects.filter(
-                codename__in=codenames, content_type__app_label__in=["articles", "comments"]
-            )
-        )
 
 
 class OutboxSMTP:

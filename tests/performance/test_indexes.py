@@ -147,3 +147,26 @@ def test_a_decision_counts_the_shown_comments_of_its_thread_through_indexes(busy
     comment = Comment.objects.filter(status="approved").first()
     plan = _plan(Comment.objects.filter(pk__in=family_ids([comment.pk])).visible())
     assert "Seq Scan" not in plan  # not the whole table, whatever the thread
+
+
+def test_the_reported_tab_reads_the_partial_reported_index(busy_comments):
+    plan = _plan(Comment.objects.filter(open_reports__gt=0).order_by("created_at", "id")[:50])
+    assert "comment_reported_queue" in plan
+
+
+def test_an_articles_picks_come_through_the_partial_picks_index(busy_comments):
+    _, article = busy_comments
+    plan = _plan(Comment.objects.approved().filter(article=article, is_pick=True))
+    assert "comment_picks" in plan
+
+
+def test_the_conversations_replies_and_picks_query_is_served_by_indexes(busy_comments):
+    from django.db.models import Q
+
+    _, article = busy_comments
+    ids = list(Comment.objects.approved().filter(article=article).values_list("pk", flat=True)[:50])
+    threads = Comment.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids)).values("pk")
+    rest = Comment.objects.approved().filter(
+        Q(parent_id__in=threads) | Q(is_pick=True), article=article
+    )
+    assert "Seq Scan on comments_comment" not in _plan(rest.order_by("created_at", "id"))
