@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from articles import services
 from articles.clock import zone_note
-from articles.markdown import SYNTAX_HELP
+from articles.editor import ArticleBodyField, ArticleBodyWidget
 from articles.models import Article, Author, Desk, Photo, ShareLink
 from articles.validators import (
     MAX_PIXELS,
@@ -181,9 +181,16 @@ class ArticleAdminForm(forms.ModelForm):
             "comments_enabled",
             "comments_close_after_days",
         )
-        field_classes: ClassVar[dict] = {"body": PlainTextField, "standfirst": PlainTextField}
+        widgets: ClassVar[dict] = {"body": ArticleBodyWidget}
+        # The body compares as stored (ArticleBodyField): line breaks are no edit there too.
+        field_classes: ClassVar[dict] = {"body": ArticleBodyField, "standfirst": PlainTextField}
         help_texts: ClassVar[dict] = {
-            "body": SYNTAX_HELP,
+            "body": (
+                "Headings, bold, italic, links, lists, quotes and the boxed aside from the "
+                "toolbar; photos from the library and links to embed (YouTube, Vimeo, X, "
+                "Bluesky, any https page) by their buttons, or paste a link alone on a line. "
+                "Pasting from Google Docs or Word keeps the structure, not the styles."
+            ),
             "breaking_until": (
                 "When the breaking flag and the home banner switch off by themselves. "
                 f"Empty: {services.BREAKING_DEFAULT_HOURS} hours from when the flag is set "

@@ -1,4 +1,6 @@
-"""Article bodies: Markdown in, sanitised HTML out, rendered once when an article is saved.
+"""Article bodies as they were written before the rich text editor: Markdown in, sanitised
+HTML out. Kept for one release to convert the Markdown bodies (migration 0013, the demo
+content); articles.body holds the rules of the body now.
 
 Two layers, so one mistake is never enough for an attack:
 1. python-markdown with its raw-HTML processors removed: typed HTML is shown as text.
@@ -118,3 +120,11 @@ def render_markdown(text: str) -> str:
         output_format="html",
     )
     return sanitise_html(converter.convert(text or ""))
+
+
+def body_from_markdown(text: str) -> str:
+    """A Markdown body as the rich text editor's HTML, showing the same text, headings,
+    links and aside: how migration 0013 and the demo content convert Markdown."""
+    from articles.body import sanitise_body
+
+    return sanitise_body(render_markdown(text))

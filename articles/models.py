@@ -11,19 +11,22 @@ from typing import Any, ClassVar
 from urllib.parse import urljoin
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchVectorField
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
 
 from articles import renditions
-from articles.markdown import render_markdown
+from articles.body import sanitise_body
 from articles.purges import purge_on_commit
 from articles.search import SEARCHED_FIELDS, search_document, uses_postgres
 from articles.uploads import UploadedImageField
@@ -401,6 +404,13 @@ def address_date(year: int | str, month: int | str, day: int | str) -> date | No
         return None
 
 
+# The reading speed behind "N min read", on the page and in the body editor's count.
+READING_WORDS_PER_MINUTE = 230
+
+# How many related stories the article page shows under the story.
+RELATED_LIMIT = 4
+
+
 class ArticleQuerySet(models.QuerySet):
     def at_address(self, *, desk: str, day: date, slug: str) -> Article | None:
         """The article of this queryset at this address now: desk, day and slug."""
@@ -429,6 +439,39 @@ class ArticleQuerySet(models.QuerySet):
             return self
         return self.filter(desk__in=Desk.objects.filter(members=user.pk).values("pk"))
 
+    def with_related(self, *, limit: int = RELATED_LIMIT) -> ArticleQuerySet:
+        """Each article with its related coverage (`Article.related_stories()`), inside the
+        same query: published articles sharing one of its topics first, then others of its
+        desk, newest first within each; never the article itself."""
+        through = Article.topics.through.objects
+        # Three levels out: from this subquery, through the candidate's topic rows and the
+        # candidates, to the article the coverage is for.
+        its_topics = through.filter(article_id=OuterRef(OuterRef(OuterRef("pk")))).values(
+            "topic_id"
+        )
+        candidates = (
+            Article.objects.published()
+            .exclude(pk=OuterRef("pk"))
+            .annotate(
+                shares_topic=Exists(
+                    through.filter(article_id=OuterRef("pk"), topic_id__in=its_topics)
+                )
+            )
+            .filter(Q(shares_topic=True) | Q(desk_id=OuterRef("desk_id")))
+            .order_by("-shares_topic", "-published_at", "-id")
+            .values(
+                row=JSONObject(
+                    pk="pk",
+                    headline="headline",
+                    slug="slug",
+                    published_at="published_at",
+                    desk_name="desk__name",
+                    desk_slug="desk__slug",
+                )
+            )[:limit]
+        )
+        return self.annotate(related_rows=ArraySubquery(candidates))
+
     def for_listing(self) -> ArticleQuerySet:
         """Everything a card shows, in a fixed number of queries."""
         return self.select_related("desk", "hero_photo").prefetch_related(
@@ -455,8 +498,11 @@ class Article(PlainText, models.Model):
     standfirst = models.TextField(
         blank=True, help_text="One or two sentences under the headline; also the description."
     )
-    body = models.TextField(blank=True)
+    body = models.TextField(blank=True, help_text="Rich text, cleaned by one allow-list on save.")
     body_html = models.TextField(blank=True, editable=False)
+    # The Markdown the body was written in before the rich text editor, kept for one release
+    # in case the conversion (migration 0013) has to be checked or undone; then dropped.
+    body_markdown = models.TextField(blank=True, editable=False)
     hero_photo = models.ForeignKey(
         Photo, null=True, blank=True, on_delete=models.SET_NULL, related_name="hero_of"
     )
@@ -520,7 +566,7 @@ class Article(PlainText, models.Model):
         return self.headline
 
     def save(self, *args, **kwargs) -> None:
-        """Render the body once here, so a page view never runs Markdown or the sanitiser.
+        """Clean the body once here, so a page view never runs the sanitiser.
 
         A save of an existing article writes every field but `approved_comment_count`: the
         comments' services move that in the database while this instance, loaded earlier,
@@ -534,9 +580,9 @@ class Article(PlainText, models.Model):
         update_fields = kwargs.get("update_fields")
         listed_before = [] if self._state.adding else self.cache_keys()
         if update_fields is None or "body" in update_fields:
-            self.body_html = render_markdown(self.body)
+            self.body = self.body_html = sanitise_body(self.body)
             if update_fields is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
+                kwargs["update_fields"] = {*kwargs["update_fields"], "body", "body_html"}
         self.version = (self.version or 0) + 1
         if update_fields is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
@@ -608,10 +654,24 @@ class Article(PlainText, models.Model):
         now = at or timezone.now()
         return now < self.published_at + timedelta(days=self.comments_close_after_days)
 
+    def related_stories(self) -> list[Article]:
+        """The related coverage loaded by `Article.objects.with_related()`, as unsaved
+        articles that know their address and desk (no query)."""
+        return [
+            Article(
+                pk=row["pk"],
+                headline=row["headline"],
+                slug=row["slug"],
+                published_at=parse_datetime(row["published_at"]),
+                desk=Desk(name=row["desk_name"], slug=row["desk_slug"]),
+            )
+            for row in getattr(self, "related_rows", None) or []
+        ]
+
     @property
     def reading_minutes(self) -> int:
         words = len(strip_tags(self.body_html or self.body).split())
-        return max(1, math.ceil(words / 230))
+        return max(1, math.ceil(words / READING_WORDS_PER_MINUTE))
 
     def _fields_a_save_writes(self) -> list[str]:
         """What a plain save() writes: the loaded fields (as Django does for a deferred

@@ -9,6 +9,7 @@ the changes in order, oldest first.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -84,7 +85,14 @@ def lines(field: str, value: Any) -> list[str]:
         return [f"{ROLE_LABELS.get(b['role'], b['role'])} {b['name']}" for b in value] or ["—"]
     if field == "hero_photo":
         return [f"Photo {value['id']}: {value['alt']}"] if value else ["No hero photo"]
+    if field == "body":
+        # The editor's HTML has no line breaks: one line per block, so a diff shows the
+        # paragraph that changed rather than the whole body as one line.
+        value = BLOCK_END.sub(lambda match: match.group(0) + "\n", value or "")
     return (value or "").splitlines() or [""]
+
+
+BLOCK_END = re.compile(r"</(?:p|h2|h3|li|blockquote|aside|figure|ul|ol)>")
 
 
 def diff_tables(old: State, new: State, *, old_label: str, new_label: str) -> list[dict]:

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 
 from articles import renditions, revisions
+from articles.body_render import body_photo_ids
 from articles.clock import newsroom_time
 from articles.models import (
     Article,
@@ -276,6 +277,8 @@ def article_check_publishable(
                 f"The hero photo needs {' and '.join(missing)} before this article can be "
                 "published. Add it on the photo, then publish again."
             ]
+    if check_photo and (problem := _body_photos_problem(article.body)):
+        errors["body"] = [problem]
     day = article_url_day(article=article, published_at=at or article.published_at)
     if article.desk_id and article.slug:
         clash = article_slug_clash(article=article, desk=article.desk, slug=article.slug, day=day)
@@ -283,6 +286,27 @@ def article_check_publishable(
             errors["slug"] = [slug_clash_message(clash=clash, day=day)]
     if errors:
         raise ValidationError(errors)
+
+
+def _body_photos_problem(body: str) -> str:
+    """What stops the photos inside a body from being published, as for the hero: each
+    needs alt text and a credit, and must still exist."""
+    ids = body_photo_ids(body)
+    if not ids:
+        return ""
+    photos = {photo.pk: photo for photo in Photo.objects.filter(pk__in=ids)}
+    lacking = [
+        f"no. {pk}" + ("" if pk in photos else " (deleted)")
+        for pk in ids
+        if pk not in photos or not photos[pk].alt_text.strip() or not photos[pk].has_credit
+    ]
+    if not lacking:
+        return ""
+    return (
+        f"The photo{'s' if len(lacking) > 1 else ''} in the text ({', '.join(lacking)}) "
+        "need alt text and a credit before this article can be published. Add them on the "
+        "photo (or take it out of the text), then publish again."
+    )
 
 
 def slug_clash_message(*, clash: Article, day: datetime.date) -> str:

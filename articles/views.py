@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
 from articles import services
+from articles.body_render import body_photo_ids
 from articles.models import (
     SHARE_LINK_SALT,
     Article,
@@ -235,6 +236,8 @@ def article_page_keys(article: Article) -> list[str]:
     keys += [f"topic-{topic.pk}" for topic in article.topics.all()]
     if article.hero_photo_id:
         keys.append(f"photo-{article.hero_photo_id}")
+    # The photos in its text: a new crop or credit shows at once there too.
+    keys += [f"photo-{pk}" for pk in body_photo_ids(article.body_html)]
     return keys
 
 
@@ -243,6 +246,7 @@ def with_page_data(articles):
     return (
         articles.select_related("desk", "hero_photo")
         .defer("search_vector")
+        .with_related()
         .prefetch_related(
             Prefetch("bylines", queryset=Byline.objects.select_related("author")),
             Prefetch("topics", queryset=Topic.objects.only("name", "slug")),
@@ -326,6 +330,7 @@ class ArticleView(DetailView):
             preview=not article.is_public(now),
             breaking=article.is_breaking_now(now),
             current_desk=article.desk.slug,
+            related=article.related_stories(),
             **kwargs,
         )
 
@@ -339,7 +344,9 @@ class ArticleView(DetailView):
             response.headers["Cache-Control"] = "private, no-store"
             response.headers["Referrer-Policy"] = "no-referrer"
             return response
-        return tag_response(response, article_page_keys(article))
+        # The related stories' own changes (a new headline, unpublished) purge this page too.
+        related = [f"article-{story.pk}" for story in context.get("related", [])]
+        return tag_response(response, [*article_page_keys(article), *related])
 
 
 class SharePreviewView(ArticleView):

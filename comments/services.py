@@ -788,24 +788,6 @@ def comment_delete_many(*, ids: Iterable[int]) -> int:
     return per_model.get(Comment._meta.label, 0)
 
 
-def comment_approve(
-    *, comment: Comment, moderator: AbstractBaseUser | None, reason: str = ""
-) -> bool:
-    return comment_moderate(comment=comment, decision="approve", moderator=moderator, reason=reason)
-
-
-def comment_reject(
-    *, comment: Comment, moderator: AbstractBaseUser | None, reason: str = ""
-) -> bool:
-    return comment_moderate(comment=comment, decision="reject", moderator=moderator, reason=reason)
-
-
-def comment_mark_spam(
-    *, comment: Comment, moderator: AbstractBaseUser | None, reason: str = ""
-) -> bool:
-    return comment_moderate(comment=comment, decision="spam", moderator=moderator, reason=reason)
-
-
 # --- Readers' reports -----------------------------------------------------------------
 
 

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_prose_editor",  # the admin's rich text editor (ProseMirror/Tiptap), its files
     "newsroom",
     "articles",
     "comments",
@@ -341,6 +342,19 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
+# Videos pasted into a body that readers may play, after a click (articles/embeds.py): the
+# CSP frames only these providers' players. Any other link shows as a card, never framed.
+EMBED_PLAYER_HOSTS = {
+    "youtube": "https://www.youtube-nocookie.com",
+    "vimeo": "https://player.vimeo.com",
+}
+# "none": every link is a card and nothing may be framed.
+EMBED_PROVIDERS = [
+    name for name in env_list("EMBED_PROVIDERS", "youtube,vimeo") if name.lower() != "none"
+]
+if unknown := set(EMBED_PROVIDERS) - EMBED_PLAYER_HOSTS.keys():
+    raise ConfigError("EMBED_PROVIDERS", f"unknown: {', '.join(sorted(unknown))}")
+SECURE_CSP["frame-src"] = [EMBED_PLAYER_HOSTS[name] for name in EMBED_PROVIDERS] or [CSP.NONE]
 
 # Admin login throttling (newsroom/login_throttle.py).
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)

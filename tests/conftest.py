@@ -163,3 +163,15 @@ def smtp_server(settings) -> Iterator[SMTPSink]:
         yield sink
     finally:
         sink.controller.stop()
+
+
+SLOW_FOLDERS = {"e2e": pytest.mark.e2e, "faults": pytest.mark.faults, "edge": pytest.mark.faults}
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Mark by folder, so `pytest -m "not e2e and not faults"` is the fast loop."""
+    for item in items:
+        parts = item.path.parts
+        for folder, mark in SLOW_FOLDERS.items():
+            if folder in parts[parts.index("tests") + 1 : parts.index("tests") + 2]:
+                item.add_marker(mark)

@@ -66,7 +66,7 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     headline = factory.Sequence(lambda n: f"Headline number {n}")
     slug = factory.Sequence(lambda n: f"headline-{n}")
     standfirst = "A short standfirst for the story."
-    body = "First paragraph.\n\n## A sub-heading\n\nSecond paragraph."
+    body = "<p>First paragraph.</p><h2>A sub-heading</h2><p>Second paragraph.</p>"
     status = Article.Status.PUBLISHED
     published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
 

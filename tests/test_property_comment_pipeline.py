@@ -63,14 +63,14 @@ def world(settings):
     settings.PAGE_CACHE_ENABLED = False
     article = ArticleFactory(slug="tides")
     approved = CommentFactory(article=article)
-    services.comment_approve(comment=approved, moderator=None)
+    services.comment_moderate(decision="approve", comment=approved, moderator=None)
     reply = CommentFactory(article=article, parent=approved)
-    services.comment_approve(comment=reply, moderator=None)
+    services.comment_moderate(decision="approve", comment=reply, moderator=None)
     deepest = CommentFactory(article=article, parent=reply)
-    services.comment_approve(comment=deepest, moderator=None)
+    services.comment_moderate(decision="approve", comment=deepest, moderator=None)
     held = CommentFactory(article=article)
     elsewhere = CommentFactory()
-    services.comment_approve(comment=elsewhere, moderator=None)
+    services.comment_moderate(decision="approve", comment=elsewhere, moderator=None)
     parents = [str(c.pk) for c in (approved, reply, deepest, held, elsewhere)] + ["0", "-1"]
     return article, parents
 

@@ -232,10 +232,28 @@ result they can present as stability to markets that have priced in very little.
         "bylines": [("daniel-okafor", "by")],
         "topics": ["semiconductors", "artificial-intelligence"],
         "photo": ("chip", 5, "A square processor on a green circuit board with glowing traces."),
+        # In the body, where the lines [[figure:N]] stand: a photo from the library and a
+        # video shown as a click-to-load placeholder.
+        "figures": [
+            {
+                "photo": {
+                    "scene": "chip-violet",
+                    "seed": 23,
+                    "alt_text": "Memory stacks beside a processor on a violet-lit board.",
+                    "caption": "Memory stacked right beside the processor, in one package.",
+                    "credit_name": GRAPHICS_CREDIT,
+                    "credit_url": "",
+                    "copyright_notice": "Illustration made for the demo newsroom.",
+                }
+            },
+            {"embed": "https://www.youtube.com/watch?v=aircAruvnKk"},
+        ],
         "body": """\
 The fastest AI processors are no longer limited by how many calculations they can do, but
 by how quickly they can be fed data. The answer the industry has settled on is to stack
 high-bandwidth memory right beside the processor, in a single package.
+
+[[figure:0]]
 
 ## Why packaging matters now
 
@@ -246,6 +264,8 @@ Taiwan, Korea, Arizona and Malaysia.
 - Memory makers are adding stacking lines alongside their wafer fabs.
 - Foundries are selling packaging as a service of its own.
 - Equipment makers report record orders for bonding tools.
+
+[[figure:1]]
 
 Analysts expect packaging capacity to double within two years. Whether that is enough
 depends on how quickly AI companies keep ordering, a question our

@@ -8,6 +8,8 @@ from django import template
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from articles.body_render import has_embeds, render_body
+from articles.editor import importmap_tag
 from articles.seo import absolute_url, json_ld, news_article_schema
 
 register = template.Library()
@@ -25,6 +27,24 @@ def byline_groups(bylines) -> list[tuple[str, list]]:
 @register.simple_tag
 def article_jsonld(article) -> SafeString:
     return json_ld(news_article_schema(article))
+
+
+@register.simple_tag
+def article_body(article) -> SafeString:
+    """The body with its photos and embeds expanded (articles/body_render.py)."""
+    return render_body(article.body_html)
+
+
+@register.filter(name="has_embeds")
+def has_embeds_filter(body: str) -> bool:
+    return has_embeds(body)
+
+
+@register.simple_tag(takes_context=True)
+def article_editor_importmap(context) -> SafeString:
+    """The body editor's import map, with this request's CSP nonce (admin pages only: a
+    public page carries nothing per reader)."""
+    return importmap_tag(str(context.get("csp_nonce", "")))
 
 
 @register.filter

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from articles.markdown import body_from_markdown
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -33,7 +34,10 @@ DESK_ABOUT = (
 )
 SUBHEADINGS = ["Background and Context", "What Is Actually Happening", "Competing Perspectives"]
 ANALYSIS_TITLE = "The Alverno Alpha Analysis"
-BODY = (Path(__file__).parent / "seed_article.md").read_text()
+# The seed was written in Markdown; the body is now the editor's HTML, converted exactly as
+# migration 0013 converts every article (tests/articles/test_body_migration.py).
+BODY_MARKDOWN = (Path(__file__).parent / "seed_article.md").read_text()
+BODY = body_from_markdown(BODY_MARKDOWN)
 
 
 def build_seed_article(*, breaking_hours: int = 6, **overrides):

@@ -155,7 +155,7 @@ def test_form_prepopulates_the_slug_and_autocompletes_photo_and_topics(editor_cl
         assert "admin-autocomplete" in tag, tag
     assert 'name="bylines-__prefix__-order"' in html
     assert 'name="bylines-__prefix__-author"' in html
-    assert "Boxed aside" in html  # the body's Markdown help text
+    assert "the boxed aside" in html  # the body editor's help text
 
 
 def test_form_shows_the_hero_photo_thumbnail_with_its_credit(editor_client):

@@ -124,7 +124,9 @@ def test_seed_analysis_is_a_boxed_aside_holding_its_four_paragraphs(demo):
     assert ANALYSIS in text_of(re.search(r"<h2[^>]*>(.*?)</h2>", aside, flags=re.S).group(1))
     assert paragraphs == after_title
     assert len(paragraphs) == 4
-    assert '!!! aside "The Alverno Alpha Analysis"' in demo["seed"].body
+    assert '<aside class="aside"><h2 class="aside__title">The Alverno Alpha Analysis</h2>' in (
+        demo["seed"].body
+    )
 
 
 def test_seed_is_published_when_loaddemo_first_runs_and_breaking_for_hours(demo):
@@ -235,3 +237,18 @@ def test_demo_reporter_sees_their_bylined_articles_and_edits_only_the_unpublishe
         url = reverse("admin:articles_article_change", args=[article.pk])
         editable = 'name="_save"' in client.get(url).content.decode()
         assert editable == (article.status != "published"), article
+
+
+def test_a_demo_story_carries_a_photo_and_a_click_to_load_video_in_its_text(demo, client):
+    article = Article.objects.get(slug="chipmakers-race-to-stack-memory-beside-ai-processors")
+    assert "[[figure" not in article.body
+    html = client.get(article.get_absolute_url()).content.decode()
+    figure = re.search(r'<figure class="body-photo">.*?</figure>', html, flags=re.S).group(0)
+    assert "<picture>" in figure or "<img" in figure
+    assert "Memory stacked right beside the processor, in one package." in figure
+    assert '<span class="credit">Photo: Alverno Alpha Graphics</span>' in figure
+    assert 'data-embed-src="https://www.youtube-nocookie.com/embed/aircAruvnKk"' in html
+    assert 'href="https://www.youtube.com/watch?v=aircAruvnKk"' in html
+    assert "<iframe" not in html and "youtube-nocookie.com/embed" not in html.replace(
+        'data-embed-src="https://www.youtube-nocookie.com/embed/aircAruvnKk"', ""
+    )

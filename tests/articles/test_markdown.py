@@ -9,7 +9,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from articles.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, SYNTAX_HELP, render_markdown
-from tests.factories import ArticleFactory
 
 # Every one of these must come out harmless. Add to the list when you find a new one.
 ATTACKS = [
@@ -168,25 +167,3 @@ def test_the_aside_syntax_makes_a_titled_box():
 def test_the_syntax_help_documents_the_aside_and_headings():
     assert '!!! aside "Box title"' in SYNTAX_HELP
     assert "## Sub-heading" in SYNTAX_HELP
-
-
-@pytest.mark.django_db
-def test_saving_an_article_renders_its_body_once():
-    article = ArticleFactory(body="## Heading\n\n<script>alert(1)</script>")
-    assert article.body_html.startswith("<h2>Heading</h2>")
-    assert "<script>" not in article.body_html
-    article.body = "New text."
-    article.save(update_fields=["body"])
-    article.refresh_from_db()
-    assert article.body_html == "<p>New text.</p>"
-
-
-@pytest.mark.django_db
-def test_saving_other_fields_does_not_re_render_the_body():
-    article = ArticleFactory(body="Original.")
-    type(article).objects.filter(pk=article.pk).update(body_html="<p>Kept.</p>")
-    article.refresh_from_db()
-    article.headline = "A new headline"
-    article.save(update_fields=["headline"])
-    article.refresh_from_db()
-    assert article.body_html == "<p>Kept.</p>"

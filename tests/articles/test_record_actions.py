@@ -59,8 +59,10 @@ def test_a_byline_edit_counts_as_unsaved_too(editor_client):
 
 
 def test_line_breaks_as_browsers_send_them_are_no_edit(editor_client):
-    article = ArticleFactory(body="One.\n\nTwo.", hero_photo=PhotoFactory())
-    data = form_with_action(article, "breaking_for_two_hours", body="One.\r\n\r\nTwo.")
+    article = ArticleFactory(body="<p>One.</p>\n\n<p>Two.</p>", hero_photo=PhotoFactory())
+    data = form_with_action(
+        article, "breaking_for_two_hours", body="<p>One.</p>\r\n\r\n<p>Two.</p>"
+    )
     assert editor_client.post(change_url(article), data).status_code == 302
     article.refresh_from_db()
     assert article.is_breaking

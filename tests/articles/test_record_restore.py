@@ -32,7 +32,7 @@ def corrected(editor_client):
     """A live article whose revision 2 corrected an error that revision 1 had."""
     article = ArticleFactory(
         headline="Council votes on bus lanes",
-        body="The vote was 21 to 12.",
+        body="<p>The vote was 21 to 12.</p>",
         hero_photo=PhotoFactory(),
         published_at=timezone.now() - dt.timedelta(days=1),
     )
@@ -40,7 +40,7 @@ def corrected(editor_client):
     save(
         editor_client,
         article,
-        body="The vote was 31 to 12.",
+        body="<p>The vote was 31 to 12.</p>",
         change_kind="correction",
         change_note="The vote was 31 to 12, not 21 to 12.",
     )
@@ -52,10 +52,11 @@ def test_restore_opens_a_confirmation_page_and_changes_nothing(editor_client, co
     response = editor_client.get(restore_url(corrected, 1))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "21" in html and "31" in html  # what would change, side by side
+    # What would change, side by side (difflib marks the changed digit).
+    assert '<span class="diff_chg">2</span>1' in html and '<span class="diff_chg">3</span>1' in html
     assert 'name="change_kind"' in html and 'name="change_note"' in html
     corrected.refresh_from_db()
-    assert corrected.body == "The vote was 31 to 12."
+    assert corrected.body == "<p>The vote was 31 to 12.</p>"
     assert corrected.revisions.count() == 2
 
 
@@ -70,7 +71,7 @@ def test_restoring_over_a_later_correction_is_refused_without_a_new_correction(
         assert response.status_code == 200, kind
         assert "correction" in response.content.decode().lower()
     corrected.refresh_from_db()
-    assert corrected.body == "The vote was 31 to 12."
+    assert corrected.body == "<p>The vote was 31 to 12.</p>"
     assert corrected.revisions.count() == 2
     assert corrected.corrections.count() == 1
     assert "The vote was 31 to 12." in Client().get(corrected.get_absolute_url()).content.decode()
@@ -87,7 +88,7 @@ def test_restoring_over_a_correction_files_a_new_correction_when_asked(editor_cl
     )
     assert response.status_code == 302
     corrected.refresh_from_db()
-    assert corrected.body == "The vote was 21 to 12."
+    assert corrected.body == "<p>The vote was 21 to 12.</p>"
     assert corrected.updated_at is not None
     assert list(corrected.corrections.values_list("text", flat=True)) == [
         "The vote was 31 to 12, not 21 to 12.",
@@ -99,9 +100,9 @@ def test_restoring_over_a_correction_files_a_new_correction_when_asked(editor_cl
 
 
 def test_a_live_article_needs_the_kind_of_edit_to_restore(editor_client):
-    article = ArticleFactory(body="First take.", hero_photo=PhotoFactory())
+    article = ArticleFactory(body="<p>First take.</p>", hero_photo=PhotoFactory())
     save(editor_client, article, change_kind="silent")
-    save(editor_client, article, body="Second take.", change_kind="silent")
+    save(editor_client, article, body="<p>Second take.</p>", change_kind="silent")
     url = restore_url(article, 1)
     response = editor_client.post(url, {"version": article.version})
     assert response.status_code == 200
@@ -111,14 +112,14 @@ def test_a_live_article_needs_the_kind_of_edit_to_restore(editor_client):
     )
     assert response.status_code == 200
     article.refresh_from_db()
-    assert article.body == "Second take."
+    assert article.body == "<p>Second take.</p>"
     response = editor_client.post(
         url,
         {"version": article.version, "change_kind": "update", "change_note": "Back to the first."},
     )
     assert response.status_code == 302
     article.refresh_from_db()
-    assert article.body == "First take."
+    assert article.body == "<p>First take.</p>"
     assert article.corrections.get().kind == Correction.Kind.UPDATE
 
 
@@ -155,4 +156,4 @@ def test_a_withdrawn_correction_no_longer_stands_in_the_way(editor, editor_clien
     )
     assert response.status_code == 302, response.context["form"].errors
     corrected.refresh_from_db()
-    assert corrected.body == "The vote was 21 to 12."
+    assert corrected.body == "<p>The vote was 21 to 12.</p>"

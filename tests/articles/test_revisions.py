@@ -12,7 +12,7 @@ from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, PhotoF
 
 pytestmark = pytest.mark.django_db
 
-BODY = "First paragraph.\n\nSecond paragraph about trams.\n\nThird paragraph."
+BODY = "<p>First paragraph.</p><p>Second paragraph about trams.</p><p>Third paragraph.</p>"
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def test_the_diff_between_two_revisions_shows_the_changed_lines_escaped(editor_c
     save(
         editor_client,
         article,
-        body=BODY.replace("about trams", "about <b>light rail</b> & trams"),
+        body=BODY.replace("about trams", "about <strong>light rail</strong> &amp; trams"),
     )
     url = reverse("admin:articles_article_compare", args=[article.pk])
     html = editor_client.get(url, {"from": 1, "to": 3}).content.decode()
@@ -84,8 +84,8 @@ def test_the_diff_between_two_revisions_shows_the_changed_lines_escaped(editor_c
     assert '<h2 id="diff-body">Body</h2>' in html
     assert "diff-standfirst" not in html  # unchanged fields are not shown
     assert '<span class="diff_add">' in html or '<span class="diff_chg">' in html
-    assert "&lt;b&gt;light&nbsp;rail&lt;/b&gt;&nbsp;&amp;" in html  # difflib's escaping
-    assert "<b>light" not in html
+    assert "&lt;strong&gt;light&nbsp;rail&lt;/strong&gt;&nbsp;&amp;amp;" in html  # difflib's
+    assert "<strong>light" not in html
     assert "Revision 1" in html and "Revision 3" in html
 
 
@@ -97,7 +97,7 @@ def test_comparing_revisions_that_do_not_exist_says_so(editor_client, article):
 
 def test_restoring_a_revision_brings_it_back_as_a_new_revision(editor_client, article, editor):
     byline_author = AuthorFactory(name="Second Writer")
-    save(editor_client, article, body="Rewritten entirely.")
+    save(editor_client, article, body="<p>Rewritten entirely.</p>")
     article.bylines.update(author=byline_author)
     services.article_record_revision(article=article, user=editor)
     article.refresh_from_db()

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article
-from comments.services import comment_approve
+from comments.services import comment_moderate
 from tests import factories
 from tests.comments.conftest import CommentFactory
 from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, DeskFactory, PhotoFactory
@@ -191,7 +191,7 @@ def test_an_article_saved_after_a_comment_approval_keeps_the_new_count(editor, m
     editors_copy = Article.objects.get(pk=article.pk)
     assert editors_copy.approved_comment_count == 0
 
-    comment_approve(comment=comment, moderator=moderator)
+    comment_moderate(decision="approve", comment=comment, moderator=moderator)
     editors_copy.headline = "Tidal power comes of age, at last"
     services.article_save(article=editors_copy, user=editor, version=editors_copy.version)
 
@@ -203,7 +203,9 @@ def test_an_article_saved_after_a_comment_approval_keeps_the_new_count(editor, m
 def test_a_plain_save_of_an_old_copy_does_not_write_the_count_back(moderator):
     article = ArticleFactory()
     old_copy = Article.objects.get(pk=article.pk)
-    comment_approve(comment=CommentFactory(article=article), moderator=moderator)
+    comment_moderate(
+        decision="approve", comment=CommentFactory(article=article), moderator=moderator
+    )
 
     old_copy.save()
     Article.objects.only("pk", "headline").get(pk=article.pk).save()  # a deferred load too

@@ -28,7 +28,7 @@ NOTE = "Comments are moderated. Email stays private; name appears publicly."
 
 def approve(*comments: Comment) -> None:
     for comment in comments:
-        services.comment_approve(comment=comment, moderator=None)
+        services.comment_moderate(decision="approve", comment=comment, moderator=None)
 
 
 def render(client, article) -> Page:
@@ -136,7 +136,7 @@ def test_a_reply_under_a_rejected_comment_is_neither_shown_nor_counted(client, a
     approve(top)
     reply = CommentFactory(article=article, parent=top, name="Orphan", body="Orphaned reply.")
     approve(reply)
-    services.comment_reject(comment=top, moderator=None)
+    services.comment_moderate(decision="reject", comment=top, moderator=None)
     article.refresh_from_db()
     assert article.approved_comment_count == 0
     text = conversation_text(render(client, article))
@@ -176,8 +176,8 @@ def test_past_fifty_threads_the_comments_are_paginated_with_the_count_still_righ
         for n in range(55)
     )
     Comment.objects.update(status=APPROVED)
-    services.comment_approve(
-        comment=CommentFactory(article=article, body="Body 55."), moderator=None
+    services.comment_moderate(
+        decision="approve", comment=CommentFactory(article=article, body="Body 55."), moderator=None
     )
     first = render(client, article)
     assert conversation_text(first).startswith("Conversation 56 comments")

@@ -89,7 +89,7 @@ def test_only_a_published_comment_can_be_picked(client, article, moderator, stat
 
 def test_a_rejected_pick_leaves_the_top(client, article, thread, moderator):
     services.comment_pick(comment=thread[2], moderator=moderator)
-    services.comment_reject(comment=thread[2], moderator=moderator)
+    services.comment_moderate(decision="reject", comment=thread[2], moderator=moderator)
     assert "Closing point" not in client.get(article.get_absolute_url()).content.decode()
 
 

@@ -45,7 +45,7 @@ def test_a_commenters_email_hash_or_gravatar_never_appears_on_any_public_page(cl
     BylineFactory(article=article, author=author)
     article.topics.add(topic)
     approved = CommentFactory(article=article, email=SECRET_EMAIL, ip_hash="f" * 64)
-    services.comment_approve(comment=approved, moderator=None)
+    services.comment_moderate(decision="approve", comment=approved, moderator=None)
     CommentFactory(article=article, email="pending.person@example.net")
     secrets = [
         SECRET_EMAIL,
@@ -130,7 +130,7 @@ def test_the_admin_change_form_cannot_change_the_status(client, moderator, artic
 
 def test_nobody_adds_comments_or_edits_the_log_in_admin(client, superuser, article):
     comment = CommentFactory(article=article)
-    services.comment_reject(comment=comment, moderator=superuser)
+    services.comment_moderate(decision="reject", comment=comment, moderator=superuser)
     entry = ModerationLog.objects.filter(moderator=superuser).get()
     client.force_login(superuser)
     assert client.get("/admin/comments/comment/add/").status_code == 403

@@ -166,7 +166,7 @@ def test_keep_shows_again_a_comment_the_reports_hid(client, shown, moderator, se
 
 def test_rejecting_a_reported_comment_answers_its_reports(client, shown, moderator):
     report(client, shown)
-    services.comment_reject(comment=shown, moderator=moderator)
+    services.comment_moderate(decision="reject", comment=shown, moderator=moderator)
     shown.refresh_from_db()
     assert shown.open_reports == 0
     assert services.comment_status_counts(with_reported=True)["reported"] == 0

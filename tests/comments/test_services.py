@@ -153,7 +153,9 @@ def test_terms_match_normalised_whole_words(text, terms, found):
 def test_a_moderation_writes_who_when_from_to_and_why(article, moderator):
     comment = CommentFactory(article=article)
     before = timezone.now()
-    assert services.comment_approve(comment=comment, moderator=moderator, reason="fine")
+    assert services.comment_moderate(
+        decision="approve", comment=comment, moderator=moderator, reason="fine"
+    )
     log = ModerationLog.objects.filter(moderator=moderator).get()
     assert (log.comment, log.from_status, log.to_status, log.reason) == (
         comment,
@@ -193,9 +195,9 @@ def test_the_hooks_are_called_inside_the_transaction_at_the_right_moments(
     )
     result = comment_submit(submission=submission(article))
     pk = result.comment.pk
-    services.comment_approve(comment=result.comment, moderator=moderator)
-    services.comment_reject(comment=result.comment, moderator=moderator)
-    services.comment_approve(comment=result.comment, moderator=moderator)
+    services.comment_moderate(decision="approve", comment=result.comment, moderator=moderator)
+    services.comment_moderate(decision="reject", comment=result.comment, moderator=moderator)
+    services.comment_moderate(decision="approve", comment=result.comment, moderator=moderator)
     assert calls == [("held", pk), ("approved", pk)]  # approved once: the first time only
 
 

@@ -74,14 +74,14 @@ def _plain_static_names(settings):
 def newsroom(transactional_db):
     article = seed.build_seed_article()
     first = CommentFactory(article=article, name="Grace Okafor", body="Open weights matter.")
-    services.comment_approve(comment=first, moderator=None)
+    services.comment_moderate(decision="approve", comment=first, moderator=None)
     reply = CommentFactory(
         article=article,
         parent=first,
         name="Tomás Ruiz",
         body="See https://example.org/benchmarks for the numbers.",
     )
-    services.comment_approve(comment=reply, moderator=None)
+    services.comment_moderate(decision="approve", comment=reply, moderator=None)
     services.comment_pick(comment=reply, moderator=None)  # the editors' picks section too
     for n in range(3):
         CommentFactory(article=article, name=f"Held reader {n}", body=f"Held comment {n}.")

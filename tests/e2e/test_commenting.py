@@ -84,7 +84,7 @@ def test_a_bad_email_comes_back_with_the_error_next_to_it_and_the_text_kept(
 
 def test_a_reader_replies_through_the_reply_link(page, live_server, article):
     parent = CommentFactory(article=article, name="Grace", body="Tides are predictable.")
-    services.comment_approve(comment=parent, moderator=None)
+    services.comment_moderate(decision="approve", comment=parent, moderator=None)
     page.goto(live_server.url + article.get_absolute_url())
     page.click(f"#comment-{parent.pk} .comment__reply")
     assert "Replying to Grace" in page.locator("#leave-a-comment").inner_text()
@@ -102,16 +102,16 @@ def test_screenshot_of_the_conversation_block(page, live_server, article):
         body="Tidal output is predictable decades ahead — that is its real selling point.\n"
         "Wind and solar can't say that.",
     )
-    services.comment_approve(comment=top, moderator=None)
+    services.comment_moderate(decision="approve", comment=top, moderator=None)
     reply = CommentFactory(
         article=article,
         parent=top,
         name="Tomás Ruiz",
         body="Predictable, yes, but see https://example.org/tidal-costs on what it costs.",
     )
-    services.comment_approve(comment=reply, moderator=None)
+    services.comment_moderate(decision="approve", comment=reply, moderator=None)
     other = CommentFactory(article=article, name="Mei", body="Great explainer, thank you.")
-    services.comment_approve(comment=other, moderator=None)
+    services.comment_moderate(decision="approve", comment=other, moderator=None)
     page.goto(live_server.url + article.get_absolute_url())
     assert re.search(r"Conversation\s+3 comments", page.locator(".conversation").inner_text())
     SHOTS.mkdir(exist_ok=True)

@@ -161,8 +161,9 @@ def test_an_editor_uploads_a_photo_writes_publishes_and_it_is_on_the_home_page_w
     expect(page.locator("#id_slug")).to_have_value("harbour-cranes-go-electric")
     page.select_option("#id_desk", label="Technology")
     page.fill("#id_standfirst", "The port's last diesel cranes retire this spring.")
-    page.fill(
-        "#id_body", "The port switched its **last** diesel cranes off.\n\n## Why now\n\nCost."
+    # The body is the rich text editor (its textarea follows it).
+    page.locator(".prose-editor .ProseMirror[contenteditable=true]").fill(
+        "The port switched its last diesel cranes off."
     )
     # The hero photo is an autocomplete (select2): type, then pick the match.
     page.locator(".field-hero_photo .select2-selection").click()
@@ -204,7 +205,9 @@ def test_a_reporter_writes_a_draft_and_cannot_publish_it_by_any_path(
     page.fill("#id_headline", "Night ferries return")
     page.select_option("#id_desk", label="Technology")
     page.fill("#id_standfirst", "Two routes come back in March.")
-    page.fill("#id_body", "Two night ferry routes return in March.")
+    page.locator(".prose-editor .ProseMirror[contenteditable=true]").fill(
+        "Two night ferry routes return in March."
+    )
     page.get_by_role("button", name="Save and continue editing").first.click()
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
     shot(page, "reporter-1-draft")

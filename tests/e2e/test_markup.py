@@ -32,9 +32,9 @@ def test_reader_and_moderator_pages_have_no_html_errors(client, moderator, tmp_p
     settings.PAGE_CACHE_ENABLED = False
     article = seed.build_seed_article()
     first = CommentFactory(article=article, name="Grace", body="Open weights matter.")
-    services.comment_approve(comment=first, moderator=None)
+    services.comment_moderate(decision="approve", comment=first, moderator=None)
     reply = CommentFactory(article=article, parent=first, body="See https://example.org/x.")
-    services.comment_approve(comment=reply, moderator=None)
+    services.comment_moderate(decision="approve", comment=reply, moderator=None)
     services.comment_pick(comment=reply, moderator=None)
     services.comment_report(comment_id=first.pk, reason="other", note="A <note>", ip="192.0.2.9")
     CommentFactory(article=article, body="Held <b>bold</b> & https://example.org/y")

@@ -115,11 +115,15 @@ def test_approving_with_opt_in_mails_the_commenter_exactly_once(
     article = ArticleFactory(headline="Metro fares rise again")
     confirmed("ana@example.org")
     comment = submit(article, notify_on_publish=True, email="ana@example.org")
-    assert services.comment_approve(comment=comment, moderator=moderator) is True
+    assert (
+        services.comment_moderate(decision="approve", comment=comment, moderator=moderator) is True
+    )
     [message] = mail_server.wait_for(1)
-    assert services.comment_approve(comment=comment, moderator=moderator) is False
-    services.comment_reject(comment=comment, moderator=moderator)
-    services.comment_approve(comment=comment, moderator=moderator)
+    assert (
+        services.comment_moderate(decision="approve", comment=comment, moderator=moderator) is False
+    )
+    services.comment_moderate(decision="reject", comment=comment, moderator=moderator)
+    services.comment_moderate(decision="approve", comment=comment, moderator=moderator)
     drain()
     assert mail_server.count() == 1
     assert message["To"] == "ana@example.org"
@@ -135,7 +139,7 @@ def test_approving_with_opt_in_mails_the_commenter_exactly_once(
 
 def test_no_opt_in_means_no_mail_to_the_commenter(article, moderator):
     comment = submit(article)
-    services.comment_approve(comment=comment, moderator=moderator)
+    services.comment_moderate(decision="approve", comment=comment, moderator=moderator)
     assert not Notification.objects.exclude(kind=MODERATOR_DIGEST).exists()
 
 
@@ -151,9 +155,11 @@ def test_a_comment_rejected_before_its_mail_went_out_is_never_echoed(
     article, moderator, mail_server
 ):
     comment = submit(article, body="Something the desk later rejected.", notify_on_publish=True)
-    services.comment_approve(comment=comment, moderator=moderator)
+    services.comment_moderate(decision="approve", comment=comment, moderator=moderator)
     [row] = rows("comment_published")
-    services.comment_reject(comment=comment, moderator=moderator, reason="abusive")
+    services.comment_moderate(
+        decision="reject", comment=comment, moderator=moderator, reason="abusive"
+    )
     assert notification_deliver(notification_id=row.pk) is False
     row.refresh_from_db()
     assert row.state == "cancelled"
@@ -164,9 +170,9 @@ def test_a_comment_deleted_before_its_mail_went_out_is_never_echoed(
     article, moderator, mail_server
 ):
     parent = submit(article, body="The thread's first word.", notify_on_publish=True)
-    services.comment_approve(comment=parent, moderator=moderator)
+    services.comment_moderate(decision="approve", comment=parent, moderator=moderator)
     reply = submit(article, body="A reply goes with it.", parent=parent, notify_on_publish=True)
-    services.comment_approve(comment=reply, moderator=moderator)
+    services.comment_moderate(decision="approve", comment=reply, moderator=moderator)
     queued = list(rows("comment_published"))
     assert len(queued) == 2
     services.comment_delete_many(ids=[parent.pk])  # the reply goes with it
@@ -187,9 +193,9 @@ def test_a_spam_comment_caught_at_posting_tells_no_moderator(article, moderator)
 def test_an_approved_reply_mails_the_parent_author_who_opted_in(article, moderator, mail_server):
     confirmed("ana@example.org")
     parent = submit(article, name="Ana", email="ana@example.org", notify_on_reply=True)
-    services.comment_approve(comment=parent, moderator=moderator)
+    services.comment_moderate(decision="approve", comment=parent, moderator=moderator)
     reply = submit(article, parent=parent, name="Ben", body="I disagree about the buses.")
-    services.comment_approve(comment=reply, moderator=moderator)
+    services.comment_moderate(decision="approve", comment=reply, moderator=moderator)
     [row] = rows("comment_reply")
     assert row.recipient == "ana@example.org"
     assert notification_deliver(notification_id=row.pk) is True
@@ -202,18 +208,18 @@ def test_an_approved_reply_mails_the_parent_author_who_opted_in(article, moderat
 
 def test_no_reply_mail_for_a_spam_reply_or_a_reply_to_oneself(article, moderator):
     parent = submit(article, email="ana@example.org", notify_on_reply=True)
-    services.comment_approve(comment=parent, moderator=moderator)
+    services.comment_moderate(decision="approve", comment=parent, moderator=moderator)
     spam = submit(article, parent=parent, body="Visit my shop")
-    services.comment_mark_spam(comment=spam, moderator=moderator)
+    services.comment_moderate(decision="spam", comment=spam, moderator=moderator)
     own = submit(article, parent=parent, email="ana@example.org", body="And one more thing.")
-    services.comment_approve(comment=own, moderator=moderator)
+    services.comment_moderate(decision="approve", comment=own, moderator=moderator)
     assert rows("comment_reply") == []
 
 
 def test_the_mail_rolls_back_with_an_approval_that_fails(article, moderator):
     comment = submit(article, notify_on_publish=True)
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.comment_approve(comment=comment, moderator=moderator)
+        services.comment_moderate(decision="approve", comment=comment, moderator=moderator)
         assert len(rows("comment_published")) == 1
         raise RuntimeError("the approval's transaction fails after the hook")
     assert rows("comment_published") == []
@@ -234,9 +240,9 @@ def test_the_held_hook_costs_a_fixed_number_of_queries(article, django_assert_ma
 def test_erasing_a_commenter_erases_their_mail_from_the_outbox(article, moderator):
     confirmed("ana@example.org", "ben@example.org")
     parent = submit(article, email="ana@example.org", notify_on_publish=True, notify_on_reply=True)
-    services.comment_approve(comment=parent, moderator=moderator)
+    services.comment_moderate(decision="approve", comment=parent, moderator=moderator)
     reply = submit(article, parent=parent, email="ben@example.org", notify_on_publish=True)
-    services.comment_approve(comment=reply, moderator=moderator)
+    services.comment_moderate(decision="approve", comment=reply, moderator=moderator)
     mine = submit(article, email="ana@example.org", body="A second thought.")
     Suppression.objects.create(email="ana@example.org", kind="comment_reply")
     assert Notification.objects.filter(recipient="ana@example.org").count() == 2

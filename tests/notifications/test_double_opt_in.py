@@ -51,7 +51,9 @@ def every_part(message) -> str:
 
 def approve(comment, moderator) -> None:
     with transaction.atomic():
-        assert comment_services.comment_approve(comment=comment, moderator=moderator)
+        assert comment_services.comment_moderate(
+            decision="approve", comment=comment, moderator=moderator
+        )
 
 
 @real_commits
@@ -168,7 +170,7 @@ def test_a_second_comment_an_hour_later_sends_no_second_request(db, moderator):
     later = timezone.now() + timedelta(hours=1)
     with time_machine.travel(later):
         second = submit(article, email="ana@example.org", notify_on_reply=True, body="Again.")
-        comment_services.comment_approve(comment=second, moderator=moderator)
+        comment_services.comment_moderate(decision="approve", comment=second, moderator=moderator)
     assert len(requests_to("ana@example.org")) == 1
     # Both comments' mail waits for the one confirmation.
     with time_machine.travel(later + timedelta(hours=24)):  # a day on, it may ask again
@@ -187,7 +189,7 @@ def test_a_comment_without_notify_or_caught_as_spam_asks_nothing(db):
 def test_a_confirmed_mailbox_is_not_asked_again_and_its_mail_goes_at_once(db, moderator):
     Mailbox.objects.create(email="ana@example.org", nonce="n", confirmed_at=timezone.now())
     comment = submit(ArticleFactory(), email="ana@example.org", notify_on_publish=True)
-    comment_services.comment_approve(comment=comment, moderator=moderator)
+    comment_services.comment_moderate(decision="approve", comment=comment, moderator=moderator)
     assert requests_to("ana@example.org") == []
     assert Notification.objects.get(kind="comment_published").state == "pending"
 
@@ -255,14 +257,14 @@ def test_confirming_withdraws_a_request_not_yet_sent(db, client):
 def test_unsubscribe_wins_over_a_confirmation(db, client, moderator):
     article = ArticleFactory()
     waiting = submit(article, email="ana@example.org", notify_on_publish=True)
-    comment_services.comment_approve(comment=waiting, moderator=moderator)
+    comment_services.comment_moderate(decision="approve", comment=waiting, moderator=moderator)
     # Unsubscribed while the mail waits: the waiting mail is withdrawn for good.
     services.notification_unsubscribe(recipient="ana@example.org", kind="comment_published")
     assert client.post(link_for("ana@example.org")).status_code == 200
     assert Notification.objects.get(kind="comment_published").state == "cancelled"
     # And confirmed or not, nothing of that kind is written again.
     later = submit(article, email="ana@example.org", notify_on_publish=True, body="Later.")
-    comment_services.comment_approve(comment=later, moderator=moderator)
+    comment_services.comment_moderate(decision="approve", comment=later, moderator=moderator)
     assert not Notification.objects.filter(kind="comment_published", state="pending").exists()
 
 
@@ -271,7 +273,7 @@ def test_unsubscribing_from_a_confirmed_kind_stops_it(db, client, moderator):
     url = services.unsubscribe_url(recipient="ana@example.org", kind="comment_published")
     client.post(url.removeprefix(services.settings.SITE_URL))
     comment = submit(ArticleFactory(), email="ana@example.org", notify_on_publish=True)
-    comment_services.comment_approve(comment=comment, moderator=moderator)
+    comment_services.comment_moderate(decision="approve", comment=comment, moderator=moderator)
     assert not Notification.objects.filter(kind="comment_published").exists()
 
 
@@ -295,7 +297,7 @@ def test_an_address_that_unsubscribed_from_everything_it_asks_for_is_not_asked(d
 
 def test_mail_that_waits_too_long_is_cancelled_by_the_sweep(db, settings):
     comment = submit(ArticleFactory(), email="ana@example.org", notify_on_publish=True)
-    comment_services.comment_approve(comment=comment, moderator=None)
+    comment_services.comment_moderate(decision="approve", comment=comment, moderator=None)
     Notification.objects.filter(kind=MAILBOX_CONFIRM).delete()  # nothing else due to nudge
     after = timezone.now() + timedelta(seconds=settings.NOTIFICATIONS_CONFIRM_MAX_AGE + 60)
     with time_machine.travel(after):
@@ -309,8 +311,8 @@ def test_mail_that_waits_too_long_is_cancelled_by_the_sweep(db, settings):
 
 def test_a_rejected_comment_withdraws_its_waiting_mail(db, moderator):
     comment = submit(ArticleFactory(), email="ana@example.org", notify_on_publish=True)
-    comment_services.comment_approve(comment=comment, moderator=moderator)
-    comment_services.comment_reject(comment=comment, moderator=moderator)
+    comment_services.comment_moderate(decision="approve", comment=comment, moderator=moderator)
+    comment_services.comment_moderate(decision="reject", comment=comment, moderator=moderator)
     assert Notification.objects.get(kind="comment_published").state == "cancelled"
 
 

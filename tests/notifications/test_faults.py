@@ -69,7 +69,7 @@ def test_broker_down_comments_are_stored_and_every_mail_arrives_once_it_is_back(
     assert max(waits) < 5, waits  # the poster is not kept waiting by the dead broker
     assert Comment.objects.count() == 3
     first = Comment.objects.order_by("pk").first()
-    comment_services.comment_approve(comment=first, moderator=moderators[0])
+    comment_services.comment_moderate(decision="approve", comment=first, moderator=moderators[0])
     pending = Notification.objects.filter(state="pending")
     # Two moderators × two comments still held, and the first commenter's publish mail.
     assert pending.count() == 5

@@ -17,10 +17,12 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import escape
 
 from articles import services
 from articles.demo import content
 from articles.demo.scenes import draw_scene
+from articles.markdown import body_from_markdown
 from articles.models import Article, Author, Byline, Correction, Desk, Photo, Topic
 
 DEMO_USERS = [("editor", "Editors"), ("reporter", "Reporters"), ("moderator", "Moderators")]
@@ -127,6 +129,19 @@ class Command(BaseCommand):
         photo.image = ContentFile(draw_scene(spec["scene"], seed=spec["seed"]), name=f"{slug}.jpg")
         return services.content_save(instance=photo)
 
+    def body(self, spec: dict[str, Any]) -> str:
+        """The demo is written in Markdown, as the seed was, converted as migration 0013
+        converts; a line `[[figure:N]]` is the spec's Nth figure (a photo or an embed)."""
+        html = body_from_markdown(spec["body"])
+        for number, figure in enumerate(spec.get("figures", [])):
+            if "photo" in figure:
+                photo = self.photo(figure["photo"], slug=f"{spec['slug']}-{number}")
+                reference = f'<figure data-photo-id="{photo.pk}"></figure>'
+            else:
+                reference = f'<figure data-embed-url="{escape(figure["embed"])}"></figure>'
+            html = html.replace(f"<p>[[figure:{number}]]</p>", reference)
+        return html
+
     def article(
         self,
         spec: dict[str, Any],
@@ -144,7 +159,7 @@ class Command(BaseCommand):
             slug=spec["slug"],
             headline=spec["headline"],
             standfirst=spec["standfirst"],
-            body=spec["body"],
+            body=self.body(spec),
             hero_photo=self.photo(spec["photo"], slug=spec["slug"]),
             status=Article.Status.DRAFT,
             is_top_story="top_story" in spec,

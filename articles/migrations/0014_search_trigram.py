@@ -32,7 +32,7 @@ def drop_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0012_correction_withdrawal")]
+    dependencies = [("articles", "0013_article_body_rich_text")]
 
     operations = [
         TrigramExtension(),
