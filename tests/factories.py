@@ -4,6 +4,7 @@ import io
 from datetime import timedelta
 
 import factory
+from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
@@ -89,3 +90,18 @@ class CorrectionFactory(factory.django.DjangoModelFactory):
 
     article = factory.SubFactory(ArticleFactory)
     text = "An earlier version of this article misstated a date."
+
+
+def desk_member(username: str, group: str, *desks, email: str | None = None) -> User:
+    """A staff member in a role's group, on these desks."""
+    user = User.objects.create_user(
+        username=username,
+        email=f"{username}@newsroom.example" if email is None else email,
+        is_staff=True,
+        first_name=username.split("_")[0].capitalize(),
+        last_name="Example",
+    )
+    user.groups.add(Group.objects.get(name=group))
+    for desk in desks:
+        desk.members.add(user)
+    return user

@@ -8,26 +8,17 @@ import zoneinfo
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from articles import services
 from articles.models import Article, Transition
 from tests.articles.admin_helpers import CHANGELIST, action, article_form, change_url, errors
 from tests.factories import ArticleFactory, DeskFactory, PhotoFactory
+from tests.factories import desk_member as member
 
 pytestmark = pytest.mark.django_db
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
-
-
-def member(username: str, group: str, desk) -> User:
-    user = User.objects.create_user(
-        username=username, email=f"{username}@newsroom.example", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name=group))
-    desk.members.add(user)
-    return user
 
 
 @pytest.fixture

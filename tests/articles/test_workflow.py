@@ -4,7 +4,6 @@ through the admin, each written to the audit log; the desk's editors mailed on s
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -16,22 +15,9 @@ from notifications.models import Notification
 from notifications.services import notification_deliver
 from tests.articles.admin_helpers import CHANGELIST, action, article_form, change_url, errors
 from tests.factories import ArticleFactory, DeskFactory, PhotoFactory
+from tests.factories import desk_member as member
 
 pytestmark = pytest.mark.django_db
-
-
-def member(username: str, group: str, *desks, email: str | None = None) -> User:
-    user = User.objects.create_user(
-        username=username,
-        email=f"{username}@newsroom.example" if email is None else email,
-        is_staff=True,
-        first_name=username.split("_")[0].capitalize(),
-        last_name="Example",
-    )
-    user.groups.add(Group.objects.get(name=group))
-    for desk in desks:
-        desk.members.add(user)
-    return user
 
 
 @pytest.fixture
