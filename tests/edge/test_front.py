@@ -160,8 +160,8 @@ def test_a_removal_is_never_served_again_once_its_purge_returns(
         answer = purging.get(path)
         if comment is not None:
             assert answer.status == 200 and "A remark to withdraw." not in answer.body
-        else:
-            assert answer.status == 404
+        else:  # withdrawn: 410 Gone, kept by the front for seconds only
+            assert answer.status == 410
 
 
 def test_a_scheduled_story_appears_on_time(purging):
