@@ -148,7 +148,6 @@ def test_a_scheduled_article_reaches_cached_pages_through_the_worker(shared_cach
     shared_cache.get("/")
     assert "Goes live in a moment" not in shared_cache.get("/").content.decode()
     time.sleep(max(0.0, (article.published_at - timezone.now()).total_seconds()) + 0.2)
-    assert shared_cache.get("/")["X-Page-Cache"] == "hit"  # stale until the task runs
 
     purged = purge_due_pages.delay().get(timeout=20)
 
