@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles.embeds import embed_for
 from articles.models import Photo, Rendition
+from articles.search import uses_postgres
 
 # The canonical form articles.body writes: exactly one attribute, empty content.
 FIGURE = re.compile(r'<figure data-(photo-id|embed-url)="([^"]*)"></figure>')
@@ -53,7 +54,10 @@ RENDITION_FIELDS = (
 def _photos_with_renditions(ids: list[int]) -> dict[int, Photo]:
     """The photos and their renditions in one query: the renditions come as JSON rows on
     each photo's row and are put where a prefetch would put them (`Photo.ready_renditions`
-    reads them from there)."""
+    reads them from there). Elsewhere than Postgres (SQLite under `make run`): a prefetch."""
+    photos_by_id = Photo.objects.filter(pk__in=ids)
+    if not uses_postgres(photos_by_id):
+        return {photo.pk: photo for photo in photos_by_id.prefetch_related("renditions")}
     renditions = Rendition.objects.filter(photo_id=OuterRef("pk")).values(
         row=JSONObject(**{name: name for name in RENDITION_FIELDS})
     )

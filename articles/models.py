@@ -411,6 +411,21 @@ READING_WORDS_PER_MINUTE = 230
 RELATED_LIMIT = 4
 
 
+def related_candidates(*, exclude_pk, desk_id, topic_ids) -> models.QuerySet:
+    """Related coverage: published articles sharing one of `topic_ids` first, then others
+    of the desk, newest first within each; never the article itself."""
+    through = Article.topics.through.objects
+    return (
+        Article.objects.published()
+        .exclude(pk=exclude_pk)
+        .annotate(
+            shares_topic=Exists(through.filter(article_id=OuterRef("pk"), topic_id__in=topic_ids))
+        )
+        .filter(Q(shares_topic=True) | Q(desk_id=desk_id))
+        .order_by("-shares_topic", "-published_at", "-id")
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def at_address(self, *, desk: str, day: date, slug: str) -> Article | None:
         """The article of this queryset at this address now: desk, day and slug."""
@@ -441,35 +456,27 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_related(self, *, limit: int = RELATED_LIMIT) -> ArticleQuerySet:
         """Each article with its related coverage (`Article.related_stories()`), inside the
-        same query: published articles sharing one of its topics first, then others of its
-        desk, newest first within each; never the article itself."""
-        through = Article.topics.through.objects
+        same query on Postgres (an array of rows); elsewhere (SQLite under `make run`) each
+        article asks for it when shown."""
+        if not uses_postgres(self):
+            return self
         # Three levels out: from this subquery, through the candidate's topic rows and the
         # candidates, to the article the coverage is for.
-        its_topics = through.filter(article_id=OuterRef(OuterRef(OuterRef("pk")))).values(
-            "topic_id"
-        )
-        candidates = (
-            Article.objects.published()
-            .exclude(pk=OuterRef("pk"))
-            .annotate(
-                shares_topic=Exists(
-                    through.filter(article_id=OuterRef("pk"), topic_id__in=its_topics)
-                )
+        its_topics = Article.topics.through.objects.filter(
+            article_id=OuterRef(OuterRef(OuterRef("pk")))
+        ).values("topic_id")
+        candidates = related_candidates(
+            exclude_pk=OuterRef("pk"), desk_id=OuterRef("desk_id"), topic_ids=its_topics
+        ).values(
+            row=JSONObject(
+                pk="pk",
+                headline="headline",
+                slug="slug",
+                published_at="published_at",
+                desk_name="desk__name",
+                desk_slug="desk__slug",
             )
-            .filter(Q(shares_topic=True) | Q(desk_id=OuterRef("desk_id")))
-            .order_by("-shares_topic", "-published_at", "-id")
-            .values(
-                row=JSONObject(
-                    pk="pk",
-                    headline="headline",
-                    slug="slug",
-                    published_at="published_at",
-                    desk_name="desk__name",
-                    desk_slug="desk__slug",
-                )
-            )[:limit]
-        )
+        )[:limit]
         return self.annotate(related_rows=ArraySubquery(candidates))
 
     def for_listing(self) -> ArticleQuerySet:
@@ -657,6 +664,15 @@ class Article(PlainText, models.Model):
     def related_stories(self) -> list[Article]:
         """The related coverage loaded by `Article.objects.with_related()`, as unsaved
         articles that know their address and desk (no query)."""
+        if not hasattr(self, "related_rows"):  # not loaded with the page (SQLite)
+            topic_ids = Article.topics.through.objects.filter(article_id=self.pk)
+            return list(
+                related_candidates(
+                    exclude_pk=self.pk,
+                    desk_id=self.desk_id,
+                    topic_ids=topic_ids.values("topic_id"),
+                ).select_related("desk")[:RELATED_LIMIT]
+            )
         return [
             Article(
                 pk=row["pk"],
@@ -665,7 +681,7 @@ class Article(PlainText, models.Model):
                 published_at=parse_datetime(row["published_at"]),
                 desk=Desk(name=row["desk_name"], slug=row["desk_slug"]),
             )
-            for row in getattr(self, "related_rows", None) or []
+            for row in self.related_rows or []
         ]
 
     @property

@@ -1,6 +1,7 @@
 """`make run` itself: a fresh SQLite newsroom served on a free port, /healthz answers."""
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -55,6 +56,13 @@ def test_make_run_serves_healthz_and_home_with_sqlite(tmp_path):
         assert b'"status": "ok"' in body
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as resp:
             assert resp.status == 200
+            home = resp.read().decode()
+        # Every demo article renders on SQLite too (related coverage, in-body photos).
+        articles = set(re.findall(r'href="(/[a-z-]+/\d{4}/\d{2}/\d{2}/[a-z0-9-]+/)"', home))
+        assert articles
+        for path in sorted(articles):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as resp:
+                assert resp.status == 200, path
         assert (work / "db.sqlite3").exists()
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
