@@ -58,7 +58,7 @@ from articles.models import (
     Topic,
     Transition,
 )
-from newsroom.params import BadParameter, parse_id
+from core.params import BadParameter, parse_id
 
 THUMB_WIDTH = 160
 

@@ -15,7 +15,7 @@ from articles.models import Article, Author, Desk
 from articles.seo import absolute_url, photo_url
 from articles.validators import without_control_characters
 from articles.views import cards
-from newsroom.pagecache import tag_response
+from core.pagecache import tag_response
 
 FEED_SIZE = 30
 

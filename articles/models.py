@@ -619,7 +619,7 @@ class Article(PlainText, models.Model):
         return result
 
     def cache_keys(self) -> list[str]:
-        """The page-cache keys (newsroom.pagecache.purge) to purge when this article changes:
+        """The page-cache keys (core.pagecache.purge) to purge when this article changes:
         its own page and the lists of cards that show it, as the database has it now (a
         draft is on no list: saving one purges no home page, feed or sitemap)."""
         return [

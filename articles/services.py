@@ -45,7 +45,7 @@ from articles.models import (
     works_on_every_desk,
 )
 from articles.purges import purge_on_commit
-from newsroom import pagecache
+from core import pagecache
 from notifications.services import notification_enqueue
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from django.db import DatabaseError
 from django.db.models import Q
 from django.utils import timezone
 
-from newsroom.pagecache import purge
+from core.pagecache import purge
 
 # Scheduled publishing: pages whose content changes with the clock --------------------
 # A scheduled article goes live, an embargo lifts or a breaking flag expires with no write,

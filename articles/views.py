@@ -1,6 +1,6 @@
 """Public reads: thin class-based views over `Article.objects.published()`.
 
-Every public page is tagged with the surrogate keys of what it shows (`newsroom.pagecache`),
+Every public page is tagged with the surrogate keys of what it shows (`core.pagecache`),
 so an edit purges exactly the pages it changes:
 
 - `article-<pk>`: the article page (`Article.cache_keys()`),
@@ -42,8 +42,8 @@ from articles.models import (
     mark_withdrawn,
 )
 from articles.search import search_articles
-from newsroom.pagecache import tag_response
-from newsroom.params import parse_page
+from core.pagecache import tag_response
+from core.params import parse_page
 
 LATEST_PER_DESK = 3  # one row of cards beside the desk's name
 TOP_STORIES = 5

@@ -17,7 +17,7 @@ from articles.models import Article
 from articles.validators import validate_name
 from comments import services
 from comments.models import Comment, HeldReason, Report
-from newsroom.params import MAX_ID, parse_id
+from core.params import MAX_ID, parse_id
 
 
 class TextField(forms.CharField):

@@ -2,8 +2,8 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
-class NewsroomConfig(AppConfig):
-    name = "newsroom"
+class CoreConfig(AppConfig):
+    name = "core"
     verbose_name = "Newsroom"
 
     def ready(self) -> None:
@@ -12,7 +12,7 @@ class NewsroomConfig(AppConfig):
 
 
 def _apply_roles(using: str = "default", **kwargs) -> None:
-    from newsroom.roles import roles_apply
+    from core.roles import roles_apply
 
     if using == "default":
         roles_apply()

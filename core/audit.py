@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from articles.models import Desk, DeskMembershipChange, Revision, Transition
 from comments.models import ModerationLog
-from newsroom.params import BadParameter, query_id
+from core.params import BadParameter, query_id
 
 # The newest steps shown; filtering by day (or person, or desk) reaches older ones.
 LIMIT = 200

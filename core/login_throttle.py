@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from newsroom.client import client_key
+from core.client import client_key
 
 logger = logging.getLogger(__name__)
 

@@ -117,7 +117,7 @@ def send_purge(front: str, keys: list[str], *, soft: bool) -> None:
 
 
 def _keep_for_replay(front: str, keys: list[str], *, soft: bool) -> None:
-    from newsroom.models import PurgeBacklog
+    from core.models import PurgeBacklog
 
     try:
         PurgeBacklog.objects.create(front=front, keys=" ".join(keys), soft=soft)
@@ -129,7 +129,7 @@ def purges_replay() -> int:
     """Send the purges that fronts missed, oldest first; returns how many went through.
 
     A purge older than the longest a front keeps a page has nothing left to drop."""
-    from newsroom.models import PurgeBacklog
+    from core.models import PurgeBacklog
 
     longest = settings.PAGE_CACHE_S_MAXAGE + settings.PAGE_CACHE_STALE_IF_ERROR
     PurgeBacklog.objects.filter(created_at__lt=_ago(longest)).delete()
@@ -243,7 +243,7 @@ class PublicPageMiddleware:
         removed may be in it: never served again)."""
         if started is None:
             return settings.PAGE_CACHE_UNSURE_S_MAXAGE
-        from newsroom.replica import reads_from_replica
+        from core.replica import reads_from_replica
 
         try:
             raced = _raced(keys, started, read_replica=reads_from_replica())

@@ -1,7 +1,7 @@
 """Send public page reads to a Postgres read replica, when one is configured.
 
 Only requests for shared public pages (anonymous GET/HEAD outside admin, moderation and
-the readers' own preferences; `newsroom.pagecache.is_shared_request`) read from the replica:
+the readers' own preferences; `core.pagecache.is_shared_request`) read from the replica:
 they tolerate a second of replication lag, whereas an editor who just saved must read
 their own write. Everything else, and every write, uses the primary.
 """
@@ -12,7 +12,7 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from newsroom.pagecache import is_shared_request
+from core.pagecache import is_shared_request
 
 _reads_from_replica: ContextVar[bool] = ContextVar("reads_from_replica", default=False)
 

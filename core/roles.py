@@ -7,7 +7,7 @@ What a role may do to one object (whose it is, which desk, whether readers see i
 services' business (articles/services.py); this module only says which rights each role has.
 
 `roles_apply` runs in the data migration and again after every `migrate` and every flush
-(post_migrate, see newsroom/apps.py), so a role has a right as soon as its model exists, a
+(post_migrate, see core/apps.py), so a role has a right as soon as its model exists, a
 right removed here is removed everywhere, and tests see the rights production has. A
 newsroom that wants other rights makes another group rather than editing these.
 """

@@ -18,6 +18,6 @@ def send_plain_email(*, to: list[str], subject: str, body: str) -> int:
 @shared_task(acks_late=True)
 def replay_purges() -> int:
     """Send the purges a front missed (it was down or unreachable when they were made)."""
-    from newsroom.pagecache import purges_replay
+    from core.pagecache import purges_replay
 
     return purges_replay()

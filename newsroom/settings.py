@@ -104,7 +104,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_prose_editor",  # the admin's rich text editor (ProseMirror/Tiptap), its files
-    "newsroom",
+    "core",
     "articles",
     "comments",
     "notifications",
@@ -112,22 +112,22 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "newsroom.params.NulQueryMiddleware",  # a NUL in the query string: 400 before any view
+    "core.params.NulQueryMiddleware",  # a NUL in the query string: 400 before any view
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # An ETag on every page and 304s for it; outside the next one, which says what may be
     # kept (a page for everyone, or for one visitor).
     "django.middleware.http.ConditionalGetMiddleware",
     # Outside sessions: it takes the `Vary: Cookie` a session read adds off shared pages.
-    "newsroom.pagecache.PublicPageMiddleware",
+    "core.pagecache.PublicPageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "newsroom.login_throttle.LoginThrottleMiddleware",
-    "newsroom.outage.DatabaseOutageMiddleware",
+    "core.login_throttle.LoginThrottleMiddleware",
+    "core.outage.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -144,7 +144,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "newsroom.context_processors.site",
+                "articles.context_processors.site",
             ],
         },
     },
@@ -161,7 +161,7 @@ except (ValueError, KeyError) as exc:
 if not _database.get("ENGINE") or not _database.get("NAME"):
     raise ConfigError("DATABASE_URL", "is malformed: no engine or database name")
 DATABASES = {"default": _database}
-# Optional Postgres read replica for public page reads (newsroom/replica.py, docs/deploy.md).
+# Optional Postgres read replica for public page reads (core/replica.py, docs/deploy.md).
 if env("DATABASE_REPLICA_URL"):
     try:
         DATABASES["replica"] = dj_database_url.parse(
@@ -170,8 +170,8 @@ if env("DATABASE_REPLICA_URL"):
     except (ValueError, KeyError) as exc:
         raise ConfigError("DATABASE_REPLICA_URL", f"is malformed: {exc}") from None
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-    DATABASE_ROUTERS = ["newsroom.replica.ReplicaRouter"]
-    MIDDLEWARE.insert(1, "newsroom.replica.ReplicaReadsMiddleware")
+    DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+    MIDDLEWARE.insert(1, "core.replica.ReplicaReadsMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = _database["ENGINE"].endswith("postgresql")
 
@@ -181,7 +181,7 @@ if REDIS_URL:
     env_url("REDIS_URL", REDIS_URL, {"redis", "rediss", "unix"})
     CACHES = {
         "default": {
-            "BACKEND": "newsroom.cache.RedisCache",  # Django's, with one client per pool
+            "BACKEND": "core.cache.RedisCache",  # Django's, with one client per pool
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "newsroom"),
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
@@ -255,7 +255,7 @@ if env_bool("FAST_PASSWORD_HASHER", False):  # tests only: MD5 keeps the suite f
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LANGUAGE_CODE = "en-gb"
-FORMAT_MODULE_PATH = ["newsroom.formats"]  # admin times: one format, the zone named
+FORMAT_MODULE_PATH = ["core.formats"]  # admin times: one format, the zone named
 TIME_ZONE = env("TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True
@@ -356,12 +356,12 @@ if unknown := set(EMBED_PROVIDERS) - EMBED_PLAYER_HOSTS.keys():
     raise ConfigError("EMBED_PROVIDERS", f"unknown: {', '.join(sorted(unknown))}")
 SECURE_CSP["frame-src"] = [EMBED_PLAYER_HOSTS[name] for name in EMBED_PROVIDERS] or [CSP.NONE]
 
-# Admin login throttling (newsroom/login_throttle.py).
+# Admin login throttling (core/login_throttle.py).
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_IP_FAILURE_LIMIT = env_int("LOGIN_IP_FAILURE_LIMIT", 20)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)
 # How many proxies stand in front of the app, each appending to X-Forwarded-For: the client's
-# address is read that many hops from the right (newsroom/client.py). 1 behind the shipped
+# address is read that many hops from the right (core/client.py). 1 behind the shipped
 # Varnish, 2 behind a CDN and Varnish, 0 when the app is reached directly.
 TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
 if TRUSTED_PROXY_HOPS < 0:
@@ -371,7 +371,7 @@ if env("TRUST_X_FORWARDED_FOR"):
         "TRUST_X_FORWARDED_FOR", "is gone: set TRUSTED_PROXY_HOPS (1 behind the shipped Varnish)"
     )
 
-# Shared caching of public pages (newsroom/pagecache.py): Varnish in front (make serve,
+# Shared caching of public pages (core/pagecache.py): Varnish in front (make serve,
 # docker-compose.yml), a CDN optionally in front of it. Pages are purged by key.
 PAGE_CACHE_S_MAXAGE = env_int("PAGE_CACHE_S_MAXAGE", 3600)  # purges make pages stale sooner
 PAGE_CACHE_STALE_WHILE_REVALIDATE = env_int("PAGE_CACHE_STALE_WHILE_REVALIDATE", 30)
@@ -383,7 +383,7 @@ VARNISH_URLS = env_list("VARNISH_URLS")
 for _url in VARNISH_URLS:
     env_url("VARNISH_URLS", _url, {"http"})
 VARNISH_PURGE_TIMEOUT = env_int("VARNISH_PURGE_TIMEOUT", 2)
-PAGE_PURGE_HOOK = env("PAGE_PURGE_HOOK", "newsroom.pagecache.noop_purge_hook")
+PAGE_PURGE_HOOK = env("PAGE_PURGE_HOOK", "core.pagecache.noop_purge_hook")
 # A page read from the replica right after a purge may miss the purged change for this long.
 DATABASE_REPLICA_MAX_LAG = env_int("DATABASE_REPLICA_MAX_LAG", 5)
 
@@ -416,9 +416,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
 }
 
-# Purges a front missed (it was down), replayed until it takes them (newsroom/pagecache.py).
+# Purges a front missed (it was down), replayed until it takes them (core/pagecache.py).
 CELERY_BEAT_SCHEDULE["newsroom-replay-purges"] = {
-    "task": "newsroom.tasks.replay_purges",
+    "task": "core.tasks.replay_purges",
     "schedule": 10.0,
 }
 

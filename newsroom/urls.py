@@ -3,9 +3,9 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from newsroom.audit import audit
-from newsroom.health import healthz, livez
-from newsroom.staff import password_reset_urls, staff_login
+from core.audit import audit
+from core.health import healthz, livez
+from core.staff import password_reset_urls, staff_login
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -3,7 +3,7 @@
 from django.http import HttpResponse
 from django.urls import include, path
 
-from newsroom.pagecache import purge, tag_response
+from core.pagecache import purge, tag_response
 
 
 def article(request, pk):

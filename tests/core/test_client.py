@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import RequestFactory
 
-from newsroom.client import client_ip, client_key
+from core.client import client_ip, client_key
 
 
 def request(forwarded: str | None, remote: str = "10.0.0.2"):

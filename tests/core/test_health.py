@@ -14,7 +14,7 @@ def test_a_failed_check_is_named_and_its_reason_only_logged(client, settings, ca
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = UNREACHABLE_BROKER
 
-    with caplog.at_level(logging.WARNING, logger="newsroom.health"):
+    with caplog.at_level(logging.WARNING, logger="core.health"):
         response = client.get("/healthz")
 
     assert response.status_code == 503

@@ -9,10 +9,10 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from newsroom import pagecache, replica
-from newsroom.models import PurgeBacklog
+from core import pagecache, replica
+from core.models import PurgeBacklog
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.newsroom.pagecache_urls")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.core.pagecache_urls")]
 
 
 @pytest.fixture
@@ -114,7 +114,7 @@ def test_replay_drops_purges_older_than_any_kept_page(settings):
 
 def test_the_cdn_hook_gets_the_keys_and_its_failure_is_only_logged(settings, caplog):
     settings.VARNISH_URLS = []
-    settings.PAGE_PURGE_HOOK = "tests.newsroom.test_pagecache.failing_hook"
+    settings.PAGE_PURGE_HOOK = "tests.core.test_pagecache.failing_hook"
     pagecache.purge(["home"])
     assert "CDN purge hook failed" in caplog.text
 

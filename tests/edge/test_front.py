@@ -18,8 +18,8 @@ from articles.models import Article
 from articles.tasks import purge_due_pages
 from comments import services as comment_services
 from comments.models import Comment
-from newsroom.models import PurgeBacklog
-from newsroom.pagecache import purges_replay
+from core.models import PurgeBacklog
+from core.pagecache import purges_replay
 from tests.comments.conftest import CommentFactory, form_data
 from tests.factories import ArticleFactory, PhotoFactory
 

@@ -61,7 +61,7 @@ def test_with_redis_down_pages_are_rendered_from_the_database_and_kept_only_brie
     # A change made during the outage: its versions cannot move, the save still succeeds.
     article.headline = "DeepSeek V4: the headline changed while Redis was down"
     article_services.article_save(article=article, user=editor)
-    with caplog.at_level(logging.WARNING, logger="newsroom.pagecache"):
+    with caplog.at_level(logging.WARNING, logger="core.pagecache"):
         for path in pages:
             response = client.get(path)
             assert response.status_code == 200, path
