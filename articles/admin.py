@@ -52,13 +52,14 @@ from articles.models import (
     Byline,
     Correction,
     Desk,
-    Photo,
     Revision,
     ShareLink,
     Topic,
     Transition,
 )
 from core.params import BadParameter, parse_id
+from photos.models import Photo
+from photos.services import photo_request_renditions
 
 THUMB_WIDTH = 160
 
@@ -362,7 +363,7 @@ class PhotoAdmin(ObjectRightsMixin, ContentServiceMixin, admin.ModelAdmin):
             )
         if not allowed:
             return
-        count = services.photo_request_renditions(photo_ids=allowed, force=True)
+        count = photo_request_renditions(photo_ids=allowed, force=True)
         self.message_user(
             request,
             f"Renditions of {count} photo{'s' if count != 1 else ''} queued: the worker remakes "
@@ -1180,7 +1181,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 '<p class="nr-warning">Cannot be published: {} (<a href="{}">edit the photo</a>)'
                 "</p>",
                 " and ".join(problems),
-                reverse("admin:articles_photo_change", args=[photo.pk]),
+                reverse("admin:photos_photo_change", args=[photo.pk]),
             )
             if problems
             else ""

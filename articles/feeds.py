@@ -13,9 +13,9 @@ from django.utils.feedgenerator import Rss201rev2Feed
 
 from articles.models import Article, Author, Desk
 from articles.seo import absolute_url, photo_url
-from articles.validators import without_control_characters
 from articles.views import cards
 from core.pagecache import tag_response
+from core.text import without_control_characters
 
 FEED_SIZE = 30
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from celery import shared_task
-from celery.exceptions import SoftTimeLimitExceeded
 from django.core.cache import cache
-from django.db import DatabaseError
 from django.db.models import Q
 from django.utils import timezone
 
@@ -84,29 +82,3 @@ def end_breaking(*, article_id: int) -> bool:
     from articles.services import article_end_breaking
 
     return article_end_breaking(article_id=article_id)
-
-
-# Photo renditions -------------------------------------------------------------
-# Queued after commit whenever a photo's file or focal point changes (Photo.save), by the
-# admin's "remake renditions" action and by `remake_renditions --queue`.
-
-
-@shared_task(bind=True, acks_late=True, max_retries=3)
-def make_renditions(self, *, photo_id: int, force: bool = False) -> str:
-    """Make one photo's renditions. A bad file ends as the photo's failed state with the
-    reason, and the worker goes on; a storage or database hiccup is retried."""
-    from articles.services import photo_fail, photo_process
-
-    try:
-        photo = photo_process(photo_id=photo_id, force=force)
-    except SoftTimeLimitExceeded:
-        limit = self.soft_time_limit or self.app.conf.task_soft_time_limit
-        photo = photo_fail(
-            photo_id=photo_id, reason=f"Making the renditions took longer than {limit} s."
-        )
-    except (DatabaseError, OSError) as exc:
-        if self.request.retries >= self.max_retries:
-            photo_fail(photo_id=photo_id, reason=f"The renditions could not be stored: {exc}")
-            raise
-        raise self.retry(exc=exc, countdown=10 * 2**self.request.retries) from exc
-    return photo.status if photo else "deleted"

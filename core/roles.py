@@ -17,7 +17,8 @@ from __future__ import annotations
 from django.apps import apps as installed_apps
 from django.contrib.auth.management import create_permissions
 
-CONTENT = ("desk", "author", "topic", "photo", "rendition", "article", "byline", "correction")
+CONTENT = ("desk", "author", "topic", "article", "byline", "correction")
+PHOTOS = ("photo", "rendition")
 EVERY = ("add", "change", "delete", "view")
 
 ROLES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -25,6 +26,9 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "articles": (
             *(f"{verb}_{model}" for model in CONTENT for verb in EVERY),
             "publish_article",
+        ),
+        "photos": tuple(f"{verb}_{model}" for model in PHOTOS for verb in EVERY),
+        "editorial": (
             "view_transition",
             "view_revision",
             "add_sharelink",
@@ -48,22 +52,17 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
             "change_byline",
             "delete_byline",
             "view_byline",
-            "add_photo",
-            "change_photo",
-            "view_photo",
-            "view_rendition",
             "view_desk",
             "view_author",
             "view_topic",
             "view_correction",
-            "view_transition",
-            "view_revision",
-            "add_sharelink",
-            "view_sharelink",
         ),
+        "photos": ("add_photo", "change_photo", "view_photo", "view_rendition"),
+        "editorial": ("view_transition", "view_revision", "add_sharelink", "view_sharelink"),
     },
     "Moderators": {
-        "articles": ("view_article", "view_transition", "view_revision"),
+        "articles": ("view_article",),
+        "editorial": ("view_transition", "view_revision"),
         "comments": (
             "view_comment",
             "change_comment",

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_prose_editor",  # the admin's rich text editor (ProseMirror/Tiptap), its files
     "core",
+    "photos",
     "articles",
     "comments",
     "notifications",

@@ -31,7 +31,8 @@ from PIL import Image, ImageCms, ImageOps, IptcImagePlugin, UnidentifiedImageErr
 
 # The upload limits are the upload validator's; the worker re-checks the pixel count for
 # files that reached storage another way.
-from articles.validators import MAX_PIXELS, clean_name, format_label, pixel_limit
+from core.text import clean_name
+from photos.validators import MAX_PIXELS, format_label, pixel_limit
 
 WIDTHS = (320, 640, 960, 1280, 1920)
 # Open Graph and Google's article images want 16:9, 4:3 and 1:1 at about 1200 pixels wide.

@@ -24,8 +24,8 @@ from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models.fields.files import ImageFieldFile
 
-from articles import renditions
-from articles.validators import validate_photo_upload
+from photos import renditions
+from photos.validators import validate_photo_upload
 
 
 class UploadedImageFile(ImageFieldFile):

@@ -11,7 +11,6 @@ file that claims to be a 50,000 × 50,000 image (a decompression bomb) never rea
 from __future__ import annotations
 
 import io
-import re
 import warnings
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -21,11 +20,6 @@ from django.core.exceptions import ValidationError
 from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, UnidentifiedImageError
-
-# Characters no text of ours has a use for, and XML 1.0 cannot carry (a feed with one is not
-# XML at all): the C0 controls but tab, line feed and carriage return; DEL and the C1
-# controls; and the two non-characters U+FFFE and U+FFFF.
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 MAX_PIXELS = 100_000_000
@@ -45,28 +39,6 @@ ACCEPTED_LABEL = "a JPEG, PNG or WebP photo"
 # cannot read is damaged, not "not an image".
 SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"RIFF")
 SNIFF_BYTES = 2048
-
-
-# Characters a name shown on a page, in a feed or in an email header must not hold: line
-# breaks (a header or log line split in two) and the bidi embeddings, overrides and isolates
-# (U+202A-U+202E, U+2066-U+2069) that make text after them read in another order. The
-# marks a right-to-left name legitimately uses (U+200E, U+200F) stay allowed.
-NAME_CONTROLS = re.compile("[\x00-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def validate_name(value: str) -> None:
-    """A person's name as shown publicly (a commenter, an author, a photo credit)."""
-    if NAME_CONTROLS.search(value):
-        raise ValidationError(
-            "Names cannot contain line breaks or text-direction control characters.",
-            code="control_characters",
-        )
-
-
-def clean_name(value: str) -> str:
-    """`value` with what `validate_name` refuses turned into spaces (for names read from a
-    file's metadata, which nobody typed into a form)."""
-    return " ".join(NAME_CONTROLS.sub(" ", value).split())
 
 
 def pixel_limit(fmt: str) -> int:
@@ -236,19 +208,3 @@ def _check_image_data(data: bytes, info: ImageInfo, *, label: str) -> None:
             "re-upload it.",
             code="truncated" if truncated else "corrupt",
         ) from exc
-
-
-def validate_plain_text(value: object) -> None:
-    """Refuse text holding control characters: headlines, captions, credits, names and the
-    like go into feeds and JSON-LD, where one invisible character breaks the document."""
-    if isinstance(value, str) and (found := CONTROL_CHARACTERS.search(value)):
-        raise ValidationError(
-            f"This text holds an invisible control character (U+{ord(found.group()):04X}), "
-            "usually pasted from another program. Delete it and type the text again.",
-            code="control_character",
-        )
-
-
-def without_control_characters(value: str) -> str:
-    """The text with any control characters dropped: for what is already stored."""
-    return CONTROL_CHARACTERS.sub("", value)

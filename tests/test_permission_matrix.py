@@ -384,7 +384,7 @@ ADMIN_MODELS: dict[str, tuple[str, dict[str, object]]] = {
             ("articles.author", "author"),
         ]
     },
-    "articles.photo": (
+    "photos.photo": (
         "photo",
         {
             "changelist": "login login 200 200 403 403 200",
@@ -520,7 +520,7 @@ DELETERS = {
     "articles.desk": "login login refused ran 403 403 ran",
     "articles.topic": "login login refused ran 403 403 ran",
     "articles.author": "login login refused ran 403 403 ran",
-    "articles.photo": "login login refused ran 403 403 ran",
+    "photos.photo": "login login refused ran 403 403 ran",
     "articles.article": "login login refused ran refused 403 ran",
     "articles.sharelink": "login login refused refused 403 403 refused",
     "comments.comment": "login login 403 refused refused 403 ran",
@@ -537,7 +537,7 @@ ACTIONS: dict[tuple[str, str], tuple[str, str]] = {
     **{
         (label, "delete_selected"): (ADMIN_MODELS[label][0], row) for label, row in DELETERS.items()
     },
-    ("articles.photo", "remake_renditions"): ("photo", "login login ran ran 403 403 ran"),
+    ("photos.photo", "remake_renditions"): ("photo", "login login ran ran 403 403 ran"),
     # A reporter's crafted POST cannot publish, even their own draft.
     ("articles.article", "publish_selected"): ("draft", "login login refused ran refused 403 ran"),
     ("articles.article", "unpublish_selected"): (

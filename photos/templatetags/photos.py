@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from django import template
 
-from articles.models import Photo, Rendition
-from articles.renditions import MIME_TYPES
+from photos.models import Photo, Rendition
+from photos.renditions import MIME_TYPES
 
 register = template.Library()
 

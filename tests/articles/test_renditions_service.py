@@ -13,9 +13,9 @@ from django.core.management import CommandError, call_command
 from django.utils._os import safe_join
 from PIL import ExifTags, Image
 
-from articles.models import Photo, Rendition
-from articles.renditions import output_formats
-from articles.services import photo_process, photo_request_renditions
+from photos.models import Photo, Rendition
+from photos.renditions import output_formats
+from photos.services import photo_process, photo_request_renditions
 from tests.articles import renditions_images as images
 from tests.factories import PhotoFactory
 

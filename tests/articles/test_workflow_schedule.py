@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import services
-from articles.models import Article, Photo, Transition
+from articles.models import Article, Transition
 from articles.tasks import end_breaking, go_live, go_live_sweep
 from notifications.models import Notification
+from photos.models import Photo
 from tests.articles.admin_helpers import CHANGELIST, action, article_form, change_url, errors
 from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, DeskFactory, PhotoFactory
 

@@ -23,7 +23,8 @@ from articles import services
 from articles.demo import content
 from articles.demo.scenes import draw_scene
 from articles.markdown import body_from_markdown
-from articles.models import Article, Author, Byline, Correction, Desk, Photo, Topic
+from articles.models import Article, Author, Byline, Correction, Desk, Topic
+from photos.models import Photo
 
 DEMO_USERS = [("editor", "Editors"), ("reporter", "Reporters"), ("moderator", "Moderators")]
 

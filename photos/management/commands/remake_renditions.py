@@ -6,8 +6,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.models import Photo
-from articles.services import photo_process, photo_request_renditions
+from photos.models import Photo
+from photos.services import photo_process, photo_request_renditions
 
 
 class Command(BaseCommand):
