@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article
-from tests.articles.admin_helpers import article_form, change_url, errors
-from tests.factories import (
+from tests.support.admin import article_form, change_url, errors
+from tests.support.factories import (
     ArticleFactory,
     AuthorFactory,
     BylineFactory,

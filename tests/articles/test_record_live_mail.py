@@ -10,8 +10,8 @@ from django.utils import timezone
 from articles import services
 from articles.clock import newsroom_time
 from notifications.models import Notification
-from tests.articles.admin_helpers import article_form, change_url, errors
-from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, PhotoFactory
+from tests.support.admin import article_form, change_url, errors
+from tests.support.factories import ArticleFactory, AuthorFactory, BylineFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from articles import services
 from articles.models import Article, Photo
-from tests.factories import ArticleFactory, PhotoFactory
+from tests.support.factories import ArticleFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db
 

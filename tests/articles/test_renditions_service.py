@@ -16,8 +16,8 @@ from PIL import ExifTags, Image
 from articles.models import Photo, Rendition
 from articles.renditions import output_formats
 from articles.services import photo_process, photo_request_renditions
-from tests.articles import renditions_images as images
-from tests.factories import PhotoFactory
+from tests.support import images
+from tests.support.factories import PhotoFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from articles.models import Article, Photo
 from articles.renditions import output_formats
 from articles.services import photo_process
-from tests.articles import renditions_images as images
-from tests.factories import ArticleFactory, DeskFactory, PhotoFactory
+from tests.support import images
+from tests.support.factories import ArticleFactory, DeskFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from articles import revisions, services
 from articles.models import Article, Revision
-from tests.articles.admin_helpers import article_form, change_url, errors
-from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, PhotoFactory
+from tests.support.admin import article_form, change_url, errors
+from tests.support.factories import ArticleFactory, AuthorFactory, BylineFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from articles import services
 from articles.models import Article
 from articles.tasks import go_live
-from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, PhotoFactory
+from tests.support.factories import ArticleFactory, AuthorFactory, BylineFactory, PhotoFactory
 
 
 @pytest.mark.django_db

@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from articles import services
 from articles.models import Article, Transition
-from tests.articles.admin_helpers import CHANGELIST, action, article_form, change_url, errors
-from tests.factories import ArticleFactory, DeskFactory, PhotoFactory
-from tests.factories import desk_member as member
+from tests.support.admin import CHANGELIST, action, article_form, change_url, errors
+from tests.support.factories import ArticleFactory, DeskFactory, PhotoFactory
+from tests.support.personas import desk_member as member
 
 pytestmark = pytest.mark.django_db
 

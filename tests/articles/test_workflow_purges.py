@@ -11,8 +11,8 @@ from django.utils import timezone
 from articles import services
 from articles.models import Article, Correction
 from articles.purges import purge_on_commit
-from tests.articles.admin_helpers import article_form, change_url
-from tests.factories import (
+from tests.support.admin import article_form, change_url
+from tests.support.factories import (
     ArticleFactory,
     BylineFactory,
     DeskFactory,

@@ -20,8 +20,8 @@ from comments import services as comment_services
 from comments.models import Comment
 from newsroom.models import PurgeBacklog
 from newsroom.pagecache import purges_replay
-from tests.comments.conftest import CommentFactory, form_data
-from tests.factories import ArticleFactory, PhotoFactory
+from tests.support.comments import form_data
+from tests.support.factories import ArticleFactory, CommentFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SAME_SITE = {"Sec_Fetch_Site": "same-origin"}

@@ -12,8 +12,7 @@ from django.utils import timezone
 from articles import services
 from articles.models import DeskMembershipChange, Revision
 from comments.models import ModerationLog
-from tests.comments.conftest import CommentFactory
-from tests.factories import ArticleFactory, DeskFactory, PhotoFactory
+from tests.support.factories import ArticleFactory, CommentFactory, DeskFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from articles.models import Author, Photo
-from tests.articles import renditions_images as images
+from tests.support import images
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,9 @@ from django.urls import reverse
 from articles import renditions
 from articles.models import Author, Photo
 from comments.models import Comment
-from tests.articles import renditions_images as images
-from tests.comments.conftest import form_data, post_url
-from tests.factories import ArticleFactory
+from tests.support import images
+from tests.support.comments import form_data, post_url
+from tests.support.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
