@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Prefetch, Q
+from django.forms import Script
 from django.http import (
     Http404,
     HttpRequest,
@@ -549,7 +550,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/admin.css", "css/admin_workflow.css"]}  # noqa: RUF012
-        js = ["js/article_lock.js"]  # noqa: RUF012
+        js = [Script("js/article_lock.js", type="module")]  # noqa: RUF012
 
     # --- who sees and edits what -------------------------------------------------------
 

@@ -125,7 +125,7 @@ def test_embeds_are_placeholders_with_no_third_party_src(client, settings):
     cards = page.select("figure", class_="link-card")
     assert len(cards) == 3
     assert "X (Twitter)" in html and "Bluesky" in html and "example.org" in html
-    assert re.search(r'<script src="[^"]*js/embeds[^"]*\.js" defer></script>', html)
+    assert re.search(r'<script type="module" src="[^"]*js/embeds[^"]*\.js"></script>', html)
     policy = response["Content-Security-Policy"]
     frames = re.search(r"frame-src ([^;]*)", policy).group(1).split()
     assert frames == ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
