@@ -180,9 +180,13 @@ def test_a_long_history_stays_small(editor_client, editor):
     assert stored < 2 * len(article.body)  # the body is kept once, not 21 times
 
 
-def test_the_revision_list_costs_few_queries(editor_client, article, django_assert_max_num_queries):
-    for n in range(15):
-        save(editor_client, article, headline=f"Take {n}")
+def test_the_revision_list_costs_few_queries(
+    editor_client, editor, article, django_assert_max_num_queries
+):
+    for n in range(15):  # as the form's saves record them, without fifteen trips through it
+        article.headline = f"Take {n}"
+        article.save()
+        services.article_record_revision(article=article, user=editor)
     with django_assert_max_num_queries(12):
         response = editor_client.get(reverse("admin:articles_article_revisions", args=[article.pk]))
     assert response.content.decode().count("Restore this revision") == 16

@@ -23,7 +23,9 @@ from tests.support.comments import submit
 from tests.support.factories import ArticleFactory
 from tests.support.outbox import cause, confirmed, drain
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Outside the fast loop, with tests/faults: two tests start a redis-server and worker
+# processes of their own, the third floods the outbox with two hundred comments.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.faults]
 
 
 def add_moderator(name: str) -> User:
