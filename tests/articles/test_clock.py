@@ -1,4 +1,4 @@
-"""One way to write a time, public pages and admin alike: `moment` (articles/clock.py) and its
+"""One way to write a time, public pages and admin alike: `moment` (core/clock.py) and its
 template filter, `{% load clock %}{{ value|moment }}`."""
 
 import datetime as dt
@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.template import Context, Template
 
-from articles.clock import STYLES, moment, newsroom_time
 from comments.models import Comment
+from core.clock import STYLES, moment, newsroom_time
 from tests.support.factories import ArticleFactory, CommentFactory, CorrectionFactory
 
 UTC = ZoneInfo("UTC")

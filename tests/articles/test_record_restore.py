@@ -9,7 +9,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Correction, Revision
+from articles.models import Correction
+from editorial.models import Revision
 from tests.support.admin import article_form, change_url, errors
 from tests.support.factories import ArticleFactory, PhotoFactory
 

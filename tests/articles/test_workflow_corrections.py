@@ -10,8 +10,9 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from articles import services
-from articles.models import Correction, Revision
+from articles.models import Correction
+from editorial import services as editorial_services
+from editorial.models import Revision
 from tests.support.admin import article_form, change_url, errors
 from tests.support.factories import ArticleFactory, CorrectionFactory, DeskFactory, PhotoFactory
 
@@ -95,7 +96,7 @@ NOTE_NEEDED = {"change_note": ["Say what changed: readers see this note with the
 def test_the_service_refuses_an_update_or_correction_without_a_note(editor, live, kind):
     live.headline = "Changed"
     with pytest.raises(ValidationError) as refused:
-        services.article_save(
+        editorial_services.article_save(
             article=live, user=editor, version=live.version, change_kind=kind, change_note=" "
         )
     assert refused.value.message_dict == NOTE_NEEDED  # what the form shows, word for word
@@ -104,7 +105,7 @@ def test_the_service_refuses_an_update_or_correction_without_a_note(editor, live
 
 
 def test_only_a_public_update_or_correction_needs_a_note():
-    check = services.article_check_change_note
+    check = editorial_services.article_check_change_note
     assert check(public=True, change_kind="silent", change_note="") == ""
     assert check(public=False, change_kind="correction", change_note="") == ""
     assert check(public=True, change_kind="update", change_note=" Late train. ") == "Late train."

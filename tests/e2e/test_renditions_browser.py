@@ -7,7 +7,7 @@ import re
 import pytest
 from django.core.files.base import ContentFile
 
-from articles.services import photo_process
+from photos.services import photo_process
 from tests.support import images
 from tests.support.browser import ARTIFACTS
 from tests.support.factories import ArticleFactory, DeskFactory, PhotoFactory

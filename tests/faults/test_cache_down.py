@@ -13,8 +13,8 @@ import logging
 import pytest
 from django.test import Client
 
-from articles import services as article_services
 from comments.models import Comment
+from editorial import services as editorial_services
 from tests.support import seed_article as seed
 from tests.support.broker import RedisBroker
 from tests.support.comments import form_data
@@ -61,8 +61,8 @@ def test_with_redis_down_pages_are_rendered_from_the_database_and_kept_only_brie
     own_redis.stop()
     # A change made during the outage: its versions cannot move, the save still succeeds.
     article.headline = "DeepSeek V4: the headline changed while Redis was down"
-    article_services.article_save(article=article, user=editor)
-    with caplog.at_level(logging.WARNING, logger="newsroom.pagecache"):
+    editorial_services.article_save(article=article, user=editor)
+    with caplog.at_level(logging.WARNING, logger="core.pagecache"):
         for path in pages:
             response = client.get(path)
             assert response.status_code == 200, path

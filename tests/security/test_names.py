@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from articles import renditions
-from articles.models import Author, Photo
+from articles.models import Author
 from comments.models import Comment
+from photos import renditions
+from photos.models import Photo
 from tests.support import images
 from tests.support.comments import form_data, post_url
 from tests.support.factories import ArticleFactory

@@ -24,7 +24,7 @@ def make_user(username: str, *, group: str | None = None, staff: bool = False, *
 
 def role_group(name: str) -> Group:
     """The role's group, as production has it: made by the data migration and again after
-    every flush of a transactional test (newsroom/roles.py)."""
+    every flush of a transactional test (core/roles.py)."""
     return Group.objects.get(name=name)
 
 
