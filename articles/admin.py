@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from articles import services
-from articles.clock import newsroom_time
 from articles.forms import (
     AuthorAdminForm,
     DeskAdminForm,
@@ -27,6 +26,7 @@ from articles.models import (
     Desk,
     Topic,
 )
+from core.clock import newsroom_time
 from photos.models import Photo
 from photos.services import photo_request_renditions
 

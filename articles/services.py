@@ -17,7 +17,6 @@ from django.db import models, transaction
 from django.utils import formats, timezone
 
 from articles.body_render import body_photo_ids
-from articles.clock import newsroom_time
 from articles.models import (
     Article,
     Author,
@@ -31,6 +30,7 @@ from articles.models import (
     works_on_every_desk,
 )
 from articles.purges import purge_on_commit
+from core.clock import newsroom_time
 from photos.models import Photo
 from photos.services import photo_files_delete
 

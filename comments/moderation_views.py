@@ -300,9 +300,7 @@ def _for_display(items: list[Comment]) -> list[Comment]:
         comment.article_url = article_urls[comment.article_id]
         comment.decide_url = f"{queue_url}{comment.pk}/"
         comment.commenter_url = f"{queue_url}?commenter={comment.pk}"
-        local = timezone.localtime(comment.created_at)
-        comment.created_iso = local.isoformat(timespec="seconds")
-        comment.created_title = f"{local.day} {local:%b %Y %H:%M:%S}"
+        comment.created_iso = timezone.localtime(comment.created_at).isoformat(timespec="seconds")
         comment.created_ago = timesince(comment.created_at, now)
     return items
 

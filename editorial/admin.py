@@ -16,6 +16,7 @@ from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Prefetch, Q
+from django.forms import Script
 from django.http import (
     Http404,
     HttpRequest,
@@ -33,9 +34,9 @@ from django.utils.text import Truncator
 
 from articles import services
 from articles.admin import BOTH_LOCATIONS, photo_thumbnail
-from articles.clock import newsroom_time, zone_note
 from articles.forms import WithdrawCorrectionForm, add_service_errors
 from articles.models import Article, Author, Byline, Correction
+from core.clock import newsroom_time, zone_note
 from core.params import BadParameter, parse_id
 from editorial import revisions
 from editorial import services as editorial
@@ -258,7 +259,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/admin.css", "css/admin_workflow.css"]}  # noqa: RUF012
-        js = ["js/article_lock.js"]  # noqa: RUF012
+        js = [Script("js/article_lock.js", type="module")]  # noqa: RUF012
 
     # --- who sees and edits what -------------------------------------------------------
 

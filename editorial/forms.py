@@ -11,10 +11,10 @@ from django.core.validators import MaxValueValidator
 from django.utils import timezone
 
 from articles import services
-from articles.clock import zone_note
 from articles.editor import ArticleBodyField, ArticleBodyWidget
 from articles.forms import PlainTextField, add_service_errors
 from articles.models import Article
+from core.clock import zone_note
 from core.text import validate_plain_text
 from editorial import services as editorial
 from editorial.models import ShareLink
@@ -148,7 +148,7 @@ class ArticleAdminForm(forms.ModelForm):
                     article_id=self.instance.pk, version=cleaned.get("version"), user=self.user
                 )
             except ValidationError as exc:
-                self.add_error(None, exc)
+                add_service_errors(self, exc)
                 return cleaned
         until = cleaned.get("breaking_until")
         if (
@@ -175,11 +175,14 @@ class ArticleAdminForm(forms.ModelForm):
                 "asks for the reason, which is kept in the article's log.",
             )
         self.public_edit = self.is_public_edit()
-        if cleaned.get("change_kind") in ("update", "correction") and self.public_edit:
-            if not (cleaned.get("change_note") or "").strip():
-                self.add_error(
-                    "change_note", "Say what changed: readers see this note with the article."
-                )
+        try:
+            editorial.article_check_change_note(
+                public=self.public_edit,
+                change_kind=cleaned.get("change_kind") or "",
+                change_note=cleaned.get("change_note") or "",
+            )
+        except ValidationError as exc:
+            add_service_errors(self, exc)
         return cleaned
 
     def is_stale(self) -> bool:

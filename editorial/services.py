@@ -16,7 +16,6 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.clock import newsroom_time
 from articles.models import Article, ArticleAddress, Author, Byline, Correction, day_in_address
 from articles.purges import purge_on_commit
 from articles.services import (
@@ -32,6 +31,7 @@ from articles.services import (
     user_works_on_desk,
 )
 from core import pagecache
+from core.clock import newsroom_time
 from editorial import revisions
 from editorial.models import EditLock, Revision, ShareLink, Transition
 from notifications.services import notification_enqueue
@@ -479,6 +479,20 @@ def article_unpublish(*, article: Article, user: User, note: str = "") -> Articl
     return article
 
 
+def article_check_change_note(*, public: bool, change_kind: str, change_note: str) -> str:
+    """An update or a correction to an article readers can see carries a note for them (shown
+    under the article and on the corrections page): the note, stripped, or "" for an edit
+    that needs none. Refused when it is missing."""
+    if not public or change_kind not in (Correction.Kind.UPDATE, Correction.Kind.CORRECTION):
+        return ""
+    note = (change_note or "").strip()
+    if not note:
+        raise ValidationError(
+            {"change_note": "Say what changed: readers see this note with the article."}
+        )
+    return note
+
+
 @transaction.atomic
 def article_save(
     *,
@@ -514,13 +528,11 @@ def article_save(
         published_at=before["published_at"],
         embargo_until=before["embargo_until"],
     ).is_public(now)
-    significant = was_public and change_kind in (Correction.Kind.UPDATE, Correction.Kind.CORRECTION)
+    change_note = article_check_change_note(
+        public=was_public, change_kind=change_kind, change_note=change_note
+    )
+    significant = bool(change_note)
     if significant:
-        change_note = (change_note or "").strip()
-        if not change_note:
-            raise ValidationError(
-                {"change_note": "Say what changed: the note is shown to readers."}
-            )
         article.updated_at = now
     previous_status = before["status"] if before else None
     breaking_began = _start_breaking(article=article, before=before)

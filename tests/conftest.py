@@ -1,16 +1,16 @@
-"""Shared fixtures: personas, a temp MEDIA_ROOT, a real Celery worker, a real SMTP server."""
+"""Fixtures for every test: personas, a temp MEDIA_ROOT, a real Celery worker, a real SMTP
+server, the real browser. What they are built from lives in tests/support/."""
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 
-from tests.browser import browser, page  # noqa: F401 - the real-browser fixtures, suite-wide
-from tests.shared_cache import shared_cache  # noqa: F401 - a reader behind a shared cache
+from tests.support.browser import browser, page  # noqa: F401 - the real-browser fixtures, suite-wide
+from tests.support.mail import SMTPSink
+from tests.support.personas import every_desk, make_user
+from tests.support.shared_cache import shared_cache  # noqa: F401 - a reader behind a shared cache
 
 
 @pytest.fixture(autouse=True)
@@ -26,80 +26,38 @@ def _clear_cache():
     yield
 
 
-def _user(username: str, *, group: str | None = None, staff: bool = False, **extra) -> User:
-    user = User.objects.create_user(
-        username=username,
-        email=f"{username}@example.org",
-        password="pw-" + username,
-        is_staff=staff,
-        **extra,
-    )
-    if group:
-        user.groups.add(_role_group(group))
-    return user
-
-
-def _role_group(name: str) -> Group:
-    """The role's group, as production has it: made by the data migration and again after
-    every flush of a transactional test (core/roles.py)."""
-    return Group.objects.get(name=name)
-
-
 @pytest.fixture
 def reader(db) -> User:
     """A signed-in member of the public: no staff rights at all."""
-    return _user("reader")
+    return make_user("reader")
 
 
-# The reporter and editor personas work on every desk (issue 8's `work_on_every_desk`
-# right), so tests of a role stay about the role; desk rights are tested with desk members
-# in tests/articles/test_desk_rights.py.
-def _every_desk(user: User) -> User:
-    from django.contrib.auth.models import Permission
-    from django.contrib.contenttypes.models import ContentType
-
-    from articles.models import Article
-
-    ContentType.objects.clear_cache()  # a transactional test's flush made them anew
-    permission, _ = Permission.objects.get_or_create(
-        content_type=ContentType.objects.get_for_model(Article),
-        codename="work_on_every_desk",
-        defaults={"name": "Can write and publish for every desk"},
-    )
-    user.user_permissions.add(permission)
-    return user
-
-
+# The reporter and editor personas work on every desk, so tests of a role stay about the
+# role; desk rights are tested with desk members in tests/articles/test_desk_rights.py.
 @pytest.fixture
 def reporter(db) -> User:
-    return _every_desk(_user("reporter", group="Reporters", staff=True))
+    return every_desk(make_user("reporter", group="Reporters", staff=True))
 
 
 @pytest.fixture
 def editor(db) -> User:
-    return _every_desk(_user("editor", group="Editors", staff=True))
+    return every_desk(make_user("editor", group="Editors", staff=True))
 
 
 @pytest.fixture
 def moderator(db) -> User:
-    return _user("moderator", group="Moderators", staff=True)
+    return make_user("moderator", group="Moderators", staff=True)
 
 
 @pytest.fixture
 def outsider(db) -> User:
     """Staff, but in no group: can log in to admin and do nothing."""
-    return _user("outsider", staff=True)
+    return make_user("outsider", staff=True)
 
 
 @pytest.fixture
 def superuser(db) -> User:
-    return _user("root", staff=True, is_superuser=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    return make_user("root", staff=True, is_superuser=True)
 
 
 @pytest.fixture
@@ -120,58 +78,38 @@ def celery_worker(transactional_db) -> Iterator[object]:
         app.conf.task_always_eager = False
 
 
-class SMTPSink:
-    """A real SMTP server (aiosmtpd) on a free port that keeps what it receives."""
-
-    def __init__(self) -> None:
-        from aiosmtpd.controller import Controller
-
-        self.messages: list = []
-        self.port = free_port()
-        self._lock = threading.Lock()
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        from email import message_from_bytes, policy
-
-        with self._lock:
-            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-    def wait_for(self, count: int, timeout: float = 15) -> list:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self._lock:
-                if len(self.messages) >= count:
-                    return list(self.messages)
-            time.sleep(0.05)
-        raise AssertionError(f"expected {count} emails, got {len(self.messages)}")
-
-
 @pytest.fixture
-def smtp_server(settings) -> Iterator[SMTPSink]:
-    """Point the default mailer at a real SMTP server for this test."""
+def mail_server(settings) -> Iterator[SMTPSink]:
+    """The default mailer points at a real SMTP server this test reads (and may stop, stall
+    or make refuse mail)."""
     sink = SMTPSink()
-    sink.controller.start()
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": sink.port, "timeout": 5},
-        }
-    }
+    sink.start()
+    settings.MAILERS = sink.mailers()
     try:
         yield sink
     finally:
-        sink.controller.stop()
+        sink.release()
+        sink.stop()
 
 
-SLOW_FOLDERS = {"e2e": pytest.mark.e2e, "faults": pytest.mark.faults, "edge": pytest.mark.faults}
+# The fast loop, `pytest -m "not e2e and not faults"`, leaves out what drives a real browser
+# (e2e) and what starts servers of its own (faults): by folder, and elsewhere by the fixtures
+# a test asks for, so a new test is marked by what it uses.
+SLOW_FOLDERS = {"e2e": "e2e", "faults": "faults", "edge": "faults"}
+SLOW_FIXTURES = {
+    "browser": "e2e",  # the real `page` asks for it; a module's own `page` fixture does not
+    "edge": "faults",
+    "purging": "faults",
+    "redis_broker": "faults",
+    "own_broker": "faults",
+    "worker_processes": "faults",
+}
 
 
 def pytest_collection_modifyitems(items) -> None:
-    """Mark by folder, so `pytest -m "not e2e and not faults"` is the fast loop."""
     for item in items:
         parts = item.path.parts
-        for folder, mark in SLOW_FOLDERS.items():
-            if folder in parts[parts.index("tests") + 1 : parts.index("tests") + 2]:
-                item.add_marker(mark)
+        marks = {SLOW_FOLDERS.get(parts[parts.index("tests") + 1])}
+        marks |= {mark for name, mark in SLOW_FIXTURES.items() if name in item.fixturenames}
+        for mark in sorted(marks - {None}):
+            item.add_marker(getattr(pytest.mark, mark))

@@ -46,19 +46,19 @@ def test_the_same_task_runs_eagerly_without_a_broker():
     assert out.stdout.split() == ["pong", "True"]
 
 
-def test_the_worker_delivers_email_to_a_real_smtp_server(celery_worker, smtp_server):
+def test_the_worker_delivers_email_to_a_real_smtp_server(celery_worker, mail_server):
     tasks.send_plain_email.delay(
         to=["desk@example.org"], subject="Hello", body="From the worker"
     ).get(timeout=20)
-    [message] = smtp_server.wait_for(1)
+    [message] = mail_server.wait_for(1)
     assert message["To"] == "desk@example.org"
     assert message["Subject"] == "Hello"
     assert "From the worker" in message.get_content()
 
 
-def test_email_from_the_web_process_uses_mailers(smtp_server):
+def test_email_from_the_web_process_uses_mailers(mail_server):
     EmailMessage(subject="Direct", body="hi", to=["a@example.org"]).send(using="default")
-    [message] = smtp_server.wait_for(1)
+    [message] = mail_server.wait_for(1)
     assert message["Subject"] == "Direct"
 
 

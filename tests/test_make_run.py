@@ -9,9 +9,13 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tests.conftest import free_port
+import pytest
+
+from tests.support.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.faults  # starts `make run`, a server of its own
 
 
 def test_make_run_serves_healthz_and_home_with_sqlite(tmp_path):

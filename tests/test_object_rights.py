@@ -28,13 +28,19 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.db import models
 from django.test import Client
 from django.urls import reverse
 
-from tests.articles.admin_helpers import article_form, model_form
-from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, DeskFactory, PhotoFactory
+from tests.support.admin import article_form, model_form
+from tests.support.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    BylineFactory,
+    DeskFactory,
+    PhotoFactory,
+)
+from tests.support.personas import desk_member as staff
 
 pytestmark = pytest.mark.django_db
 
@@ -129,14 +135,6 @@ MODELS = {"article": SITUATIONS, "photo": SITUATIONS, "author": SITUATIONS}
 MODELS["desk"] = ("reporter's own", "another desk's")
 CHANGED = "Changed through the matrix"
 CHANGED_FIELD = {"article": "headline", "photo": "caption", "author": "bio", "desk": "about"}
-
-
-def staff(username: str, group: str, *desks) -> User:
-    user = User.objects.create_user(username, email=f"{username}@newsroom.example", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    for desk in desks:
-        desk.members.add(user)
-    return user
 
 
 @pytest.fixture

@@ -39,11 +39,12 @@ from notifications.models import (
     Suppression,
 )
 from notifications.services import confirm_token, unsubscribe_token
-from tests.comments.conftest import CommentFactory, form_data
-from tests.factories import (
+from tests.support.comments import form_data
+from tests.support.factories import (
     ArticleFactory,
     AuthorFactory,
     BylineFactory,
+    CommentFactory,
     DeskFactory,
     PhotoFactory,
     TopicFactory,

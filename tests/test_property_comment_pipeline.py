@@ -15,8 +15,7 @@ from hypothesis import strategies as st
 
 from comments import services
 from comments.models import Comment
-from tests.comments.conftest import CommentFactory
-from tests.factories import ArticleFactory
+from tests.support.factories import ArticleFactory, CommentFactory
 from tests.test_property_sanitisers import soup
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from tests.articles.admin_helpers import ADD, CHANGELIST, action, article_form, change_url
-from tests.factories import ArticleFactory, DeskFactory, PhotoFactory
+from tests.support.admin import ADD, CHANGELIST, action, article_form, change_url
+from tests.support.factories import ArticleFactory, DeskFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -80,7 +80,14 @@ const photoDialog = updateAttrsDialog(
   { title: "Insert a photo" },
 );
 const embedDialog = updateAttrsDialog(
-  { url: { type: "string", format: "url", title: "Address (YouTube, Vimeo, X, Bluesky or any https page)", required: true } },
+  {
+    url: {
+      type: "string",
+      format: "url",
+      title: "Address (YouTube, Vimeo, X, Bluesky or any https page)",
+      required: true,
+    },
+  },
   { title: "Embed a link" },
 );
 
@@ -199,7 +206,9 @@ function wrapIn(doc, node, tag) {
 function cleanPastedHTML(html) {
   // Styles renamed inside the tags before parsing: a style attribute parsed under the CSP
   // is a (harmless, blocked) violation report for every span of the paste.
-  const renamed = html.replace(/<[^>]*>/g, (tag) => tag.replace(/\sstyle\s*=/gi, " data-pasted-style="));
+  const renamed = html.replace(/<[^>]*>/g, (tag) =>
+    tag.replace(/\sstyle\s*=/gi, " data-pasted-style="),
+  );
   const doc = new DOMParser().parseFromString(renamed, "text/html");
   for (const wrapper of doc.querySelectorAll("b[id^='docs-internal-guid']")) {
     wrapper.replaceWith(...wrapper.childNodes);

@@ -8,15 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Byline
-from tests.articles.admin_helpers import (
-    ADD,
-    CHANGELIST,
-    action,
-    article_form,
-    change_url,
-    errors,
-)
-from tests.factories import (
+from tests.support.admin import ADD, CHANGELIST, action, article_form, change_url, errors
+from tests.support.factories import (
     ArticleFactory,
     AuthorFactory,
     BylineFactory,

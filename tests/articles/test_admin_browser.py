@@ -7,8 +7,14 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article
-from tests.browser import ARTIFACTS  # `browser`/`page` fixtures come from tests/conftest.py
-from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, DeskFactory, PhotoFactory
+from tests.support.browser import ARTIFACTS, log_in
+from tests.support.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    BylineFactory,
+    DeskFactory,
+    PhotoFactory,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -37,14 +43,6 @@ def newsroom(transactional_db, settings, reporter):
 def shot(name: str) -> str:
     ARTIFACTS.mkdir(exist_ok=True)
     return str(ARTIFACTS / f"{name}.png")
-
-
-def log_in(page, live_server, username: str) -> None:
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f"pw-{username}")
-    page.click("input[type=submit]")
-    page.wait_for_url(live_server.url + "/admin/")
 
 
 def test_editor_sees_the_newsroom_and_publishes_a_draft_from_its_page(

@@ -8,8 +8,17 @@ from django.apps import apps as django_apps
 
 from articles.models import Correction
 from editorial import services as editorial_services
-from tests.browser import ARTIFACTS  # `browser`/`page` fixtures come from tests/conftest.py
-from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, DeskFactory, PhotoFactory
+from tests.support.browser import (
+    ARTIFACTS,  # `browser`/`page` fixtures come from tests/conftest.py
+    log_in,
+)
+from tests.support.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    BylineFactory,
+    DeskFactory,
+    PhotoFactory,
+)
 
 pytestmark = pytest.mark.e2e
 GROUPS_MIGRATION = importlib.import_module("core.migrations.0001_groups")
@@ -67,11 +76,7 @@ def test_the_article_admin_does_not_scroll_sideways_at_390px(
     page, live_server, editor, story, where
 ):
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", "pw-editor")
-    page.click("input[type=submit]")
-    page.wait_for_url(live_server.url + "/admin/")
+    log_in(page, live_server, "editor")
     path = {
         "change": f"/admin/articles/article/{story.pk}/change/",
         "changelist": "/admin/articles/article/",

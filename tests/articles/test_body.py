@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from articles.body import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, sanitise_body
-from tests.articles.admin_helpers import article_form, change_url, errors
-from tests.factories import ArticleFactory
+from tests.support.admin import article_form, change_url, errors
+from tests.support.factories import ArticleFactory
 
 CLIPBOARD = Path(__file__).parent / "clipboard"
 
@@ -171,7 +171,7 @@ def test_saving_other_fields_does_not_touch_the_body():
 
 @pytest.mark.django_db
 def test_opening_and_saving_an_article_unchanged_changes_nothing(client, editor):
-    from tests.articles.seed_article import build_seed_article
+    from tests.support.seed_article import build_seed_article
 
     article = build_seed_article()
     before = article.body

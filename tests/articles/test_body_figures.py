@@ -12,8 +12,8 @@ from django.utils import timezone
 from articles import services
 from articles.embeds import embed_for
 from photos.services import photo_process
-from tests.articles.public_html import Page
-from tests.factories import ArticleFactory, PhotoFactory
+from tests.support.factories import ArticleFactory, PhotoFactory
+from tests.support.public_html import Page
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +125,7 @@ def test_embeds_are_placeholders_with_no_third_party_src(client, settings):
     cards = page.select("figure", class_="link-card")
     assert len(cards) == 3
     assert "X (Twitter)" in html and "Bluesky" in html and "example.org" in html
-    assert re.search(r'<script src="[^"]*js/embeds[^"]*\.js" defer></script>', html)
+    assert re.search(r'<script type="module" src="[^"]*js/embeds[^"]*\.js"></script>', html)
     policy = response["Content-Security-Policy"]
     frames = re.search(r"frame-src ([^;]*)", policy).group(1).split()
     assert frames == ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
@@ -197,7 +197,7 @@ def test_a_deleted_in_body_photo_also_stops_publication(editor):
 
 
 def test_the_admin_says_why_it_will_not_publish_a_body_photo_without_credit(client, editor):
-    from tests.articles.admin_helpers import article_form, change_url
+    from tests.support.admin import article_form, change_url
 
     bare = PhotoFactory(alt_text="A tram", credit_name="")
     article = ArticleFactory(

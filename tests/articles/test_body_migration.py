@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from articles.markdown import render_markdown
 from demo import content
-from tests.articles.seed_article import BODY_MARKDOWN
+from tests.support.seed_article import BODY_MARKDOWN
 
 BEFORE = [("articles", "0012_correction_withdrawal")]
 AFTER = [("articles", "0013_article_body_rich_text")]

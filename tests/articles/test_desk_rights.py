@@ -2,32 +2,19 @@
 they edit, superusers everywhere; enforced in querysets and services, so crafted POSTs fail."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import Permission, User
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.urls import reverse
 
 from articles import services
 from articles.models import Article, Desk
 from editorial import services as editorial_services
-from tests.articles.admin_helpers import ADD, CHANGELIST, action, article_form, change_url, errors
-from tests.factories import ArticleFactory, BylineFactory, DeskFactory, PhotoFactory
+from tests.support.admin import ADD, CHANGELIST, action, article_form, change_url, errors
+from tests.support.factories import ArticleFactory, BylineFactory, DeskFactory, PhotoFactory
+from tests.support.personas import desk_member as staff
+from tests.support.personas import logged_in
 
 pytestmark = pytest.mark.django_db
-
-
-def staff(username: str, group: str, *desks) -> User:
-    user = User.objects.create_user(username, email=f"{username}@newsroom.example", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    for desk in desks:
-        desk.members.add(user)
-    return user
-
-
-def logged_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

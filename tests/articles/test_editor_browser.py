@@ -9,9 +9,9 @@ import pytest
 from django.apps import apps as django_apps
 
 from articles.body import sanitise_body
-from tests.articles.seed_article import build_seed_article
-from tests.articles.test_admin_browser import log_in
-from tests.factories import ArticleFactory, PhotoFactory
+from tests.support.browser import log_in
+from tests.support.factories import ArticleFactory, PhotoFactory
+from tests.support.seed_article import build_seed_article
 
 pytestmark = pytest.mark.e2e
 GROUPS_MIGRATION = importlib.import_module("core.migrations.0001_groups")

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from articles.models import Article
 from editorial import services as editorial_services
-from tests.articles.admin_helpers import article_form, change_url, errors
-from tests.factories import (
+from tests.support.admin import article_form, change_url, errors
+from tests.support.factories import (
     ArticleFactory,
     AuthorFactory,
     BylineFactory,

@@ -15,8 +15,8 @@ from django.utils import timezone
 from articles.models import Article
 from editorial import services as editorial_services
 from editorial.models import EditLock
-from tests.articles.admin_helpers import CHANGELIST, action, article_form, change_url, errors
-from tests.factories import ArticleFactory, PhotoFactory
+from tests.support.admin import CHANGELIST, action, article_form, change_url, errors
+from tests.support.factories import ArticleFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db
 

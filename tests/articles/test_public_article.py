@@ -13,9 +13,9 @@ from articles.services import article_set_comment_count
 from articles.views import ArticleView
 from comments.models import Comment
 from photos.services import photo_process
-from tests.articles import seed_article as seed
-from tests.articles.public_html import Page
-from tests.factories import AuthorFactory, BylineFactory, CorrectionFactory, TopicFactory
+from tests.support import seed_article as seed
+from tests.support.factories import AuthorFactory, BylineFactory, CorrectionFactory, TopicFactory
+from tests.support.public_html import Page
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.tasks import purge_due_pages
-from tests.factories import ArticleFactory, BylineFactory, DeskFactory, TopicFactory
+from tests.support.factories import ArticleFactory, BylineFactory, DeskFactory, TopicFactory
 
 
 def test_an_article_page_is_served_from_the_cache_the_second_time(shared_cache, db):

@@ -8,8 +8,14 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from tests.articles import seed_article as seed
-from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, DeskFactory, TopicFactory
+from tests.support import seed_article as seed
+from tests.support.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    BylineFactory,
+    DeskFactory,
+    TopicFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

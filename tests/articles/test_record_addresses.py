@@ -10,8 +10,8 @@ from django.utils import timezone
 from articles.models import Article, ArticleAddress
 from editorial import services as editorial_services
 from notifications.models import Notification
-from tests.articles.admin_helpers import article_form, change_url, errors
-from tests.factories import ArticleFactory, DeskFactory, PhotoFactory
+from tests.support.admin import article_form, change_url, errors
+from tests.support.factories import ArticleFactory, DeskFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +67,7 @@ def test_every_earlier_address_keeps_working_after_several_changes(editor_client
 
 
 def test_the_live_email_link_still_reaches_the_article(editor, editor_client, reporter):
-    from tests.factories import AuthorFactory, BylineFactory
+    from tests.support.factories import AuthorFactory, BylineFactory
 
     article = ArticleFactory(draft=True, created_by=reporter, hero_photo=PhotoFactory())
     BylineFactory(article=article, author=AuthorFactory(user=reporter))

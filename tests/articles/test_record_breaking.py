@@ -9,8 +9,8 @@ from django.test import Client
 from django.utils import timezone
 
 from editorial import services as editorial_services
-from tests.articles.admin_helpers import article_form, change_url, errors
-from tests.factories import ArticleFactory, PhotoFactory
+from tests.support.admin import article_form, change_url, errors
+from tests.support.factories import ArticleFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db
 

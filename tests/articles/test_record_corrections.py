@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Correction
-from tests.articles.admin_helpers import article_form, change_url, errors
-from tests.factories import ArticleFactory, PhotoFactory
+from tests.support.admin import article_form, change_url, errors
+from tests.support.factories import ArticleFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db
 

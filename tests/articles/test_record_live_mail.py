@@ -7,11 +7,11 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from articles.clock import newsroom_time
+from core.clock import newsroom_time
 from editorial import services as editorial_services
 from notifications.models import Notification
-from tests.articles.admin_helpers import article_form, change_url, errors
-from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, PhotoFactory
+from tests.support.admin import article_form, change_url, errors
+from tests.support.factories import ArticleFactory, AuthorFactory, BylineFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from articles import services
 from articles.models import Article
 from photos.models import Photo
-from tests.factories import ArticleFactory, PhotoFactory
+from tests.support.factories import ArticleFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db
 

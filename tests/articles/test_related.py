@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from tests.articles.public_html import Page
-from tests.factories import ArticleFactory, DeskFactory, TopicFactory
+from tests.support.factories import ArticleFactory, DeskFactory, TopicFactory
+from tests.support.public_html import Page
 
 pytestmark = pytest.mark.django_db
 

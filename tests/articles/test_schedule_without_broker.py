@@ -8,7 +8,7 @@ from django.utils import timezone
 from articles.models import Article
 from editorial import services as editorial_services
 from editorial.tasks import go_live
-from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, PhotoFactory
+from tests.support.factories import ArticleFactory, AuthorFactory, BylineFactory, PhotoFactory
 
 
 @pytest.mark.django_db

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from tests.articles.test_public_pages import card_titles, get
-from tests.factories import ArticleFactory, AuthorFactory, BylineFactory
+from tests.support.factories import ArticleFactory, AuthorFactory, BylineFactory
+from tests.support.public_html import card_titles, get
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,15 @@ from articles import services
 from articles.models import Article
 from comments.services import comment_moderate
 from editorial import services as editorial_services
-from tests import factories
-from tests.comments.conftest import CommentFactory
-from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, DeskFactory, PhotoFactory
+from tests.support import factories
+from tests.support.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    BylineFactory,
+    CommentFactory,
+    DeskFactory,
+    PhotoFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

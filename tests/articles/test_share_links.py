@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from editorial import services as editorial_services
 from editorial.models import ShareLink
-from tests.articles.admin_helpers import action, change_url
-from tests.articles.public_html import Page
-from tests.factories import ArticleFactory, DeskFactory, PhotoFactory
+from tests.support.admin import action, change_url
+from tests.support.factories import ArticleFactory, DeskFactory, PhotoFactory
+from tests.support.public_html import Page
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,9 @@ from django.urls import reverse
 from articles.models import Article
 from editorial import services as editorial_services
 from editorial.models import Transition
-from tests.articles.admin_helpers import CHANGELIST, action, article_form, change_url, errors
-from tests.factories import ArticleFactory, DeskFactory, PhotoFactory
-from tests.factories import desk_member as member
+from tests.support.admin import CHANGELIST, action, article_form, change_url, errors
+from tests.support.factories import ArticleFactory, DeskFactory, PhotoFactory
+from tests.support.personas import desk_member as member
 
 pytestmark = pytest.mark.django_db
 

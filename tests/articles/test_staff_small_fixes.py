@@ -8,7 +8,7 @@ import re
 import pytest
 
 from articles.models import Correction
-from tests.factories import ArticleFactory
+from tests.support.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 

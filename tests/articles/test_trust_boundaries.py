@@ -10,17 +10,16 @@ import datetime as dt
 import xml.etree.ElementTree as ET  # noqa: S405 - parses our own responses in tests
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import Permission, User
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Author, Desk, DeskMembershipChange, Topic
 from editorial import services as editorial_services
 from photos.models import Photo
-from tests.articles.admin_helpers import article_form, change_url, model_form
-from tests.factories import (
+from tests.support.admin import article_form, change_url, model_form
+from tests.support.factories import (
     ArticleFactory,
     AuthorFactory,
     BylineFactory,
@@ -28,22 +27,10 @@ from tests.factories import (
     PhotoFactory,
     TopicFactory,
 )
+from tests.support.personas import desk_member as staff
+from tests.support.personas import logged_in
 
 pytestmark = pytest.mark.django_db
-
-
-def staff(username: str, group: str, *desks: Desk) -> User:
-    user = User.objects.create_user(username, email=f"{username}@newsroom.example", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    for desk in desks:
-        desk.members.add(user)
-    return user
-
-
-def logged_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def admin_url(obj, view: str = "change") -> str:
@@ -247,7 +234,7 @@ def test_a_caption_read_from_the_files_metadata_loses_its_control_characters(sup
     checked: they are cleaned rather than refused, and a NUL never reaches Postgres."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from tests.articles import renditions_images as images
+    from tests.support import images
 
     data = images.with_iptc(
         images.jpeg(), {(2, 120): "Ministers\x0b arrive.\x00", (2, 110): "Ana\x1b Lima"}

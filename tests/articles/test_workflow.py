@@ -14,9 +14,9 @@ from editorial import services as editorial_services
 from editorial.models import Transition
 from notifications.models import Notification
 from notifications.services import notification_deliver
-from tests.articles.admin_helpers import CHANGELIST, action, article_form, change_url, errors
-from tests.factories import ArticleFactory, DeskFactory, PhotoFactory
-from tests.factories import desk_member as member
+from tests.support.admin import CHANGELIST, action, article_form, change_url, errors
+from tests.support.factories import ArticleFactory, DeskFactory, PhotoFactory
+from tests.support.personas import desk_member as member
 
 pytestmark = pytest.mark.django_db
 
@@ -77,11 +77,11 @@ def test_submitting_mails_the_desks_editors_and_nobody_else(desk, draft, rita, e
     )
 
 
-def test_the_mail_to_the_desk_editors_is_delivered_over_smtp(draft, rita, eddie, smtp_server):
+def test_the_mail_to_the_desk_editors_is_delivered_over_smtp(draft, rita, eddie, mail_server):
     editorial_services.article_submit(article=draft, user=rita)
     row = Notification.objects.get(kind="article_submitted")
     assert notification_deliver(notification_id=row.pk) is True
-    message = smtp_server.wait_for(1)[0]
+    message = mail_server.wait_for(1)[0]
     assert message["To"] == eddie.email
     assert message["Subject"] == 'For review: "Fares rise" by Rita Example'
     assert "Transport desk" in message.get_body(("plain",)).get_content()

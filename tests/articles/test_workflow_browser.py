@@ -12,9 +12,15 @@ from playwright.sync_api import expect
 
 from editorial import services as editorial_services
 from editorial.models import EditLock
-from tests.browser import ARTIFACTS
-from tests.conftest import _every_desk, _role_group
-from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, DeskFactory, PhotoFactory
+from tests.support.browser import ARTIFACTS, log_in
+from tests.support.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    BylineFactory,
+    DeskFactory,
+    PhotoFactory,
+)
+from tests.support.personas import every_desk, role_group
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -24,22 +30,14 @@ def shot(name: str) -> str:
     return str(ARTIFACTS / f"{name}.png")
 
 
-def log_in(page, live_server, username: str, password: str) -> None:
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
-    page.wait_for_url(live_server.url + "/admin/")
-
-
 @pytest.fixture
 def ben():
     """A second editor of every desk, with a name for the lock notice."""
     user = User.objects.create_user(
         "ben", password="pw-ben", first_name="Ben", last_name="Okri", is_staff=True
     )
-    user.groups.add(_role_group("Editors"))
-    return _every_desk(user)
+    user.groups.add(role_group("Editors"))
+    return every_desk(user)
 
 
 @pytest.fixture

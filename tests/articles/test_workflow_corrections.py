@@ -7,12 +7,14 @@ import re
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from articles.models import Correction
+from editorial import services as editorial_services
 from editorial.models import Revision
-from tests.articles.admin_helpers import article_form, change_url, errors
-from tests.factories import ArticleFactory, CorrectionFactory, DeskFactory, PhotoFactory
+from tests.support.admin import article_form, change_url, errors
+from tests.support.factories import ArticleFactory, CorrectionFactory, DeskFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +87,28 @@ def test_an_update_or_correction_shows_the_time_and_the_note(editor_client, clie
     assert jsonld(client, live)["dateModified"].startswith(f"{timezone.localtime(now):%Y-%m-%d}")
     revision = live.revisions.get()
     assert (revision.kind, revision.note) == (kind, "The vote was 31 to 12, not 21 to 12.")
+
+
+NOTE_NEEDED = {"change_note": ["Say what changed: readers see this note with the article."]}
+
+
+@pytest.mark.parametrize("kind", ["update", "correction"])
+def test_the_service_refuses_an_update_or_correction_without_a_note(editor, live, kind):
+    live.headline = "Changed"
+    with pytest.raises(ValidationError) as refused:
+        editorial_services.article_save(
+            article=live, user=editor, version=live.version, change_kind=kind, change_note=" "
+        )
+    assert refused.value.message_dict == NOTE_NEEDED  # what the form shows, word for word
+    live.refresh_from_db()
+    assert live.headline == "Council votes on bus lanes" and not live.corrections.exists()
+
+
+def test_only_a_public_update_or_correction_needs_a_note():
+    check = editorial_services.article_check_change_note
+    assert check(public=True, change_kind="silent", change_note="") == ""
+    assert check(public=False, change_kind="correction", change_note="") == ""
+    assert check(public=True, change_kind="update", change_note=" Late train. ") == "Late train."
 
 
 @pytest.mark.parametrize("note", ["", "   "])

@@ -12,8 +12,8 @@ from articles import services
 from articles.models import Article, Correction
 from articles.purges import purge_on_commit
 from editorial import services as editorial_services
-from tests.articles.admin_helpers import article_form, change_url
-from tests.factories import (
+from tests.support.admin import article_form, change_url
+from tests.support.factories import (
     ArticleFactory,
     BylineFactory,
     DeskFactory,

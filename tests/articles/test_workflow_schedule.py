@@ -17,8 +17,14 @@ from editorial.models import Transition
 from editorial.tasks import end_breaking, go_live, go_live_sweep
 from notifications.models import Notification
 from photos.models import Photo
-from tests.articles.admin_helpers import CHANGELIST, action, article_form, change_url, errors
-from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, DeskFactory, PhotoFactory
+from tests.support.admin import CHANGELIST, action, article_form, change_url, errors
+from tests.support.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    BylineFactory,
+    DeskFactory,
+    PhotoFactory,
+)
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.comments.conftest import CommentFactory
+from tests.support.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,14 @@ from django.utils import timezone
 from articles.models import Article
 from comments import services
 from comments.models import Comment
-from tests.articles.public_html import Page
-from tests.comments.conftest import CommentFactory
-from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, DeskFactory
+from tests.support.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    BylineFactory,
+    CommentFactory,
+    DeskFactory,
+)
+from tests.support.public_html import Page
 
 pytestmark = pytest.mark.django_db
 

@@ -17,10 +17,9 @@ from articles.services import article_delete
 from comments import services
 from comments.models import Comment, CommentTally, Term
 from comments.services import comment_submit
-from tests.articles.public_html import Page
-from tests.comments.conftest import CommentFactory
-from tests.comments.test_services import submission
-from tests.factories import ArticleFactory, DeskFactory
+from tests.support.comments import submission
+from tests.support.factories import ArticleFactory, CommentFactory, DeskFactory
+from tests.support.public_html import Page
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,8 @@ import pytest
 from django.utils import timezone
 
 from comments.models import Comment, ModerationLog
-from tests.articles.public_html import Page
-from tests.comments.conftest import CommentFactory
-from tests.factories import ArticleFactory, DeskFactory
+from tests.support.factories import ArticleFactory, CommentFactory, DeskFactory
+from tests.support.public_html import Page
 
 pytestmark = pytest.mark.django_db
 

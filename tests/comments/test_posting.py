@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from articles.models import Article
 from comments.models import Comment, ModerationLog, Term
-from tests.articles.public_html import Page
-from tests.comments.conftest import CommentFactory, form_data, post_url
-from tests.factories import ArticleFactory
+from tests.support.comments import form_data, post_url
+from tests.support.factories import ArticleFactory, CommentFactory
+from tests.support.public_html import Page
 
 pytestmark = pytest.mark.django_db
 

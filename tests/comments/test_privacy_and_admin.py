@@ -9,8 +9,14 @@ from django.contrib.auth.models import Permission
 
 from comments import services
 from comments.models import Comment, ModerationLog, Term
-from tests.comments.conftest import CommentFactory
-from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, DeskFactory, TopicFactory
+from tests.support.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    BylineFactory,
+    CommentFactory,
+    DeskFactory,
+    TopicFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

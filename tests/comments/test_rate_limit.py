@@ -10,7 +10,7 @@ from django.core.cache import cache
 from redis import Redis
 
 from comments.services import Rejection, comment_submit, rate_windows_count
-from tests.comments.test_services import submission
+from tests.support.comments import submission
 
 pytestmark = pytest.mark.django_db
 

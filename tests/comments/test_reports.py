@@ -7,8 +7,8 @@ import pytest
 
 from comments import services
 from comments.models import Comment, ModerationLog, Report
-from tests.articles.public_html import Page
-from tests.comments.conftest import CommentFactory
+from tests.support.factories import CommentFactory
+from tests.support.public_html import Page
 
 APPROVED = Comment.Status.APPROVED
 SAME_SITE = {"Sec-Fetch-Site": "same-origin"}

@@ -11,26 +11,13 @@ from django.utils import timezone
 
 from comments import notify, services
 from comments.models import Comment, ModerationLog, Term
-from comments.services import Rejection, Submission, comment_submit
-from tests.comments.conftest import CommentFactory
+from comments.services import Rejection, comment_submit
+from tests.support.comments import submission
+from tests.support.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
 
 APPROVED, PENDING = Comment.Status.APPROVED, Comment.Status.PENDING
-
-
-def submission(article, **overrides) -> Submission:
-    fields = {
-        "article": article,
-        "parent": None,
-        "name": "Grace",
-        "email": "grace@example.net",
-        "body": "Harbour walls and tides.",
-        "honeypot": "",
-        "ip": "192.0.2.10",
-        "user_agent": "pytest",
-    }
-    return Submission(**(fields | overrides))
 
 
 # The pipeline.
@@ -270,7 +257,7 @@ def test_ip_hashes_older_than_thirty_days_are_cleared(article):
 
 def test_the_ip_hash_task_runs_in_a_real_worker(celery_worker):
     from comments.tasks import clear_old_ip_hashes
-    from tests.factories import ArticleFactory
+    from tests.support.factories import ArticleFactory
 
     old, _ = old_and_new_comments(ArticleFactory())
     assert clear_old_ip_hashes.delay().get(timeout=20) == 1

@@ -13,9 +13,9 @@ from django.utils import timezone
 from comments import services
 from comments.models import Comment, CommenterStanding, ModerationLog
 from notifications.models import Mailbox
-from tests.articles.public_html import Page
-from tests.comments.conftest import CommentFactory
-from tests.comments.test_services import submission
+from tests.support.comments import submission
+from tests.support.factories import CommentFactory
+from tests.support.public_html import Page
 
 PENDING, APPROVED, SPAM = Comment.Status.PENDING, Comment.Status.APPROVED, Comment.Status.SPAM
 BANNED, TRUSTED = CommenterStanding.Kind.BANNED, CommenterStanding.Kind.TRUSTED

@@ -13,8 +13,7 @@ from articles.models import DeskMembershipChange
 from comments.models import ModerationLog
 from editorial import services as editorial_services
 from editorial.models import Revision
-from tests.comments.conftest import CommentFactory
-from tests.factories import ArticleFactory, DeskFactory, PhotoFactory
+from tests.support.factories import ArticleFactory, CommentFactory, DeskFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db
 

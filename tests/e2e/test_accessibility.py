@@ -16,9 +16,9 @@ from django.conf import settings as django_settings
 from django.test import Client
 
 from comments import services
-from tests.articles import seed_article as seed
-from tests.browser import ARTIFACTS
-from tests.comments.conftest import CommentFactory
+from tests.support import seed_article as seed
+from tests.support.browser import ARTIFACTS
+from tests.support.factories import CommentFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

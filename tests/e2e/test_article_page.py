@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.articles import seed_article as seed
+from tests.support import seed_article as seed
 
 pytestmark = pytest.mark.e2e
 

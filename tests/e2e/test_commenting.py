@@ -10,8 +10,7 @@ import pytest
 
 from comments import services
 from comments.models import Comment
-from tests.comments.conftest import CommentFactory
-from tests.factories import ArticleFactory, DeskFactory
+from tests.support.factories import ArticleFactory, CommentFactory, DeskFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -19,10 +19,9 @@ from playwright.sync_api import expect
 from articles.models import Article
 from comments.models import Comment
 from photos.models import Photo
-from tests.articles import seed_article as seed
-from tests.browser import ARTIFACTS
-from tests.comments.conftest import CommentFactory
-from tests.factories import jpeg_bytes
+from tests.support import seed_article as seed
+from tests.support.browser import ARTIFACTS
+from tests.support.factories import CommentFactory, jpeg_bytes
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from comments import services
-from tests.articles import seed_article as seed
-from tests.comments.conftest import CommentFactory, form_data
-from tests.factories import CorrectionFactory
+from tests.support import seed_article as seed
+from tests.support.comments import form_data
+from tests.support.factories import CommentFactory, CorrectionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,8 @@ from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from comments.models import Comment
-from tests.comments.conftest import CommentFactory
-from tests.conftest import _role_group
-from tests.factories import ArticleFactory, DeskFactory
+from tests.support.factories import ArticleFactory, CommentFactory, DeskFactory
+from tests.support.personas import role_group
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -36,7 +35,7 @@ def mod_user(transactional_db) -> User:
     # A transactional test empties the tables the groups migration filled: rebuild the group.
     # (their permissions too, so the group is remade with them, as the migrations made it).
     user = User.objects.create_user("moderator", "mod@example.org", PASSWORD, is_staff=True)
-    user.groups.add(_role_group("Moderators"))
+    user.groups.add(role_group("Moderators"))
     return user
 
 

@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 
 from notifications import services
 from notifications.models import NotificationPreference, Suppression
-from tests.notifications.test_outbox import hold
+from tests.support.outbox import hold
 
 DIGEST_LABEL = "Email me a digest of comments waiting for moderation"
 SHOTS = Path("/tmp/newsroom-notifications")  # noqa: S108 - screenshots for people to look at
@@ -30,13 +30,13 @@ def shot(page, name: str) -> None:
 
 
 def test_the_digest_email_shows_each_held_comment_and_a_link_to_the_queue(
-    page, smtp_server, settings
+    page, mail_server, settings
 ):
     settings.NOTIFICATIONS_DIGEST_WINDOW = 0
     settings.SITE_URL = "https://news.example.org"
     ids = [hold(n)[0] for n in range(3)]
     assert services.notification_deliver(notification_id=ids[0]) is True
-    [message] = smtp_server.wait_for(1)
+    [message] = mail_server.wait_for(1)
     page.set_content(message.get_body(("html",)).get_content())
     button = page.get_by_role("link", name="Open the moderation queue")
     assert button.is_visible()

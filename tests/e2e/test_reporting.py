@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 
 from comments.models import Comment, CommenterStanding, Report
-from tests.comments.conftest import CommentFactory
 from tests.e2e.test_moderation import log_in, mod_user  # noqa: F401 - a fixture
-from tests.factories import ArticleFactory, DeskFactory
+from tests.support.factories import ArticleFactory, CommentFactory, DeskFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from comments.models import Comment
-from tests.factories import ArticleFactory, DeskFactory
-from tests.front import edge  # noqa: F401 - the real front (Varnish, nginx, gunicorn)
+from tests.support.factories import ArticleFactory, DeskFactory
+from tests.support.front import edge  # noqa: F401 - the real front (Varnish, nginx, gunicorn)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

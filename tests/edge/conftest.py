@@ -1,1 +1,1 @@
-from tests.front import edge, purging  # noqa: F401 - the real front's fixtures
+from tests.support.front import edge, purging  # noqa: F401 - the real front's fixtures

@@ -20,8 +20,8 @@ from comments.models import Comment
 from core.models import PurgeBacklog
 from core.pagecache import purges_replay
 from editorial import services as editorial_services
-from tests.comments.conftest import CommentFactory, form_data
-from tests.factories import ArticleFactory, PhotoFactory
+from tests.support.comments import form_data
+from tests.support.factories import ArticleFactory, CommentFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SAME_SITE = {"Sec_Fetch_Site": "same-origin"}

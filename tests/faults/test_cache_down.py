@@ -15,9 +15,10 @@ from django.test import Client
 
 from comments.models import Comment
 from editorial import services as editorial_services
-from tests.articles import seed_article as seed
-from tests.comments.conftest import CommentFactory, form_data
-from tests.notifications.conftest import RedisBroker
+from tests.support import seed_article as seed
+from tests.support.broker import RedisBroker
+from tests.support.comments import form_data
+from tests.support.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -17,10 +17,10 @@ from collections import Counter
 import pytest
 
 from comments.models import Comment
-from tests.factories import ArticleFactory
-from tests.faults.cluster import serve_test_database
 from tests.faults.traffic import Reader, Tally, run_clients
-from tests.notifications.conftest import RedisBroker
+from tests.support.broker import RedisBroker
+from tests.support.factories import ArticleFactory
+from tests.support.servers import serve_test_database
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

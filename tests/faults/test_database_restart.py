@@ -7,11 +7,11 @@ import time
 import psycopg
 import pytest
 
-from tests.faults.cluster import Cluster, Server, manage
 from tests.faults.traffic import Reader, Tally
+from tests.support.servers import Cluster, Server, manage
 
 MAKE_ARTICLE = (
-    "from tests.factories import ArticleFactory; "
+    "from tests.support.factories import ArticleFactory; "
     "print(ArticleFactory(slug='outage', headline='Through the outage').get_absolute_url())"
 )
 

@@ -1,55 +1,21 @@
 """The mail a comment's life causes, driven through the comments app's own services and form."""
 
-import itertools
-
 import pytest
 from django.contrib.auth.models import Group, User
 from django.db import transaction
-from django.utils import timezone
 
 from comments import notify, services
 from comments.models import Comment, Term
 from notifications.models import (
     MODERATOR_DIGEST,
-    Mailbox,
     Notification,
     NotificationPreference,
     Suppression,
 )
 from notifications.services import notification_deliver
-from tests.factories import ArticleFactory
-from tests.notifications.test_worker import drain
-
-_numbers = itertools.count(1)
-
-
-def submit(article, *, body="A thoughtful point about the fares.", parent=None, **extra):
-    n = next(_numbers)
-    fields = {
-        "name": f"Reader {n}",
-        "email": f"reader{n}@example.org",
-        "ip": f"10.0.{n // 250}.{n % 250}",
-    }
-    fields.update(extra)
-    result = services.comment_submit(
-        submission=services.Submission(
-            article=article,
-            parent=parent,
-            body=body,
-            honeypot="",
-            user_agent="pytest",
-            **fields,
-        )
-    )
-    assert result.comment is not None, result.rejected
-    return result.comment
-
-
-def confirmed(*addresses: str) -> None:
-    """Mailboxes that confirmed they want mail about their comments (the double opt-in),
-    as a returning commenter's has: their mail goes out without another request."""
-    for address in addresses:
-        Mailbox.objects.create(email=address, nonce="used", confirmed_at=timezone.now())
+from tests.support.comments import submit
+from tests.support.factories import ArticleFactory
+from tests.support.outbox import confirmed, drain
 
 
 def moderator_named(name: str, *, digest: bool = True) -> User:

@@ -21,9 +21,9 @@ from comments.models import Comment, Term
 from notifications import services
 from notifications.models import MAILBOX_CONFIRM, Mailbox, Notification, Suppression
 from notifications.tasks import sweep_notifications
-from tests.factories import ArticleFactory
-from tests.notifications.test_comment_mail import submit
-from tests.notifications.test_worker import drain
+from tests.support.comments import submit
+from tests.support.factories import ArticleFactory
+from tests.support.outbox import drain
 
 real_commits = pytest.mark.django_db(transaction=True)
 

@@ -18,12 +18,14 @@ from comments.models import Comment
 from core.tasks import ping
 from notifications.models import MODERATOR_DIGEST, Notification
 from notifications.tasks import flush_digests, sweep_notifications
-from tests.factories import ArticleFactory
-from tests.notifications.conftest import start_worker_process
-from tests.notifications.test_comment_mail import confirmed, submit
-from tests.notifications.test_worker import cause, drain
+from tests.support.broker import start_worker_process
+from tests.support.comments import submit
+from tests.support.factories import ArticleFactory
+from tests.support.outbox import cause, confirmed, drain
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Outside the fast loop, with tests/faults: two tests start a redis-server and worker
+# processes of their own, the third floods the outbox with two hundred comments.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.faults]
 
 
 def add_moderator(name: str) -> User:

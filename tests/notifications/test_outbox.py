@@ -9,20 +9,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from notifications import services
-from notifications.models import MODERATOR_DIGEST, Notification, Suppression
-
-PUBLISHED = {
-    "name": "Ana",
-    "article": "Metro fares rise",
-    "excerpt": "Fair point about the night buses.",
-    "comment_url": "https://news.example.org/metro/2026/01/02/fares/#comment-7",
-}
-
-
-def enqueue(event="comment-published:7", recipients=("ana@example.org",), **overrides):
-    arguments = {"kind": "comment_published", "context": PUBLISHED, "about": "comment:7"}
-    arguments.update(overrides)
-    return services.notification_enqueue(recipients=list(recipients), event=event, **arguments)
+from notifications.models import Notification, Suppression
+from tests.support.outbox import PUBLISHED, enqueue, hold
 
 
 def deliver(pk: int) -> bool:
@@ -199,30 +187,6 @@ def test_cancelled_rows_are_never_sent(db, mail_server):
     assert row.state == "cancelled" and row.last_error == "Cancelled: comment rejected"
     assert services.notification_retry(ids=[pk]) == 0
     assert mail_server.count() == 0
-
-
-def digest_item(n: int) -> dict:
-    return {
-        "comment_id": n,
-        "name": f"Reader {n}",
-        "article": "Metro fares rise",
-        "excerpt": f"Held comment number {n}",
-        "reasons": ["First comment from this email"],
-        "queue_url": "https://news.example.org/moderation/",
-        "item_url": f"https://news.example.org/moderation/#c{n}",
-        "preferences_url": "https://news.example.org/notifications/preferences/",
-    }
-
-
-def hold(n: int, recipients=("mod@example.org",)) -> list[int]:
-    return services.notification_enqueue(
-        kind=MODERATOR_DIGEST,
-        recipients=list(recipients),
-        event=f"comment-held:{n}",
-        about=f"comment:{n}",
-        context=digest_item(n),
-        digest=True,
-    )
 
 
 def test_digest_rows_wait_for_the_window_then_go_as_one_mail(db, mail_server, settings):

@@ -11,9 +11,9 @@ from django.utils import timezone
 from comments import notify
 from notifications import services
 from notifications.models import MODERATOR_DIGEST, Notification, NotificationPreference, Suppression
-from tests.factories import ArticleFactory
-from tests.notifications.test_comment_mail import submit
-from tests.notifications.test_outbox import enqueue
+from tests.support.comments import submit
+from tests.support.factories import ArticleFactory
+from tests.support.outbox import enqueue
 
 
 def unsubscribe_path(recipient="ana@example.org", kind="comment_published") -> str:

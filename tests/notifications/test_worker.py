@@ -4,30 +4,11 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from core.tasks import ping
-from notifications import services
 from notifications.models import Notification
 from notifications.tasks import deliver_notification, flush_digests, sweep_notifications
-from tests.notifications.test_outbox import PUBLISHED, hold
+from tests.support.outbox import PUBLISHED, cause, drain, hold
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def drain() -> None:
-    """Wait until the (single, first-in first-out) worker has run everything queued so far."""
-    assert ping.delay().get(timeout=30) == "pong"
-
-
-def cause(event: str = "comment-published:7") -> int:
-    with transaction.atomic():
-        [pk] = services.notification_enqueue(
-            kind="comment_published",
-            recipients=["ana@example.org"],
-            event=event,
-            about="comment:7",
-            context=PUBLISHED,
-        )
-    return pk
 
 
 def test_a_committed_row_is_delivered_by_the_worker_once(celery_worker, mail_server):

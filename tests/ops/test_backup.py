@@ -8,7 +8,7 @@ import psycopg
 from django.db import connection
 
 from articles.models import Article
-from tests.factories import ArticleFactory, CorrectionFactory
+from tests.support.factories import ArticleFactory, CorrectionFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 

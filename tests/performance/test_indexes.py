@@ -15,7 +15,7 @@ from django.utils import timezone
 from articles.models import Article
 from articles.search import search_articles
 from comments.models import Comment
-from tests.factories import ArticleFactory, DeskFactory
+from tests.support.factories import ArticleFactory, DeskFactory
 
 
 def _plan(queryset) -> str:

@@ -6,8 +6,14 @@ number or an id past the range of a bigint must not reach it either."""
 import pytest
 
 from comments.models import Comment
-from tests.comments.conftest import CommentFactory
-from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, DeskFactory, TopicFactory
+from tests.support.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    BylineFactory,
+    CommentFactory,
+    DeskFactory,
+    TopicFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

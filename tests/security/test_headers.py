@@ -18,9 +18,9 @@ from django.test import Client, override_settings
 from articles.models import Article
 from comments.models import Comment
 from editorial.services import share_link_create
-from tests.articles import seed_article as seed
-from tests.comments.conftest import CommentFactory, form_data
-from tests.factories import CorrectionFactory, TopicFactory
+from tests.support import seed_article as seed
+from tests.support.comments import form_data
+from tests.support.factories import CommentFactory, CorrectionFactory, TopicFactory
 
 # What a shared cache hands every reader of a public page, and so must not vary per reader.
 SHARED_HEADERS = (

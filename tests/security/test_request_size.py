@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 
 from comments.models import Comment
-from tests.comments.conftest import form_data, post_url
-from tests.factories import ArticleFactory
+from tests.support.comments import form_data, post_url
+from tests.support.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.conftest import free_port
-from tests.faults.cluster import ROOT, serve_test_database
+from tests.support.servers import ROOT, free_port, serve_test_database
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from stack import Front  # noqa: E402

@@ -1,10 +1,11 @@
-"""A throwaway PostgreSQL cluster and a gunicorn server, started and stopped by tests."""
+"""Servers tests start and stop: free ports, a throwaway PostgreSQL cluster, gunicorn."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -13,9 +14,13 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tests.conftest import free_port
-
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def _pg_bin(name: str) -> str:

@@ -14,7 +14,7 @@ import pytest
 # test body are still synchronous and safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-ARTIFACTS = Path(__file__).parent / "e2e" / "artifacts"
+ARTIFACTS = Path(__file__).parents[1] / "e2e" / "artifacts"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -59,3 +59,12 @@ def page(browser, request, settings):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+def log_in(page, live_server, username: str, password: str | None = None) -> None:
+    """Sign in through the admin's login form; personas' passwords are "pw-" + username."""
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password or f"pw-{username}")
+    page.click("input[type=submit]")
+    page.wait_for_url(live_server.url + "/admin/")

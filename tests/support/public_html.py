@@ -98,3 +98,14 @@ class Page(HTMLParser):
         index = self.text.find(text)
         assert index >= 0, f"{text!r} is not on the page"
         return index
+
+
+def get(client, path: str) -> Page:
+    """The page at `path`, which must answer 200."""
+    response = client.get(path)
+    assert response.status_code == 200, response.status_code
+    return Page(response.content.decode())
+
+
+def card_titles(page: Page) -> list[str]:
+    return [e.text for e in page.elements if e.tag in {"h2", "h3"} and "card__title" in e.classes]

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from articles.markdown import body_from_markdown
-from tests.factories import (
+from tests.support.factories import (
     ArticleFactory,
     AuthorFactory,
     BylineFactory,
