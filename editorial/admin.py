@@ -38,7 +38,6 @@ from articles.forms import WithdrawCorrectionForm, add_service_errors
 from articles.models import Article, Author, Byline, Correction
 from core.params import BadParameter, parse_id
 from editorial import revisions
-from editorial import services as editorial
 from editorial.forms import (
     PUBLISHING_FIELDS,
     ArticleAdminForm,
@@ -48,6 +47,8 @@ from editorial.forms import (
     UnpublishForm,
 )
 from editorial.models import Revision, ShareLink, Transition
+from editorial.services import locks, saving, share_links, workflow
+from editorial.services.revisions import article_record_revision, article_restore_revision
 
 
 def said_submitted(article: Article) -> str:
@@ -320,8 +321,8 @@ class ArticleAdmin(admin.ModelAdmin):
         reason, as a save that failed would."""
         field = f"{admin.ActionLocation.CHANGE_FORM.value}-action"
         name = request.POST.get(field) if request.method == "POST" else None
-        saving = {"_save", "_continue", "_addanother", "_saveasnew"} & set(request.POST)
-        if name and object_id and not saving and self._has_unsaved_edits(request, object_id):
+        submitting = {"_save", "_continue", "_addanother", "_saveasnew"} & set(request.POST)
+        if name and object_id and not submitting and self._has_unsaved_edits(request, object_id):
             request.POST = request.POST.copy()
             del request.POST[field]  # Django then treats the post as a save of the form
             action = getattr(self, name, None) if name in self.actions else None
@@ -348,7 +349,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         stored = Article.objects.select_related("desk").filter(pk=obj.pk).first()
-        editorial.article_save(
+        saving.article_save(
             article=obj,
             user=request.user,
             version=form.cleaned_data.get("version"),
@@ -383,8 +384,8 @@ class ArticleAdmin(admin.ModelAdmin):
         if getattr(form, "public_edit", False):
             kind = form.cleaned_data.get("change_kind") or Revision.Kind.SILENT
             note = form.cleaned_data.get("change_note") or "" if kind != "silent" else ""
-        editorial.article_record_revision(article=article, user=request.user, kind=kind, note=note)
-        editorial.article_lock_release(article_id=article.pk, user=request.user)
+        article_record_revision(article=article, user=request.user, kind=kind, note=note)
+        locks.article_lock_release(article_id=article.pk, user=request.user)
 
     def delete_model(self, request, obj):
         services.article_delete(article=obj)
@@ -450,7 +451,7 @@ class ArticleAdmin(admin.ModelAdmin):
         self._run(
             request,
             queryset,
-            editorial.article_publish,
+            workflow.article_publish,
             done="published",
             skip_status=Article.Status.PUBLISHED,
             describe=said_published,
@@ -471,7 +472,7 @@ class ArticleAdmin(admin.ModelAdmin):
         confirmed = request.POST.get("confirm") == "yes"
         form = UnpublishForm(request.POST if confirmed else None)
         if confirmed and form.is_valid():
-            unpublish = partial(editorial.article_unpublish, note=form.cleaned_data["note"])
+            unpublish = partial(workflow.article_unpublish, note=form.cleaned_data["note"])
             self._run(request, queryset, unpublish, done="unpublished", describe=said_unpublished)
             return None
         return self._page(
@@ -493,7 +494,7 @@ class ArticleAdmin(admin.ModelAdmin):
         self._run(
             request,
             queryset,
-            editorial.article_submit,
+            workflow.article_submit,
             done="submitted",
             skip_status=Article.Status.IN_REVIEW,
             describe=said_submitted,
@@ -501,17 +502,17 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(
         permissions=["publish"],
-        description=f"Breaking for {editorial.BREAKING_NOW_HOURS} hours",
-        description_plural=f"Mark selected breaking for {editorial.BREAKING_NOW_HOURS} hours",
+        description=f"Breaking for {workflow.BREAKING_NOW_HOURS} hours",
+        description_plural=f"Mark selected breaking for {workflow.BREAKING_NOW_HOURS} hours",
         location=BOTH_LOCATIONS,
     )
     def breaking_for_two_hours(self, request, queryset):
         self._run(
             request,
             queryset,
-            editorial.article_mark_breaking,
+            workflow.article_mark_breaking,
             done="marked breaking",
-            summary=f"Breaking for {editorial.BREAKING_NOW_HOURS} hours: {{count}} {{noun}}. "
+            summary=f"Breaking for {workflow.BREAKING_NOW_HOURS} hours: {{count}} {{noun}}. "
             "The flag and the home page banner switch off by themselves.",
         )
 
@@ -527,7 +528,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def make_share_link(self, request, queryset):
         for article in queryset:
             try:
-                link = editorial.share_link_create(article=article, user=request.user)
+                link = share_links.share_link_create(article=article, user=request.user)
             except ValidationError as exc:
                 self.message_user(
                     request, f"“{article.headline}”: {' '.join(exc.messages)}", messages.ERROR
@@ -703,7 +704,7 @@ class ArticleAdmin(admin.ModelAdmin):
         )
         if request.method == "POST" and form.is_valid():
             try:
-                revision = editorial.article_restore_revision(
+                revision = article_restore_revision(
                     article=article,
                     number=number,
                     user=request.user,
@@ -743,7 +744,7 @@ class ArticleAdmin(admin.ModelAdmin):
         form = ReturnForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                editorial.article_return(
+                workflow.article_return(
                     article=article, user=request.user, note=form.cleaned_data["note"]
                 )
             except ValidationError as exc:
@@ -807,13 +808,13 @@ class ArticleAdmin(admin.ModelAdmin):
             raise PermissionDenied
         action = request.POST.get("action")
         if action == "release":
-            editorial.article_lock_release(article_id=article.pk, user=request.user)
+            locks.article_lock_release(article_id=article.pk, user=request.user)
             return HttpResponse(status=204)
         if action == "refresh":
-            lock = editorial.article_lock_take(article=article, user=request.user)
+            lock = locks.article_lock_take(article=article, user=request.user)
             return JsonResponse({"mine": lock.user_id == request.user.pk})
         if action == "take_over":
-            editorial.article_lock_take(article=article, user=request.user, take_over=True)
+            locks.article_lock_take(article=article, user=request.user, take_over=True)
             self.message_user(
                 request,
                 "You are editing this article now. The person editing before you is told "
@@ -939,7 +940,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def _lock_context(self, request: HttpRequest, article: Article) -> dict[str, Any]:
         """Opening the form takes the soft lock, or shows who holds it."""
-        lock = editorial.article_lock_take(article=article, user=request.user)
+        lock = locks.article_lock_take(article=article, user=request.user)
         mine = lock.user_id == request.user.pk
         since = timezone.localtime(lock.since)
         same_day = since.date() == timezone.localdate()
@@ -1023,7 +1024,7 @@ class ShareLinkAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        link = editorial.share_link_create(
+        link = share_links.share_link_create(
             article=obj.article,
             user=request.user,
             days=form.cleaned_data["days"],
@@ -1056,7 +1057,7 @@ class ShareLinkAdmin(admin.ModelAdmin):
         revoked, refused = 0, []
         for link in queryset.select_related("article"):
             try:
-                editorial.share_link_revoke(link=link, user=request.user)
+                share_links.share_link_revoke(link=link, user=request.user)
             except ValidationError as exc:
                 refused.append(f"“{link.article.headline}”: {' '.join(exc.messages)}")
             else:

@@ -16,8 +16,8 @@ from articles.editor import ArticleBodyField, ArticleBodyWidget
 from articles.forms import PlainTextField, add_service_errors
 from articles.models import Article
 from core.text import validate_plain_text
-from editorial import services as editorial
 from editorial.models import ShareLink
+from editorial.services import saving, workflow
 
 CHANGE_KINDS = [
     ("silent", "Silent fix: a typo or a broken link; readers are not told"),
@@ -97,7 +97,7 @@ class ArticleAdminForm(forms.ModelForm):
             ),
             "breaking_until": (
                 "When the breaking flag and the home banner switch off by themselves. "
-                f"Empty: {editorial.BREAKING_DEFAULT_HOURS} hours from when the flag is set "
+                f"Empty: {workflow.BREAKING_DEFAULT_HOURS} hours from when the flag is set "
                 "(or from publication, if that is later)."
             ),
             "status": (
@@ -144,7 +144,7 @@ class ArticleAdminForm(forms.ModelForm):
         if self.instance.pk is not None:
             try:
                 # Runs inside the admin's transaction: the row stays locked until the save.
-                editorial.article_check_version(
+                saving.article_check_version(
                     article_id=self.instance.pk, version=cleaned.get("version"), user=self.user
                 )
             except ValidationError as exc:
@@ -160,7 +160,7 @@ class ArticleAdminForm(forms.ModelForm):
             self.add_error(
                 "breaking_until",
                 "This time is in the past: the flag and the banner would show nothing. Choose "
-                f"a later time, or leave it empty for {editorial.BREAKING_DEFAULT_HOURS} hours "
+                f"a later time, or leave it empty for {workflow.BREAKING_DEFAULT_HOURS} hours "
                 "from now.",
             )
         if (
@@ -183,7 +183,7 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned
 
     def is_stale(self) -> bool:
-        return self.has_error(NON_FIELD_ERRORS, code=editorial.STALE_VERSION)
+        return self.has_error(NON_FIELD_ERRORS, code=saving.STALE_VERSION)
 
     def is_public_edit(self) -> bool:
         """Editing an article the public can see now (corrections apply)."""

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Author, Desk, DeskMembershipChange, Topic
-from editorial import services as editorial_services
+from editorial.services import workflow
 from photos.models import Photo
 from tests.articles.admin_helpers import article_form, change_url, model_form
 from tests.factories import (
@@ -288,7 +288,7 @@ def test_an_editor_cannot_add_themselves_to_another_desk(cleo, transport):
     assert not transport.members.filter(pk=cleo.pk).exists()
     cleo = User.objects.get(pk=cleo.pk)
     with pytest.raises(ValidationError):
-        editorial_services.article_publish(article=draft, user=cleo)
+        workflow.article_publish(article=draft, user=cleo)
     assert not DeskMembershipChange.objects.exists()
 
 

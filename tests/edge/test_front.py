@@ -19,7 +19,7 @@ from comments import services as comment_services
 from comments.models import Comment
 from core.models import PurgeBacklog
 from core.pagecache import purges_replay
-from editorial import services as editorial_services
+from editorial.services import saving, workflow
 from tests.comments.conftest import CommentFactory, form_data
 from tests.factories import ArticleFactory, PhotoFactory
 
@@ -105,13 +105,13 @@ def approve_comment(article: Article, moderator) -> str:
 
 def edit_headline(article: Article, editor) -> str:
     article.headline = "The headline, corrected"
-    editorial_services.article_save(article=article, user=editor, version=article.version)
+    saving.article_save(article=article, user=editor, version=article.version)
     return "The headline, corrected"
 
 
 def add_correction(article: Article, editor) -> str:
     article.body += "\n\nThe date is 4 May."
-    editorial_services.article_save(
+    saving.article_save(
         article=article,
         user=editor,
         version=article.version,
@@ -148,7 +148,7 @@ def test_a_removal_is_never_served_again_once_its_purge_returns(
     warm(purging, path)
     article = Article.objects.get(pk=article.pk)
     if removal == "unpublish":
-        editorial_services.article_unpublish(article=article, user=editor)
+        workflow.article_unpublish(article=article, user=editor)
     elif removal == "delete":
         comment_services.comment_delete_many(ids=[comment.pk])
     else:

@@ -17,7 +17,7 @@ from django.test import Client, override_settings
 
 from articles.models import Article
 from comments.models import Comment
-from editorial.services import share_link_create
+from editorial.services.share_links import share_link_create
 from tests.articles import seed_article as seed
 from tests.comments.conftest import CommentFactory, form_data
 from tests.factories import CorrectionFactory, TopicFactory
