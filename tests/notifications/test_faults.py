@@ -15,13 +15,13 @@ from django.utils import timezone
 
 from comments import services as comment_services
 from comments.models import Comment
-from core.tasks import ping
 from notifications.models import MODERATOR_DIGEST, Notification
 from notifications.tasks import flush_digests, sweep_notifications
 from tests.factories import ArticleFactory
 from tests.notifications.conftest import start_worker_process
 from tests.notifications.test_comment_mail import confirmed, submit
 from tests.notifications.test_worker import cause, drain
+from tests.worker_tasks import ping
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

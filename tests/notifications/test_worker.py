@@ -4,11 +4,11 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from core.tasks import ping
 from notifications import services
 from notifications.models import Notification
 from notifications.tasks import deliver_notification, flush_digests, sweep_notifications
 from tests.notifications.test_outbox import PUBLISHED, hold
+from tests.worker_tasks import ping
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
