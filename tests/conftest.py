@@ -96,6 +96,30 @@ def superuser(db) -> User:
     return _user("root", staff=True, is_superuser=True)
 
 
+@pytest.fixture
+def editor_client(client, editor):
+    """The test client, signed in as the editor."""
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def purged(monkeypatch) -> list[list[str]]:
+    """The keys of each call to the page cache's purge, sorted, in order (the real purge
+    still runs, so cached pages go stale as they would)."""
+    from core import pagecache
+
+    calls: list[list[str]] = []
+    real = pagecache.purge
+
+    def record(keys, **options):
+        calls.append(sorted(set(keys)))
+        real(keys, **options)
+
+    monkeypatch.setattr(pagecache, "purge", record)
+    return calls
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

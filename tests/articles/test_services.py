@@ -1,5 +1,5 @@
 """articles.services: publishing rules, the reporter's workflow, and the pages a desk, author,
-topic or photo edit purges (a workflow action's: test_workflow_purges.py)."""
+topic or photo edit purges (a workflow action's: tests/editorial/test_workflow_purges.py)."""
 
 from datetime import timedelta
 

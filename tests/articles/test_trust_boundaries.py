@@ -247,7 +247,7 @@ def test_a_caption_read_from_the_files_metadata_loses_its_control_characters(sup
     checked: they are cleaned rather than refused, and a NUL never reaches Postgres."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from tests.articles import renditions_images as images
+    from tests.photos import renditions_images as images
 
     data = images.with_iptc(
         images.jpeg(), {(2, 120): "Ministers\x0b arrive.\x00", (2, 110): "Ana\x1b Lima"}

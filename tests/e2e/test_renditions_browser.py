@@ -8,9 +8,9 @@ import pytest
 from django.core.files.base import ContentFile
 
 from photos.services import photo_process
-from tests.articles import renditions_images as images
 from tests.browser import ARTIFACTS
 from tests.factories import ArticleFactory, DeskFactory, PhotoFactory
+from tests.photos import renditions_images as images
 
 pytestmark = pytest.mark.e2e
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from articles.models import Author
 from photos.models import Photo
-from tests.articles import renditions_images as images
+from tests.photos import renditions_images as images
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,9 @@ from articles.models import Author
 from comments.models import Comment
 from photos import renditions
 from photos.models import Photo
-from tests.articles import renditions_images as images
 from tests.comments.conftest import form_data, post_url
 from tests.factories import ArticleFactory
+from tests.photos import renditions_images as images
 
 pytestmark = pytest.mark.django_db
 

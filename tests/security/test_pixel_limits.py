@@ -12,7 +12,7 @@ from PIL import Image
 
 from photos import renditions
 from photos.validators import MAX_PIXELS, pixel_limit, validate_image_upload
-from tests.articles import renditions_images as images
+from tests.photos import renditions_images as images
 
 # 30 megapixels claimed by a header in front of almost no data: decoding would fail, so a
 # "too many pixels" answer proves the size was judged before decoding.

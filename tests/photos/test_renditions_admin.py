@@ -13,8 +13,8 @@ from PIL import Image
 
 from photos.models import Photo
 from photos.services import photo_process
-from tests.articles import renditions_images as images
 from tests.factories import PhotoFactory
+from tests.photos import renditions_images as images
 
 pytestmark = pytest.mark.django_db
 

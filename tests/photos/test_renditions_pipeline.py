@@ -7,7 +7,7 @@ from PIL import ExifTags, Image, features
 
 from photos import renditions
 from photos.renditions import PhotoRejected
-from tests.articles import renditions_images as images
+from tests.photos import renditions_images as images
 
 
 def render_all(data: bytes, focal=(0.5, 0.5)) -> list[renditions.Output]:

@@ -16,8 +16,8 @@ from PIL import ExifTags, Image
 from photos.models import Photo, Rendition
 from photos.renditions import output_formats
 from photos.services import photo_process, photo_request_renditions
-from tests.articles import renditions_images as images
 from tests.factories import PhotoFactory
+from tests.photos import renditions_images as images
 
 pytestmark = pytest.mark.django_db
 

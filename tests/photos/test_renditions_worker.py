@@ -9,8 +9,8 @@ from PIL import Image
 
 from photos.models import Photo
 from photos.renditions import output_formats
-from tests.articles import renditions_images as images
 from tests.factories import PhotoFactory
+from tests.photos import renditions_images as images
 
 
 def wait_for(photo_ids: list[int], timeout: float = 60) -> dict[int, Photo]:

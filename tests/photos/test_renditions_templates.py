@@ -14,8 +14,8 @@ from articles.models import Article
 from photos.models import Photo
 from photos.renditions import output_formats
 from photos.services import photo_process
-from tests.articles import renditions_images as images
 from tests.factories import ArticleFactory, DeskFactory, PhotoFactory
+from tests.photos import renditions_images as images
 
 pytestmark = pytest.mark.django_db
 
