@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
-from articles import services
+from articles import rights, selectors, services
 from articles.admin import BOTH_LOCATIONS, photo_thumbnail
 from articles.clock import newsroom_time, zone_note
 from articles.forms import WithdrawCorrectionForm, add_service_errors
@@ -85,7 +85,7 @@ class ArticleChildInline:
     """Bylines and corrections are part of the article: editable exactly when it is."""
 
     def _article_editable(self, request: HttpRequest, obj: Article | None) -> bool:
-        return obj is None or services.article_editable_by(article=obj, user=request.user)
+        return obj is None or rights.article_editable_by(article=obj, user=request.user)
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and self._article_editable(request, obj)
@@ -272,7 +272,7 @@ class ArticleAdmin(admin.ModelAdmin):
         )
         # The same rule as the site's preview: writers see their desks' articles (reporters
         # their own), moderators the published ones, read-only.
-        return articles.filter(pk__in=services.articles_visible_to(user=request.user).values("pk"))
+        return articles.filter(pk__in=selectors.articles_visible_to(user=request.user).values("pk"))
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
@@ -283,20 +283,20 @@ class ArticleAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
-        return obj is None or services.article_editable_by(article=obj, user=request.user)
+        return obj is None or rights.article_editable_by(article=obj, user=request.user)
 
     def has_delete_permission(self, request, obj=None):
         if not super().has_delete_permission(request, obj):
             return False
-        return obj is None or services.article_editable_by(article=obj, user=request.user)
+        return obj is None or rights.article_editable_by(article=obj, user=request.user)
 
     def has_publish_permission(self, request: HttpRequest) -> bool:
-        return services.user_can_publish(request.user)
+        return rights.user_can_publish(request.user)
 
     def get_readonly_fields(self, request, obj=None):
         # The Updated time follows from the kind of edit (an update or a correction).
         fields = ["hero_preview", "approved_comment_count", "updated_at"]
-        if not services.user_can_publish(request.user):
+        if not rights.user_can_publish(request.user):
             fields += PUBLISHING_FIELDS
         return fields
 
@@ -737,7 +737,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def return_view(self, request: HttpRequest, article_id: int):
         """Send an article in review back to its writer, with a note saying what to change."""
         article = self._article_or_404(request, article_id)
-        if not self.has_change_permission(request, article) or not services.user_can_publish_on(
+        if not self.has_change_permission(request, article) or not rights.user_can_publish_on(
             user=request.user, desk_id=article.desk_id
         ):
             raise PermissionDenied
@@ -767,7 +767,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def withdraw_correction_view(self, request: HttpRequest, article_id: int, correction_id: int):
         """Withdraw a mistaken correction or update: a new entry, with a note for readers."""
         article = self._article_or_404(request, article_id)
-        if not self.has_change_permission(request, article) or not services.user_can_publish_on(
+        if not self.has_change_permission(request, article) or not rights.user_can_publish_on(
             user=request.user, desk_id=article.desk_id
         ):
             raise PermissionDenied
@@ -915,7 +915,7 @@ class ArticleAdmin(admin.ModelAdmin):
             if (
                 can_change
                 and obj.status == Article.Status.IN_REVIEW
-                and services.user_can_publish_on(user=request.user, desk_id=obj.desk_id)
+                and rights.user_can_publish_on(user=request.user, desk_id=obj.desk_id)
             ):
                 context["return_url"] = reverse("admin:articles_article_return", args=[obj.pk])
             if can_change:
@@ -994,7 +994,7 @@ class ShareLinkAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         links = super().get_queryset(request)
         # The links of the articles the user can edit (their desks; a reporter's own).
-        return links.filter(article__in=services.articles_editable_by(user=request.user))
+        return links.filter(article__in=selectors.articles_editable_by(user=request.user))
 
     def get_fields(self, request, obj=None):
         if obj is None:

@@ -10,7 +10,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator
 from django.utils import timezone
 
-from articles import services
+from articles import rights, selectors, services
 from articles.clock import zone_note
 from articles.editor import ArticleBodyField, ArticleBodyWidget
 from articles.forms import PlainTextField, add_service_errors
@@ -114,19 +114,19 @@ class ArticleAdminForm(forms.ModelForm):
         desk = self.fields.get("desk")
         if desk is not None and self.user is not None:
             # Only the user's desks; a crafted POST with another is "not one of the choices".
-            desk.queryset = services.desks_for(user=self.user)
+            desk.queryset = selectors.desks_for(user=self.user)
         zone = zone_note()
         for name in TIME_FIELDS:
             if name in self.fields:
                 help_text = self.fields[name].help_text
                 self.fields[name].help_text = f"{help_text} {zone}".strip()
         status = self.fields.get("status")
-        if status is not None and not services.user_can_publish(self.user):
+        if status is not None and not rights.user_can_publish(self.user):
             # A crafted POST with another status fails as "not one of the available choices".
             status.choices = [
                 (value, label)
                 for value, label in status.choices
-                if value in services.REPORTER_STATUSES
+                if value in rights.REPORTER_STATUSES
             ]
             status.help_text = (
                 "Submit the article for review when it is ready; an editor publishes it."
@@ -293,4 +293,4 @@ class ShareLinkForm(forms.ModelForm):
         article = self.fields.get("article")
         if article is not None and self.user is not None:
             # Only articles the user may edit; a crafted POST with another is refused.
-            article.queryset = services.articles_editable_by(user=self.user)
+            article.queryset = selectors.articles_editable_by(user=self.user)

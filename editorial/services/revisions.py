@@ -9,10 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from articles.models import Article, Author, Byline, Correction
-from articles.services import (
-    article_editable_by,
-    corrections_standing,
-)
+from articles.rights import article_editable_by
+from articles.selectors import corrections_standing
 from editorial import revisions
 from editorial.models import Revision
 from editorial.services.saving import article_check_version, article_save

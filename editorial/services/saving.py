@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.clock import newsroom_time
-from articles.models import Article, ArticleAddress, Correction, day_in_address
+from articles.models import Article, ArticleAddress, Correction, SiteKeys, day_in_address
 from articles.purges import purge_on_commit
-from articles.services import (
+from articles.rights import (
     REPORTER_STATUSES,
     desk_name,
     require_publisher,
@@ -144,7 +144,7 @@ def article_save(
         article.save()  # purges the pages it was on and is on now
         _log_status_change(article=article, user=user, previous=previous_status)
     if breaking_began:
-        purge_on_commit(["home"])  # the banner
+        purge_on_commit([SiteKeys.HOME])  # the banner
         queue_end_breaking(article)
     if before is not None and (was_public or before["went_live_at"] is not None):
         _keep_old_address(article=article, before=before)

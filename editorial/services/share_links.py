@@ -11,9 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article
-from articles.services import (
-    article_editable_by,
-)
+from articles.rights import article_editable_by
 from editorial.models import ShareLink
 
 if TYPE_CHECKING:

@@ -21,16 +21,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.clock import newsroom_time
-from articles.models import Article
+from articles.models import Article, SiteKeys
 from articles.purges import purge_on_commit
-from articles.services import (
+from articles.rights import (
     PUBLISH_PERMISSION,
-    article_check_publishable,
     article_editable_by,
     desk_name,
     require_publisher,
     user_works_on_desk,
 )
+from articles.services import article_check_publishable
 from core import pagecache
 from editorial.models import Transition
 from notifications.services import notification_enqueue
@@ -352,7 +352,7 @@ def _went_live(
     # Every page that now shows it: its own, and the lists of cards it is on (home, its
     # desk's, authors' and topics' pages, feeds, sitemaps), as committed. From a publish
     # this is the save's own purge, so nothing is worked out or purged twice.
-    purge_on_commit(["home"], articles=[article])
+    purge_on_commit([SiteKeys.HOME], articles=[article])
     if not notify or not first_time:
         return True
     acting = user.pk if user is not None else None
@@ -444,7 +444,7 @@ def article_mark_breaking(
     article.is_breaking = True
     article.breaking_until = start + datetime.timedelta(hours=hours)
     article.save(update_fields=["is_breaking", "breaking_until", "modified_at"])
-    purge_on_commit(["home"])  # the banner; the save purges the article's own pages
+    purge_on_commit([SiteKeys.HOME])  # the banner; the save purges the article's own pages
     log_transition(
         article=article,
         user=user,
@@ -464,5 +464,5 @@ def article_end_breaking(*, article_id: int) -> bool:
         ended = Article.objects.filter(
             pk=article_id, is_breaking=True, breaking_until__lte=now
         ).update(is_breaking=False)
-    pagecache.purge([*Article(pk=article_id).cache_keys(), "home"])
+    pagecache.purge([*Article(pk=article_id).cache_keys(), SiteKeys.HOME])
     return bool(ended)

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from articles import services
+from articles import rights
 from articles.models import Article, Desk
 from editorial.services import saving, share_links, workflow
 from tests.articles.admin_helpers import ADD, CHANGELIST, action, article_form, change_url, errors
@@ -214,7 +214,7 @@ def test_the_every_desk_right_makes_a_managing_editor(culture_draft, transport_d
 
 def test_an_editor_on_no_desk_may_publish_nothing(culture_draft):
     loner = staff("lone", "Editors")
-    assert not services.user_can_publish_on(user=loner, desk_id=culture_draft.desk_id)
+    assert not rights.user_can_publish_on(user=loner, desk_id=culture_draft.desk_id)
     assert logged_in(loner).get(reverse(CHANGELIST)).context["cl"].result_list.count() == 0
 
 
