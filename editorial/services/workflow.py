@@ -466,3 +466,25 @@ def article_end_breaking(*, article_id: int) -> bool:
         ).update(is_breaking=False)
     pagecache.purge([*Article(pk=article_id).cache_keys(), SiteKeys.HOME])
     return bool(ended)
+
+
+def article_end_breaking_sweep(*, now: datetime.datetime | None = None) -> list[int]:
+    """End every breaking flag whose time is up and whose task did not run."""
+    now = now or timezone.now()
+    due = Article.objects.filter(is_breaking=True, breaking_until__lte=now).values_list(
+        "pk", flat=True
+    )
+    return [pk for pk in due if article_end_breaking(article_id=pk)]
+
+
+def clock_sweep(*, now: datetime.datetime | None = None) -> dict[str, list[int]]:
+    """The one sweep of what changes with the clock rather than with a write (the beat runs
+    it every minute): articles whose time or embargo's end came go live, their pages purged
+    and their writers told; breaking flags whose time is up end, the home page's banner
+    purged. Each of these has its own task queued for its minute; the sweep does the work of
+    any whose task was lost, and of those set without one (a row written directly)."""
+    now = now or timezone.now()
+    return {
+        "went_live": article_go_live_sweep(now=now),
+        "breaking_ended": article_end_breaking_sweep(now=now),
+    }

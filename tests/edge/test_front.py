@@ -14,12 +14,12 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
 from articles.models import Article
-from articles.tasks import purge_due_pages
 from comments import services as comment_services
 from comments.models import Comment
 from core.models import PurgeBacklog
 from core.pagecache import purges_replay
 from editorial.services import saving, workflow
+from editorial.services.workflow import clock_sweep
 from tests.comments.conftest import CommentFactory, form_data
 from tests.factories import ArticleFactory, PhotoFactory
 
@@ -171,7 +171,7 @@ def test_a_scheduled_story_appears_on_time(purging):
     assert "Goes live in a moment" not in warm(purging, "/")
     assert purging.get(article.get_absolute_url()).status == 404
     time.sleep(max(0.0, (article.published_at - timezone.now()).total_seconds()) + 0.1)
-    purge_due_pages()  # what the beat runs every minute
+    clock_sweep()  # what the beat runs every minute
     until(lambda: "Goes live in a moment" in purging.get("/").body, within=1)
     # A missing page is kept for seconds only, so the story's own address follows.
     until(lambda: purging.get(article.get_absolute_url()).status == 200, within=6)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from articles.models import Article
 from editorial.models import Transition
 from editorial.services import workflow
-from editorial.tasks import end_breaking, go_live, go_live_sweep
+from editorial.tasks import clock_sweep, end_breaking, go_live
 from notifications.models import Notification
 from photos.models import Photo
 from tests.articles.admin_helpers import CHANGELIST, action, article_form, change_url, errors
@@ -94,18 +94,18 @@ def test_the_beat_sweep_does_the_work_of_a_lost_task_through_the_worker(celery_w
         )  # as if the ETA message never reached the broker
         clock.move_to(when + dt.timedelta(seconds=30))
 
-        swept = go_live_sweep.delay().get(timeout=20)
+        swept = clock_sweep.delay().get(timeout=20)
 
-        assert swept == [article.pk]
-        assert go_live_sweep.delay().get(timeout=20) == []  # done once
+        assert swept["went_live"] == [article.pk]
+        assert clock_sweep.delay().get(timeout=20)["went_live"] == []  # done once
     article.refresh_from_db()
     assert article.went_live_at == when
     assert Transition.objects.filter(article=article, action="went_live").count() == 1
 
 
-def test_beat_runs_the_go_live_sweep_every_minute(settings):
-    entry = settings.CELERY_BEAT_SCHEDULE["articles-go-live-sweep"]
-    assert entry["task"] == go_live_sweep.name
+def test_beat_runs_the_clock_sweep_every_minute(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["editorial-clock-sweep"]
+    assert entry["task"] == clock_sweep.name
     assert entry["schedule"] <= 60
 
 
