@@ -14,7 +14,7 @@ from django.http import (
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from articles import services
+from articles import rights, selectors, services
 from articles.forms import (
     AuthorAdminForm,
     DeskAdminForm,
@@ -111,7 +111,7 @@ class DeskAdmin(ObjectRightsMixin, ContentServiceMixin, admin.ModelAdmin):
     readonly_fields = ("membership_history",)
 
     def editable_by(self, obj: Desk, user) -> bool:
-        return services.desk_editable_by(desk=obj, user=user)
+        return rights.desk_editable_by(desk=obj, user=user)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("members")
@@ -125,7 +125,7 @@ class DeskAdmin(ObjectRightsMixin, ContentServiceMixin, admin.ModelAdmin):
         # The list's editable order: only desks the user has rights over, so a row of
         # another desk in a crafted POST is "not one of the choices".
         desks = super()._get_list_editable_queryset(request, prefix)
-        return desks.filter(pk__in=services.desks_for(user=request.user).values("pk"))
+        return desks.filter(pk__in=selectors.desks_for(user=request.user).values("pk"))
 
     def save_related(self, request, form, formsets, change):
         # The members are set by the service, which checks the rule and logs each change.
@@ -186,7 +186,7 @@ class AuthorAdmin(ObjectRightsMixin, ContentServiceMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}  # noqa: RUF012
 
     def editable_by(self, obj: Author, user) -> bool:
-        return services.author_editable_by(author=obj, user=user)
+        return rights.author_editable_by(author=obj, user=user)
 
 
 @admin.register(Photo)
@@ -223,7 +223,7 @@ class PhotoAdmin(ObjectRightsMixin, ContentServiceMixin, admin.ModelAdmin):
         css = {"all": ["css/admin.css"]}  # noqa: RUF012
 
     def editable_by(self, obj: Photo, user) -> bool:
-        return services.photo_editable_by(photo=obj, user=user)
+        return rights.photo_editable_by(photo=obj, user=user)
 
     def get_deleted_objects(self, objs, request):
         """The confirmation names every article using the photos: a published one (live or
@@ -233,7 +233,7 @@ class PhotoAdmin(ObjectRightsMixin, ContentServiceMixin, admin.ModelAdmin):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         uses, published = [], False
         for photo in objs:
-            for article, where in services.photo_uses(photo=photo):
+            for article, where in selectors.photo_uses(photo=photo):
                 published |= article.status == Article.Status.PUBLISHED
                 uses.append(
                     format_html(

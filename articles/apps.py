@@ -6,7 +6,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom content"
 
     def ready(self) -> None:
-        from articles.services import articles_showing_photo
+        from articles.selectors import articles_showing_photo
         from photos.services import photo_shown_on
 
         # Articles show photos on their list cards: a photo's new renditions purge them.

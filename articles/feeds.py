@@ -11,7 +11,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Rss201rev2Feed
 
-from articles.models import Article, Author, Desk
+from articles.models import Article, Author, Desk, SiteKeys
 from articles.seo import absolute_url, photo_url
 from articles.views import cards
 from core.pagecache import tag_response
@@ -72,7 +72,7 @@ class ArticleFeed(Feed):
         return super().get_feed(obj, request)
 
     def cache_keys(self, obj) -> list[str]:
-        return ["list-all"]
+        return [SiteKeys.ALL_LISTS]
 
     def articles(self, obj):
         raise NotImplementedError

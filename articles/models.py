@@ -516,9 +516,18 @@ class ArticleAddress(models.Model):
         return article_path(desk_slug=self.desk_slug, day=self.day, slug=self.slug)
 
 
+class SiteKeys:
+    """The page-cache keys of pages that belong to the whole site rather than one object
+    (each object's own keys are its model's: `PageKeys`)."""
+
+    HOME = "home"  # the home page alone: its breaking banner
+    ALL_LISTS = "list-all"  # every list of the whole site's articles
+    DESKS = "desks"  # the desks' navigation, on every page
+
+
 def listing_keys(articles: models.QuerySet[Article]) -> list[str]:
     """The page-cache keys of every list of cards that can show these articles: the
-    site-wide ones (`list-all`: home, the site feed, sitemaps, corrections) and their
+    site-wide ones (`SiteKeys.ALL_LISTS`: home, the site feed, sitemaps, corrections) and their
     desks', authors' and topics' pages and feeds (`list-desk-<pk>`, ...). Other desks',
     authors' and topics' pages are left alone."""
     ids = articles.values("pk")
@@ -527,7 +536,7 @@ def listing_keys(articles: models.QuerySet[Article]) -> list[str]:
         return []
     authors = Byline.objects.filter(article__in=ids).values_list("author_id", flat=True)
     topics = Topic.objects.filter(articles__in=ids).values_list("pk", flat=True)
-    keys = {"list-all"}
+    keys = {SiteKeys.ALL_LISTS}
     keys |= {Desk.list_key_for(pk) for pk in desks}
     keys |= {Author.list_key_for(pk) for pk in authors}
     keys |= {Topic.list_key_for(pk) for pk in topics}

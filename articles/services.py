@@ -1,9 +1,10 @@
 """The only place that writes articles' data with side effects (HackSoft style: <entity>_<verb>).
 
 Admin forms and actions, tasks and commands all call these, so the newsroom's rules live in
-one place: who may publish (the `articles.publish_article` permission), what a story needs
-before it goes public (a hero photo with alt text and a credit, a free address), and which
-cached pages an edit makes stale (purged once the transaction commits).
+one place: what a story needs before it goes public (a hero photo with alt text and a
+credit, a free address), and which cached pages an edit makes stale (purged once the
+transaction commits). Who may do what is `articles.rights`; read-only queries are
+`articles.selectors`.
 """
 
 from __future__ import annotations
@@ -20,16 +21,24 @@ from articles.body_render import body_photo_ids
 from articles.models import (
     Article,
     Author,
-    Byline,
     Correction,
     Desk,
     DeskMembershipChange,
+    SiteKeys,
     Topic,
     day_in_address,
     listing_keys,
-    works_on_every_desk,
 )
 from articles.purges import purge_on_commit
+from articles.rights import (
+    article_editable_by,
+    desk_editable_by,
+    desk_name,
+    user_can_publish,
+    user_can_publish_on,
+    user_works_on_desk,
+)
+from articles.selectors import articles_showing_photo, photo_uses
 from core.clock import newsroom_time
 from photos.models import Photo
 from photos.services import photo_files_delete
@@ -38,169 +47,6 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
     User = AbstractBaseUser | AnonymousUser
-
-PUBLISH_PERMISSION = "articles.publish_article"
-# The statuses a reporter works in; published and unpublished belong to editors.
-REPORTER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
-
-
-# --- Who may do what -------------------------------------------------------------------------
-# Two things decide: the role (the groups' permissions: editors publish, reporters write
-# their own drafts) and the desk (members of a desk work on its articles; superusers
-# and staff with `articles.work_on_every_desk` work on every desk).
-
-
-def user_can_publish(user: User) -> bool:
-    """The editor's role, on some desk; `user_can_publish_on` says on which."""
-    return user.has_perm(PUBLISH_PERMISSION)
-
-
-def user_works_on_desk(*, user: User, desk_id: int | None) -> bool:
-    if works_on_every_desk(user):
-        return True
-    if desk_id is None or user.pk is None:
-        return False
-    return desk_id in _member_desk_ids(user)
-
-
-def _member_desk_ids(user: User) -> frozenset[int]:
-    """The desks a user is a member of, asked once per user object, as Django keeps a user's
-    permissions: an article's change page checks the desk some twenty times (form, buttons,
-    inlines), and each check was a query."""
-    desk_ids = getattr(user, "_member_desk_ids", None)
-    if desk_ids is None:
-        desk_ids = frozenset(Desk.objects.filter(members=user.pk).values_list("pk", flat=True))
-        user._member_desk_ids = desk_ids
-    return desk_ids
-
-
-def user_can_publish_on(*, user: User, desk_id: int | None) -> bool:
-    return user_can_publish(user) and user_works_on_desk(user=user, desk_id=desk_id)
-
-
-def desks_for(*, user: User) -> models.QuerySet[Desk]:
-    """The desks a user may write for."""
-    if works_on_every_desk(user):
-        return Desk.objects.all()
-    return Desk.objects.filter(members=user.pk)
-
-
-def articles_owned_by(*, user: User) -> models.QuerySet[Article]:
-    """A reporter's own articles: the ones they created or carry their byline."""
-    return Article.objects.filter(
-        models.Q(created_by=user.pk) | models.Q(bylines__author__user=user.pk)
-    ).distinct()
-
-
-def articles_editable_by(*, user: User) -> models.QuerySet[Article]:
-    """What a user may open for editing: their desks' articles (a reporter: their own)."""
-    if not user.has_perm("articles.change_article"):
-        return Article.objects.none()
-    articles = Article.objects.on_desks_of(user)
-    if not user_can_publish(user):
-        articles = articles.filter(pk__in=articles_owned_by(user=user).values("pk"))
-    return articles
-
-
-def articles_changeable_by(*, user: User) -> models.QuerySet[Article]:
-    """`article_editable_by` as a queryset: the articles whose form the user may save."""
-    articles = articles_editable_by(user=user)
-    if not user_can_publish(user):
-        articles = articles.filter(status__in=REPORTER_STATUSES)
-    return articles
-
-
-def articles_visible_to(*, user: User) -> models.QuerySet[Article]:
-    """What a user may read, published or not, in the admin and as a preview on the site:
-    writers their desks' articles (reporters their own); those who may only look at articles
-    (moderators, for the comments) what the public sees. The site adds the public articles
-    to this for everyone."""
-    if user.has_perm("articles.change_article"):
-        return articles_editable_by(user=user)
-    if user.has_perm("articles.view_article"):
-        return Article.objects.published()
-    return Article.objects.none()
-
-
-def article_owned_by(*, article: Article, user: User) -> bool:
-    if article.pk is None or article.created_by_id == user.pk:
-        return True
-    return Byline.objects.filter(article=article, author__user=user.pk).exists()
-
-
-def article_editable_by(*, article: Article, user: User) -> bool:
-    """Editors edit their desks' articles; reporters their own drafts and articles in review,
-    on their desks. A new article (no desk yet) is editable by anyone who may add one."""
-    if not user.has_perm("articles.change_article"):
-        return False
-    if article.desk_id is not None and not user_works_on_desk(user=user, desk_id=article.desk_id):
-        return False
-    if user_can_publish(user):
-        return True
-    return article.status in REPORTER_STATUSES and article_owned_by(article=article, user=user)
-
-
-# A desk, photo or author shows on the pages of articles: rights over it follow them.
-
-
-def desk_editable_by(*, desk: Desk, user: User) -> bool:
-    """A desk (its texts, order and members) is changed or deleted by those with the role who
-    work on it: its own editors, managing editors, superusers. Anyone with the role may make
-    a new one."""
-    if not user.has_perm("articles.change_desk"):
-        return False
-    return desk.pk is None or user_works_on_desk(user=user, desk_id=desk.pk)
-
-
-def _uses_only_changeable(articles: models.QuerySet[Article], user: User) -> bool:
-    """Every one of these articles is one the user may save (none: true)."""
-    return not articles.exclude(pk__in=articles_changeable_by(user=user).values("pk")).exists()
-
-
-def photo_editable_by(*, photo: Photo, user: User) -> bool:
-    """A photo is changed (caption, credit, crop, file) or deleted only by someone who may
-    edit every article that shows it: a reporter, a photo of their own unpublished articles
-    or of none; an editor, one their desks' articles use. A change to a photo on a published
-    article goes through that article's editors."""
-    if not user.has_perm("photos.change_photo"):
-        return False
-    return photo.pk is None or _uses_only_changeable(
-        Article.objects.filter(hero_photo=photo.pk), user
-    )
-
-
-def author_editable_by(*, author: Author, user: User) -> bool:
-    """An author's name and bio show in every byline of theirs: changed by someone who may
-    edit every article they are in (an editor of all their desks, a managing editor)."""
-    if not user.has_perm("articles.change_author"):
-        return False
-    return author.pk is None or _uses_only_changeable(
-        Article.objects.filter(bylines__author=author.pk), user
-    )
-
-
-def desk_name(desk_id: int | None) -> str:
-    return Desk.objects.filter(pk=desk_id).values_list("name", flat=True).first() or "this"
-
-
-def require_publisher(*, article: Article, user: User, verb: str) -> None:
-    """Refuse, saying why, unless `user` may publish (`verb`) on the article's desk."""
-    if not user_can_publish(user):
-        raise ValidationError(f"You do not have permission to {verb} articles.")
-    if not user_works_on_desk(user=user, desk_id=article.desk_id):
-        raise ValidationError(
-            f"You do not {verb} for the {desk_name(article.desk_id)} desk: only its editors do."
-        )
-
-
-def require_writer(*, desk_id: int | None, user: User) -> None:
-    if not user_works_on_desk(user=user, desk_id=desk_id):
-        raise ValidationError(
-            {
-                "desk": f"You do not write for the {desk_name(desk_id)} desk. Choose one of "
-                "your desks, or ask an editor to add you to this one."
-            }
-        )
 
 
 # --- Rules an article must meet ----------------------------------------------------------
@@ -300,13 +146,6 @@ def slug_clash_message(*, clash: Article, day: datetime.date) -> str:
     )
 
 
-def corrections_standing(*, article: Article) -> models.QuerySet[Correction]:
-    """The article's corrections and updates that still stand: not withdrawn."""
-    return Correction.objects.filter(article=article, withdrawal__isnull=True).exclude(
-        kind=Correction.Kind.WITHDRAWAL
-    )
-
-
 @transaction.atomic
 def correction_withdraw(*, correction: Correction, user: User, note: str) -> Correction:
     """Withdraw a mistaken correction or update with a new entry saying why: readers see
@@ -356,7 +195,7 @@ def _page_keys(instance: models.Model) -> list[str]:
     whose cards show it (an author's name in bylines, a photo on cards). A desk is in every
     page's navigation (`desks`)."""
     if isinstance(instance, Desk):
-        return [instance.page_key, "desks"]
+        return [instance.page_key, SiteKeys.DESKS]
     if isinstance(instance, Author):
         return [
             instance.page_key,
@@ -373,12 +212,6 @@ def _photo_page_keys(photo_id: int) -> list[str]:
     return [Photo.page_key_for(photo_id), *articles_showing_photo(photo_id)]
 
 
-def articles_showing_photo(photo_id: int) -> list[str]:
-    """The list pages whose cards show the photo (as an article's hero); photos' services
-    purge them with the photo's own pages (registered in ArticlesConfig.ready)."""
-    return listing_keys(Article.objects.filter(hero_photo_id=photo_id))
-
-
 @transaction.atomic
 def content_save[Content: (Desk, Author, Topic, Photo)](*, instance: Content) -> Content:
     """Save a desk, author, topic or photo (a photo's file through the storage API) and
@@ -386,25 +219,6 @@ def content_save[Content: (Desk, Author, Topic, Photo)](*, instance: Content) ->
     instance.save()
     purge_on_commit(_page_keys(instance))
     return instance
-
-
-def photo_uses(*, photo: Photo) -> list[tuple[Article, str]]:
-    """Every article showing the photo, and where: as its hero, or in its body (a Markdown
-    image by the address of the original or of one of its renditions)."""
-    names = [photo.image.name, *photo.renditions.values_list("file", flat=True)]
-    in_body = models.Q()
-    for name in filter(None, names):
-        in_body |= models.Q(body__contains=name)
-    articles = Article.objects.filter(models.Q(hero_photo=photo) | in_body).select_related("desk")
-    uses = []
-    for article in articles.order_by("-published_at", "-pk"):
-        places = []
-        if article.hero_photo_id == photo.pk:
-            places.append("hero photo")
-        if any(name and name in article.body for name in names):
-            places.append("in the body")
-        uses.append((article, " and ".join(places)))
-    return uses
 
 
 def photo_deletable(*, photo: Photo) -> None:

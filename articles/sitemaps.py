@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Author, Desk, Topic
+from articles.models import Article, Author, Desk, SiteKeys, Topic
 from articles.seo import absolute_url
 from core.pagecache import tag_response
 from core.text import without_control_characters
@@ -122,4 +122,4 @@ def news_sitemap(request):
         },
         content_type="application/xml",
     )
-    return tag_response(response, ["list-all"])
+    return tag_response(response, [SiteKeys.ALL_LISTS])

@@ -3,6 +3,7 @@ from django.urls import path, register_converter
 from django.views.generic import TemplateView
 
 from articles import feeds, views
+from articles.models import SiteKeys
 from articles.sitemaps import SITEMAPS, news_sitemap
 
 
@@ -39,7 +40,7 @@ urlpatterns = [
     path("search/", views.SearchView.as_view(), name="search"),
     path(
         "sitemap.xml",
-        views.tagged(sitemap, ["list-all", "desks"]),
+        views.tagged(sitemap, [SiteKeys.ALL_LISTS, SiteKeys.DESKS]),
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),

@@ -26,7 +26,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
-from articles import services
+from articles import selectors
 from articles.body_render import body_photo_ids
 from articles.models import (
     Article,
@@ -34,6 +34,7 @@ from articles.models import (
     Byline,
     Correction,
     Desk,
+    SiteKeys,
     Topic,
     address_date,
     mark_withdrawn,
@@ -98,7 +99,7 @@ class TaggedMixin:
     """Tag the response with surrogate keys so the page cache can store and purge it."""
 
     def cache_keys(self) -> list[str]:
-        return ["list-all", "desks"]
+        return [SiteKeys.ALL_LISTS, SiteKeys.DESKS]
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
@@ -109,7 +110,7 @@ class HomeView(TaggedMixin, TemplateView):
     template_name = "articles/home.html"
 
     def cache_keys(self) -> list[str]:
-        return ["home", "list-all", "desks"]
+        return [SiteKeys.HOME, SiteKeys.ALL_LISTS, SiteKeys.DESKS]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -183,7 +184,7 @@ class DeskView(ArticleListView):
         return super().get_context_data(current_desk=self.subject.slug, **kwargs)
 
     def cache_keys(self) -> list[str]:
-        return [self.subject.page_key, self.subject.list_key, "desks"]
+        return [self.subject.page_key, self.subject.list_key, SiteKeys.DESKS]
 
 
 class AuthorView(ArticleListView):
@@ -196,7 +197,7 @@ class AuthorView(ArticleListView):
         return cards(Article.objects.filter(bylines__author=self.subject))
 
     def cache_keys(self) -> list[str]:
-        return [self.subject.page_key, self.subject.list_key, "desks"]
+        return [self.subject.page_key, self.subject.list_key, SiteKeys.DESKS]
 
 
 class TopicView(ArticleListView):
@@ -209,7 +210,7 @@ class TopicView(ArticleListView):
         return cards(self.subject.articles.all())
 
     def cache_keys(self) -> list[str]:
-        return [self.subject.page_key, self.subject.list_key, "desks"]
+        return [self.subject.page_key, self.subject.list_key, SiteKeys.DESKS]
 
 
 class SearchView(ListView):
@@ -229,7 +230,7 @@ class SearchView(ListView):
 
 
 def article_page_keys(article: Article) -> list[str]:
-    keys = [article.page_key, Desk.page_key_for(article.desk_id), "desks"]
+    keys = [article.page_key, Desk.page_key_for(article.desk_id), SiteKeys.DESKS]
     keys += [Author.page_key_for(byline.author_id) for byline in article.bylines.all()]
     keys += [topic.page_key for topic in article.topics.all()]
     if article.hero_photo_id:
@@ -266,7 +267,7 @@ class ArticleView(DetailView):
             # Staff preview what the admin shows them, by the same rule (author, desk, role).
             articles = Article.objects.filter(
                 Q(pk__in=articles.values("pk"))
-                | Q(pk__in=services.articles_visible_to(user=user).values("pk"))
+                | Q(pk__in=selectors.articles_visible_to(user=user).values("pk"))
             )
         return with_page_data(articles)
 

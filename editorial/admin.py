@@ -32,14 +32,13 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
-from articles import services
+from articles import rights, selectors, services
 from articles.admin import BOTH_LOCATIONS, photo_thumbnail
 from articles.forms import WithdrawCorrectionForm, add_service_errors
 from articles.models import Article, Author, Byline, Correction
 from core.clock import newsroom_time, zone_note
 from core.params import BadParameter, parse_id
 from editorial import revisions
-from editorial import services as editorial
 from editorial.forms import (
     PUBLISHING_FIELDS,
     ArticleAdminForm,
@@ -49,6 +48,8 @@ from editorial.forms import (
     UnpublishForm,
 )
 from editorial.models import Revision, ShareLink, Transition
+from editorial.services import locks, saving, share_links, workflow
+from editorial.services.revisions import article_record_revision, article_restore_revision
 
 
 def said_submitted(article: Article) -> str:
@@ -85,7 +86,7 @@ class ArticleChildInline:
     """Bylines and corrections are part of the article: editable exactly when it is."""
 
     def _article_editable(self, request: HttpRequest, obj: Article | None) -> bool:
-        return obj is None or services.article_editable_by(article=obj, user=request.user)
+        return obj is None or rights.article_editable_by(article=obj, user=request.user)
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and self._article_editable(request, obj)
@@ -272,7 +273,7 @@ class ArticleAdmin(admin.ModelAdmin):
         )
         # The same rule as the site's preview: writers see their desks' articles (reporters
         # their own), moderators the published ones, read-only.
-        return articles.filter(pk__in=services.articles_visible_to(user=request.user).values("pk"))
+        return articles.filter(pk__in=selectors.articles_visible_to(user=request.user).values("pk"))
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
@@ -283,20 +284,20 @@ class ArticleAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
-        return obj is None or services.article_editable_by(article=obj, user=request.user)
+        return obj is None or rights.article_editable_by(article=obj, user=request.user)
 
     def has_delete_permission(self, request, obj=None):
         if not super().has_delete_permission(request, obj):
             return False
-        return obj is None or services.article_editable_by(article=obj, user=request.user)
+        return obj is None or rights.article_editable_by(article=obj, user=request.user)
 
     def has_publish_permission(self, request: HttpRequest) -> bool:
-        return services.user_can_publish(request.user)
+        return rights.user_can_publish(request.user)
 
     def get_readonly_fields(self, request, obj=None):
         # The Updated time follows from the kind of edit (an update or a correction).
         fields = ["hero_preview", "approved_comment_count", "updated_at"]
-        if not services.user_can_publish(request.user):
+        if not rights.user_can_publish(request.user):
             fields += PUBLISHING_FIELDS
         return fields
 
@@ -321,8 +322,8 @@ class ArticleAdmin(admin.ModelAdmin):
         reason, as a save that failed would."""
         field = f"{admin.ActionLocation.CHANGE_FORM.value}-action"
         name = request.POST.get(field) if request.method == "POST" else None
-        saving = {"_save", "_continue", "_addanother", "_saveasnew"} & set(request.POST)
-        if name and object_id and not saving and self._has_unsaved_edits(request, object_id):
+        submitting = {"_save", "_continue", "_addanother", "_saveasnew"} & set(request.POST)
+        if name and object_id and not submitting and self._has_unsaved_edits(request, object_id):
             request.POST = request.POST.copy()
             del request.POST[field]  # Django then treats the post as a save of the form
             action = getattr(self, name, None) if name in self.actions else None
@@ -349,7 +350,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         stored = Article.objects.select_related("desk").filter(pk=obj.pk).first()
-        editorial.article_save(
+        saving.article_save(
             article=obj,
             user=request.user,
             version=form.cleaned_data.get("version"),
@@ -384,8 +385,8 @@ class ArticleAdmin(admin.ModelAdmin):
         if getattr(form, "public_edit", False):
             kind = form.cleaned_data.get("change_kind") or Revision.Kind.SILENT
             note = form.cleaned_data.get("change_note") or "" if kind != "silent" else ""
-        editorial.article_record_revision(article=article, user=request.user, kind=kind, note=note)
-        editorial.article_lock_release(article_id=article.pk, user=request.user)
+        article_record_revision(article=article, user=request.user, kind=kind, note=note)
+        locks.article_lock_release(article_id=article.pk, user=request.user)
 
     def delete_model(self, request, obj):
         services.article_delete(article=obj)
@@ -451,7 +452,7 @@ class ArticleAdmin(admin.ModelAdmin):
         self._run(
             request,
             queryset,
-            editorial.article_publish,
+            workflow.article_publish,
             done="published",
             skip_status=Article.Status.PUBLISHED,
             describe=said_published,
@@ -472,7 +473,7 @@ class ArticleAdmin(admin.ModelAdmin):
         confirmed = request.POST.get("confirm") == "yes"
         form = UnpublishForm(request.POST if confirmed else None)
         if confirmed and form.is_valid():
-            unpublish = partial(editorial.article_unpublish, note=form.cleaned_data["note"])
+            unpublish = partial(workflow.article_unpublish, note=form.cleaned_data["note"])
             self._run(request, queryset, unpublish, done="unpublished", describe=said_unpublished)
             return None
         return self._page(
@@ -494,7 +495,7 @@ class ArticleAdmin(admin.ModelAdmin):
         self._run(
             request,
             queryset,
-            editorial.article_submit,
+            workflow.article_submit,
             done="submitted",
             skip_status=Article.Status.IN_REVIEW,
             describe=said_submitted,
@@ -502,17 +503,17 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(
         permissions=["publish"],
-        description=f"Breaking for {editorial.BREAKING_NOW_HOURS} hours",
-        description_plural=f"Mark selected breaking for {editorial.BREAKING_NOW_HOURS} hours",
+        description=f"Breaking for {workflow.BREAKING_NOW_HOURS} hours",
+        description_plural=f"Mark selected breaking for {workflow.BREAKING_NOW_HOURS} hours",
         location=BOTH_LOCATIONS,
     )
     def breaking_for_two_hours(self, request, queryset):
         self._run(
             request,
             queryset,
-            editorial.article_mark_breaking,
+            workflow.article_mark_breaking,
             done="marked breaking",
-            summary=f"Breaking for {editorial.BREAKING_NOW_HOURS} hours: {{count}} {{noun}}. "
+            summary=f"Breaking for {workflow.BREAKING_NOW_HOURS} hours: {{count}} {{noun}}. "
             "The flag and the home page banner switch off by themselves.",
         )
 
@@ -528,7 +529,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def make_share_link(self, request, queryset):
         for article in queryset:
             try:
-                link = editorial.share_link_create(article=article, user=request.user)
+                link = share_links.share_link_create(article=article, user=request.user)
             except ValidationError as exc:
                 self.message_user(
                     request, f"“{article.headline}”: {' '.join(exc.messages)}", messages.ERROR
@@ -704,7 +705,7 @@ class ArticleAdmin(admin.ModelAdmin):
         )
         if request.method == "POST" and form.is_valid():
             try:
-                revision = editorial.article_restore_revision(
+                revision = article_restore_revision(
                     article=article,
                     number=number,
                     user=request.user,
@@ -737,14 +738,14 @@ class ArticleAdmin(admin.ModelAdmin):
     def return_view(self, request: HttpRequest, article_id: int):
         """Send an article in review back to its writer, with a note saying what to change."""
         article = self._article_or_404(request, article_id)
-        if not self.has_change_permission(request, article) or not services.user_can_publish_on(
+        if not self.has_change_permission(request, article) or not rights.user_can_publish_on(
             user=request.user, desk_id=article.desk_id
         ):
             raise PermissionDenied
         form = ReturnForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                editorial.article_return(
+                workflow.article_return(
                     article=article, user=request.user, note=form.cleaned_data["note"]
                 )
             except ValidationError as exc:
@@ -767,7 +768,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def withdraw_correction_view(self, request: HttpRequest, article_id: int, correction_id: int):
         """Withdraw a mistaken correction or update: a new entry, with a note for readers."""
         article = self._article_or_404(request, article_id)
-        if not self.has_change_permission(request, article) or not services.user_can_publish_on(
+        if not self.has_change_permission(request, article) or not rights.user_can_publish_on(
             user=request.user, desk_id=article.desk_id
         ):
             raise PermissionDenied
@@ -808,13 +809,13 @@ class ArticleAdmin(admin.ModelAdmin):
             raise PermissionDenied
         action = request.POST.get("action")
         if action == "release":
-            editorial.article_lock_release(article_id=article.pk, user=request.user)
+            locks.article_lock_release(article_id=article.pk, user=request.user)
             return HttpResponse(status=204)
         if action == "refresh":
-            lock = editorial.article_lock_take(article=article, user=request.user)
+            lock = locks.article_lock_take(article=article, user=request.user)
             return JsonResponse({"mine": lock.user_id == request.user.pk})
         if action == "take_over":
-            editorial.article_lock_take(article=article, user=request.user, take_over=True)
+            locks.article_lock_take(article=article, user=request.user, take_over=True)
             self.message_user(
                 request,
                 "You are editing this article now. The person editing before you is told "
@@ -915,7 +916,7 @@ class ArticleAdmin(admin.ModelAdmin):
             if (
                 can_change
                 and obj.status == Article.Status.IN_REVIEW
-                and services.user_can_publish_on(user=request.user, desk_id=obj.desk_id)
+                and rights.user_can_publish_on(user=request.user, desk_id=obj.desk_id)
             ):
                 context["return_url"] = reverse("admin:articles_article_return", args=[obj.pk])
             if can_change:
@@ -940,7 +941,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def _lock_context(self, request: HttpRequest, article: Article) -> dict[str, Any]:
         """Opening the form takes the soft lock, or shows who holds it."""
-        lock = editorial.article_lock_take(article=article, user=request.user)
+        lock = locks.article_lock_take(article=article, user=request.user)
         mine = lock.user_id == request.user.pk
         since = timezone.localtime(lock.since)
         same_day = since.date() == timezone.localdate()
@@ -994,7 +995,7 @@ class ShareLinkAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         links = super().get_queryset(request)
         # The links of the articles the user can edit (their desks; a reporter's own).
-        return links.filter(article__in=services.articles_editable_by(user=request.user))
+        return links.filter(article__in=selectors.articles_editable_by(user=request.user))
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -1024,7 +1025,7 @@ class ShareLinkAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        link = editorial.share_link_create(
+        link = share_links.share_link_create(
             article=obj.article,
             user=request.user,
             days=form.cleaned_data["days"],
@@ -1057,7 +1058,7 @@ class ShareLinkAdmin(admin.ModelAdmin):
         revoked, refused = 0, []
         for link in queryset.select_related("article"):
             try:
-                editorial.share_link_revoke(link=link, user=request.user)
+                share_links.share_link_revoke(link=link, user=request.user)
             except ValidationError as exc:
                 refused.append(f"“{link.article.headline}”: {' '.join(exc.messages)}")
             else:

@@ -10,14 +10,14 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator
 from django.utils import timezone
 
-from articles import services
+from articles import rights, selectors, services
 from articles.editor import ArticleBodyField, ArticleBodyWidget
 from articles.forms import PlainTextField, add_service_errors
 from articles.models import Article
 from core.clock import zone_note
 from core.text import validate_plain_text
-from editorial import services as editorial
 from editorial.models import ShareLink
+from editorial.services import saving, workflow
 
 CHANGE_KINDS = [
     ("silent", "Silent fix: a typo or a broken link; readers are not told"),
@@ -97,7 +97,7 @@ class ArticleAdminForm(forms.ModelForm):
             ),
             "breaking_until": (
                 "When the breaking flag and the home banner switch off by themselves. "
-                f"Empty: {editorial.BREAKING_DEFAULT_HOURS} hours from when the flag is set "
+                f"Empty: {workflow.BREAKING_DEFAULT_HOURS} hours from when the flag is set "
                 "(or from publication, if that is later)."
             ),
             "status": (
@@ -114,19 +114,19 @@ class ArticleAdminForm(forms.ModelForm):
         desk = self.fields.get("desk")
         if desk is not None and self.user is not None:
             # Only the user's desks; a crafted POST with another is "not one of the choices".
-            desk.queryset = services.desks_for(user=self.user)
+            desk.queryset = selectors.desks_for(user=self.user)
         zone = zone_note()
         for name in TIME_FIELDS:
             if name in self.fields:
                 help_text = self.fields[name].help_text
                 self.fields[name].help_text = f"{help_text} {zone}".strip()
         status = self.fields.get("status")
-        if status is not None and not services.user_can_publish(self.user):
+        if status is not None and not rights.user_can_publish(self.user):
             # A crafted POST with another status fails as "not one of the available choices".
             status.choices = [
                 (value, label)
                 for value, label in status.choices
-                if value in services.REPORTER_STATUSES
+                if value in rights.REPORTER_STATUSES
             ]
             status.help_text = (
                 "Submit the article for review when it is ready; an editor publishes it."
@@ -144,7 +144,7 @@ class ArticleAdminForm(forms.ModelForm):
         if self.instance.pk is not None:
             try:
                 # Runs inside the admin's transaction: the row stays locked until the save.
-                editorial.article_check_version(
+                saving.article_check_version(
                     article_id=self.instance.pk, version=cleaned.get("version"), user=self.user
                 )
             except ValidationError as exc:
@@ -160,7 +160,7 @@ class ArticleAdminForm(forms.ModelForm):
             self.add_error(
                 "breaking_until",
                 "This time is in the past: the flag and the banner would show nothing. Choose "
-                f"a later time, or leave it empty for {editorial.BREAKING_DEFAULT_HOURS} hours "
+                f"a later time, or leave it empty for {workflow.BREAKING_DEFAULT_HOURS} hours "
                 "from now.",
             )
         if (
@@ -176,7 +176,7 @@ class ArticleAdminForm(forms.ModelForm):
             )
         self.public_edit = self.is_public_edit()
         try:
-            editorial.article_check_change_note(
+            saving.article_check_change_note(
                 public=self.public_edit,
                 change_kind=cleaned.get("change_kind") or "",
                 change_note=cleaned.get("change_note") or "",
@@ -186,7 +186,7 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned
 
     def is_stale(self) -> bool:
-        return self.has_error(NON_FIELD_ERRORS, code=editorial.STALE_VERSION)
+        return self.has_error(NON_FIELD_ERRORS, code=saving.STALE_VERSION)
 
     def is_public_edit(self) -> bool:
         """Editing an article the public can see now (corrections apply)."""
@@ -296,4 +296,4 @@ class ShareLinkForm(forms.ModelForm):
         article = self.fields.get("article")
         if article is not None and self.user is not None:
             # Only articles the user may edit; a crafted POST with another is refused.
-            article.queryset = services.articles_editable_by(user=self.user)
+            article.queryset = selectors.articles_editable_by(user=self.user)

@@ -8,8 +8,8 @@ from celery import shared_task
 from django.utils import timezone
 
 # Scheduled publishing and breaking flags -------------------------------------
-# Queued with an ETA for the minute (after commit) by editorial.services; the beat sweep
-# (CELERY_BEAT_SCHEDULE, every minute) catches any whose message was lost. A Redis broker
+# Queued with an ETA for the minute (after commit) by editorial.services.workflow; the clock
+# sweep (CELERY_BEAT_SCHEDULE, every minute) catches any whose message was lost. A Redis broker
 # may deliver an ETA task twice (visibility timeout): the services make a repeat a no-op.
 EARLY_RETRY_LIMIT = timedelta(minutes=5)
 
@@ -22,7 +22,7 @@ def go_live(self, *, article_id: int) -> bool:
     """At an article's publication minute: purge the pages that now show it, log it, mail
     its writers. A worker whose clock runs a little early waits for the minute."""
     from articles.models import Article
-    from editorial.services import article_go_live
+    from editorial.services.workflow import article_go_live
 
     went = article_go_live(article_id=article_id)
     if not went:
@@ -36,18 +36,18 @@ def go_live(self, *, article_id: int) -> bool:
     return went
 
 
-@shared_task(name="articles.tasks.go_live_sweep", acks_late=True)
-def go_live_sweep() -> list[int]:
-    """Every minute: the going-live work of articles whose time came and whose task never
-    ran (broker or worker down at the minute)."""
-    from editorial.services import article_go_live_sweep
+@shared_task(acks_late=True)
+def clock_sweep() -> dict[str, list[int]]:
+    """Every minute: the work of going live and of ending breaking flags whose task never
+    ran (broker or worker down at the minute). The newsroom's only clock-driven purge."""
+    from editorial.services.workflow import clock_sweep as sweep
 
-    return article_go_live_sweep()
+    return sweep()
 
 
 @shared_task(name="articles.tasks.end_breaking", acks_late=True)
 def end_breaking(*, article_id: int) -> bool:
     """When a breaking flag's time is up: clear it and purge the home page."""
-    from editorial.services import article_end_breaking
+    from editorial.services.workflow import article_end_breaking
 
     return article_end_breaking(article_id=article_id)

@@ -215,12 +215,10 @@ CELERY_TIMEZONE = env("TIME_ZONE", "Europe/London")
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Purges a front missed (it was down), replayed until it takes them (core/pagecache.py).
     "newsroom-replay-purges": {"task": "core.tasks.replay_purges", "schedule": 10.0},
-    # Cached pages the clock changes (a scheduled article going live, an embargo lifting, a
-    # breaking flag expiring), purged within a minute (articles/tasks.py).
-    "articles-purge-due-pages": {"task": "articles.tasks.purge_due_pages", "schedule": 60.0},
-    # Scheduled articles go live by a task queued with an ETA for their minute; this sweep
-    # catches any whose task was lost (editorial/tasks.py, which keeps the task's old name).
-    "articles-go-live-sweep": {"task": "articles.tasks.go_live_sweep", "schedule": 60.0},
+    # What the clock changes without a write (a scheduled article going live, an embargo
+    # lifting, a breaking flag expiring): each has a task queued for its minute, and this
+    # one sweep does the work of any whose task was lost (editorial/tasks.py).
+    "editorial-clock-sweep": {"task": "editorial.tasks.clock_sweep", "schedule": 60.0},
     "comments-clear-old-ip-hashes": {
         "task": "comments.tasks.clear_old_ip_hashes",
         "schedule": 3600.0,

@@ -30,7 +30,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from articles.models import Article, Correction
 from comments import services as comment_services
 from comments.models import Comment, ModerationLog, Report, Term
-from editorial import services as editorial_services
+from editorial.services import revisions, share_links
 from notifications.models import (
     MODERATOR_DIGEST,
     Mailbox,
@@ -649,11 +649,11 @@ def objects(reader, reporter, editor, moderator, outsider, superuser) -> SimpleN
     for headline in ("First words", "Second words"):  # revisions 1 and 2 of the draft
         draft.headline = headline
         draft.save()
-        editorial_services.article_record_revision(article=draft, user=reporter)
+        revisions.article_record_revision(article=draft, user=reporter)
     return SimpleNamespace(
         review=review,
         correction=Correction.objects.create(article=story, text="A date was wrong."),
-        share_link=editorial_services.share_link_create(article=draft, user=reporter),
+        share_link=share_links.share_link_create(article=draft, user=reporter),
         desk=desk,
         topic=topic,
         author=reporters_author,

@@ -1,5 +1,5 @@
 """Per-article tallies of comments by status, so the moderation queue never counts the
-whole table (issue 7); filled here from the comments already stored."""
+whole table on a busy site; filled here from the comments already stored."""
 
 import django.db.models.deletion
 from django.db import migrations, models

@@ -7,7 +7,7 @@ import pytest
 from django.apps import apps as django_apps
 
 from articles.models import Correction
-from editorial import services as editorial_services
+from editorial.services import workflow
 from tests.support.browser import (
     ARTIFACTS,  # `browser`/`page` fixtures come from tests/conftest.py
     log_in,
@@ -58,8 +58,8 @@ def story(transactional_db, settings, editor):
         hero_photo=PhotoFactory(credit_name="Abderrahmane Habibi"),
     )
     Correction.objects.create(article=article, text="An earlier version misspelt a name.")
-    editorial_services.article_unpublish(article=article, user=editor, note="Legal hold, for now")
-    editorial_services.article_publish(article=article, user=editor)
+    workflow.article_unpublish(article=article, user=editor, note="Legal hold, for now")
+    workflow.article_publish(article=article, user=editor)
     BylineFactory(article=article, author=AuthorFactory(name="Daniel Okafor"))
     return article
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from articles.models import Article
-from articles.tasks import purge_due_pages
+from editorial.tasks import clock_sweep
 from tests.support.factories import ArticleFactory, BylineFactory, DeskFactory, TopicFactory
 
 
@@ -141,7 +141,7 @@ def test_a_staff_preview_is_never_cached(client, editor):
 
 
 def test_a_scheduled_article_reaches_cached_pages_through_the_worker(shared_cache, celery_worker):
-    """Going live is a moment, not a write: the beat task purges what it changes."""
+    """Going live is a moment, not a write: the clock sweep purges what it changes."""
     article = ArticleFactory(
         headline="Goes live in a moment", published_at=timezone.now() + timedelta(seconds=2)
     )
@@ -149,9 +149,9 @@ def test_a_scheduled_article_reaches_cached_pages_through_the_worker(shared_cach
     assert "Goes live in a moment" not in shared_cache.get("/").content.decode()
     time.sleep(max(0.0, (article.published_at - timezone.now()).total_seconds()) + 0.2)
 
-    purged = purge_due_pages.delay().get(timeout=20)
+    swept = clock_sweep.delay().get(timeout=20)
 
-    assert f"article-{article.pk}" in purged
+    assert swept["went_live"] == [article.pk]
     response = shared_cache.get("/")
     assert response["X-Page-Cache"] == "miss"
     assert "Goes live in a moment" in response.content.decode()
@@ -167,19 +167,19 @@ def test_an_expired_breaking_banner_leaves_cached_pages_through_the_worker(
     )
     assert "breaking-banner" in shared_cache.get("/").content.decode()
     time.sleep(2.2)
-    purge_due_pages.delay().get(timeout=20)
+    clock_sweep.delay().get(timeout=20)
     assert "breaking-banner" not in shared_cache.get("/").content.decode()
 
 
-def test_the_clock_task_purges_nothing_when_nothing_is_due(db):
+def test_the_clock_sweep_does_nothing_when_nothing_is_due(db):
     ArticleFactory(published_at=timezone.now() - timedelta(days=3))
-    purge_due_pages()
-    assert purge_due_pages() == []
+    clock_sweep()
+    assert clock_sweep() == {"went_live": [], "breaking_ended": []}
 
 
-def test_beat_runs_the_clock_task_every_minute(settings):
-    entry = settings.CELERY_BEAT_SCHEDULE["articles-purge-due-pages"]
-    assert entry["task"] == purge_due_pages.name
+def test_beat_runs_the_clock_sweep_every_minute(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["editorial-clock-sweep"]
+    assert entry["task"] == clock_sweep.name
     assert entry["schedule"] <= 60
 
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Author, Desk, DeskMembershipChange, Topic
-from editorial import services as editorial_services
+from editorial.services import workflow
 from photos.models import Photo
 from tests.support.admin import article_form, change_url, model_form
 from tests.support.factories import (
@@ -275,7 +275,7 @@ def test_an_editor_cannot_add_themselves_to_another_desk(cleo, transport):
     assert not transport.members.filter(pk=cleo.pk).exists()
     cleo = User.objects.get(pk=cleo.pk)
     with pytest.raises(ValidationError):
-        editorial_services.article_publish(article=draft, user=cleo)
+        workflow.article_publish(article=draft, user=cleo)
     assert not DeskMembershipChange.objects.exists()
 
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from articles.models import DeskMembershipChange
 from comments.models import ModerationLog
-from editorial import services as editorial_services
 from editorial.models import Revision
+from editorial.services import workflow
 from tests.support.factories import ArticleFactory, CommentFactory, DeskFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,8 +27,8 @@ def record(editor, moderator, superuser):
     fares = ArticleFactory(
         draft=True, desk=business, headline="Fares rise", hero_photo=PhotoFactory()
     )
-    editorial_services.article_publish(article=fares, user=editor)
-    editorial_services.article_unpublish(article=fares, user=editor, note="Legal hold")
+    workflow.article_publish(article=fares, user=editor)
+    workflow.article_unpublish(article=fares, user=editor, note="Legal hold")
     Revision.objects.create(
         article=fares, number=9, user=editor, kind=Revision.Kind.RESTORE, note="Back to 2"
     )

@@ -14,12 +14,12 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
 from articles.models import Article
-from articles.tasks import purge_due_pages
 from comments import services as comment_services
 from comments.models import Comment
 from core.models import PurgeBacklog
 from core.pagecache import purges_replay
-from editorial import services as editorial_services
+from editorial.services import saving, workflow
+from editorial.services.workflow import clock_sweep
 from tests.support.comments import form_data
 from tests.support.factories import ArticleFactory, CommentFactory, PhotoFactory
 
@@ -105,13 +105,13 @@ def approve_comment(article: Article, moderator) -> str:
 
 def edit_headline(article: Article, editor) -> str:
     article.headline = "The headline, corrected"
-    editorial_services.article_save(article=article, user=editor, version=article.version)
+    saving.article_save(article=article, user=editor, version=article.version)
     return "The headline, corrected"
 
 
 def add_correction(article: Article, editor) -> str:
     article.body += "\n\nThe date is 4 May."
-    editorial_services.article_save(
+    saving.article_save(
         article=article,
         user=editor,
         version=article.version,
@@ -148,7 +148,7 @@ def test_a_removal_is_never_served_again_once_its_purge_returns(
     warm(purging, path)
     article = Article.objects.get(pk=article.pk)
     if removal == "unpublish":
-        editorial_services.article_unpublish(article=article, user=editor)
+        workflow.article_unpublish(article=article, user=editor)
     elif removal == "delete":
         comment_services.comment_delete_many(ids=[comment.pk])
     else:
@@ -171,7 +171,7 @@ def test_a_scheduled_story_appears_on_time(purging):
     assert "Goes live in a moment" not in warm(purging, "/")
     assert purging.get(article.get_absolute_url()).status == 404
     time.sleep(max(0.0, (article.published_at - timezone.now()).total_seconds()) + 0.1)
-    purge_due_pages()  # what the beat runs every minute
+    clock_sweep()  # what the beat runs every minute
     until(lambda: "Goes live in a moment" in purging.get("/").body, within=1)
     # A missing page is kept for seconds only, so the story's own address follows.
     until(lambda: purging.get(article.get_absolute_url()).status == 200, within=6)

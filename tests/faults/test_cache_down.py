@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 
 from comments.models import Comment
-from editorial import services as editorial_services
+from editorial.services import saving
 from tests.support import seed_article as seed
 from tests.support.broker import RedisBroker
 from tests.support.comments import form_data
@@ -61,7 +61,7 @@ def test_with_redis_down_pages_are_rendered_from_the_database_and_kept_only_brie
     own_redis.stop()
     # A change made during the outage: its versions cannot move, the save still succeeds.
     article.headline = "DeepSeek V4: the headline changed while Redis was down"
-    editorial_services.article_save(article=article, user=editor)
+    saving.article_save(article=article, user=editor)
     with caplog.at_level(logging.WARNING, logger="core.pagecache"):
         for path in pages:
             response = client.get(path)

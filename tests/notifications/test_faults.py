@@ -15,13 +15,13 @@ from django.utils import timezone
 
 from comments import services as comment_services
 from comments.models import Comment
-from core.tasks import ping
 from notifications.models import MODERATOR_DIGEST, Notification
 from notifications.tasks import flush_digests, sweep_notifications
 from tests.support.broker import start_worker_process
 from tests.support.comments import submit
 from tests.support.factories import ArticleFactory
 from tests.support.outbox import cause, confirmed, drain
+from tests.worker_tasks import ping
 
 # Outside the fast loop, with tests/faults: two tests start a redis-server and worker
 # processes of their own, the third floods the outbox with two hundred comments.

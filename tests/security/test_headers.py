@@ -17,7 +17,7 @@ from django.test import Client, override_settings
 
 from articles.models import Article
 from comments.models import Comment
-from editorial.services import share_link_create
+from editorial.services.share_links import share_link_create
 from tests.support import seed_article as seed
 from tests.support.comments import form_data
 from tests.support.factories import CommentFactory, CorrectionFactory, TopicFactory

@@ -90,7 +90,8 @@ class WorkerProcess:
         self._log_file = self.log.open("ab")
         self.process = subprocess.Popen(
             [
-                celery, "-A", "newsroom", "worker", "--pool=solo", "--loglevel=INFO",
+                celery, "-A", "newsroom", "worker", "--include=tests.worker_tasks",
+                "--pool=solo", "--loglevel=INFO",
                 "--without-gossip", "--without-mingle", "--without-heartbeat",
             ],
             cwd=ROOT,

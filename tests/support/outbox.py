@@ -57,7 +57,7 @@ def hold(n: int, recipients=("mod@example.org",)) -> list[int]:
 
 def drain() -> None:
     """Wait until the (single, first-in first-out) worker has run everything queued so far."""
-    from core.tasks import ping
+    from tests.worker_tasks import ping
 
     assert ping.delay().get(timeout=30) == "pong"
 

@@ -24,7 +24,7 @@ from articles.markdown import body_from_markdown
 from articles.models import Article, Author, Byline, Correction, Desk, Topic
 from demo import content
 from demo.scenes import draw_scene
-from editorial import services as editorial_services
+from editorial.services import saving, workflow
 from photos.models import Photo
 
 DEMO_USERS = [("editor", "Editors"), ("reporter", "Reporters"), ("moderator", "Moderators")]
@@ -172,7 +172,7 @@ class Command(BaseCommand):
         if breaking:
             article.is_breaking = True
             article.breaking_until = now + timedelta(hours=breaking)
-        article = editorial_services.article_save(article=article, user=editor)
+        article = saving.article_save(article=article, user=editor)
         for order, (author, role) in enumerate(spec["bylines"]):
             Byline.objects.create(article=article, author=authors[author], role=role, order=order)
         article.topics.set([topics[slug] for slug in spec["topics"]])
@@ -181,12 +181,12 @@ class Command(BaseCommand):
                 article=article, text=spec["correction"], created_at=now - timedelta(hours=1)
             )
         if status == Article.Status.PUBLISHED:
-            editorial_services.article_publish(
+            workflow.article_publish(
                 article=article,
                 user=editor,
                 at=now - timedelta(hours=spec["hours_ago"]),
                 notify=False,  # backdated demo stories: no "your article is live" mail
             )
         elif status == Article.Status.IN_REVIEW:
-            editorial_services.article_submit(article=article, user=owner)
+            workflow.article_submit(article=article, user=owner)
         return article

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from editorial import services as editorial_services
 from editorial.models import EditLock
+from editorial.services import saving
 from tests.support.admin import CHANGELIST, action, article_form, change_url, errors
 from tests.support.factories import ArticleFactory, PhotoFactory
 
@@ -215,9 +215,9 @@ def test_a_crafted_post_without_the_version_is_refused(ada, article):
 
 def test_the_service_refuses_a_stale_version_too(editor, article):
     stale = article.version
-    editorial_services.article_save(article=article, user=editor, version=stale)
+    saving.article_save(article=article, user=editor, version=stale)
     article.headline = "From an old form"
     with pytest.raises(Exception, match="changed after you opened it"):
-        editorial_services.article_save(article=article, user=editor, version=stale)
+        saving.article_save(article=article, user=editor, version=stale)
     article.refresh_from_db()
     assert article.headline == "Original headline"

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from editorial import services as editorial_services
 from editorial.models import ShareLink
+from editorial.services import share_links, workflow
 from tests.support.admin import action, change_url
 from tests.support.factories import ArticleFactory, DeskFactory, PhotoFactory
 from tests.support.public_html import Page
@@ -27,7 +27,7 @@ def draft():
 
 @pytest.fixture
 def link(draft, editor):
-    return editorial_services.share_link_create(article=draft, user=editor, note="Legal: Sam Ortiz")
+    return share_links.share_link_create(article=draft, user=editor, note="Legal: Sam Ortiz")
 
 
 def test_someone_without_a_login_reads_the_draft_through_its_link(client, link):
@@ -54,7 +54,7 @@ def test_an_embargoed_article_can_be_shared_before_the_embargo(client, editor):
         published_at=timezone.now() - dt.timedelta(hours=1),
         embargo_until=timezone.now() + dt.timedelta(hours=3),
     )
-    link = editorial_services.share_link_create(article=article, user=editor)
+    link = share_links.share_link_create(article=article, user=editor)
     assert client.get(article.get_absolute_url()).status_code == 404
     response = client.get(link.get_absolute_url())
     assert response.status_code == 200
@@ -77,7 +77,7 @@ def test_a_link_works_until_the_moment_it_expires(client, link):
 
 def test_a_revoked_link_is_refused_at_once(client, link, editor):
     assert client.get(link.get_absolute_url()).status_code == 200
-    editorial_services.share_link_revoke(link=link, user=editor)
+    share_links.share_link_revoke(link=link, user=editor)
     response = client.get(link.get_absolute_url())
     assert response.status_code == 410
     assert "was revoked" in response.content.decode()
@@ -106,7 +106,7 @@ def test_a_correctly_signed_token_of_a_deleted_link_is_a_404(client, link):
 
 
 def test_once_the_article_is_public_its_link_leads_to_the_article(client, link, draft, editor):
-    editorial_services.article_publish(article=draft, user=editor)
+    workflow.article_publish(article=draft, user=editor)
     response = client.get(link.get_absolute_url())
     assert response.status_code == 302
     assert response["Location"] == draft.get_absolute_url()
@@ -195,14 +195,14 @@ def test_a_link_of_another_desk_cannot_be_revoked_by_crafted_post(client, link):
 
 def test_a_link_cannot_outlive_the_maximum(editor, draft, settings):
     with pytest.raises(ValidationError):
-        editorial_services.share_link_create(
+        share_links.share_link_create(
             article=draft, user=editor, days=settings.SHARE_LINK_MAX_DAYS + 1
         )
     assert not ShareLink.objects.exists()
 
 
 def test_each_link_has_its_own_random_token(editor, draft):
-    first = editorial_services.share_link_create(article=draft, user=editor)
-    second = editorial_services.share_link_create(article=draft, user=editor)
+    first = share_links.share_link_create(article=draft, user=editor)
+    second = share_links.share_link_create(article=draft, user=editor)
     assert first.token != second.token
     assert len(first.token) >= 32

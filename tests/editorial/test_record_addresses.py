@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article, ArticleAddress
-from editorial import services as editorial_services
+from editorial.services import workflow
 from notifications.models import Notification
 from tests.support.admin import article_form, change_url, errors
 from tests.support.factories import ArticleFactory, DeskFactory, PhotoFactory
@@ -71,7 +71,7 @@ def test_the_live_email_link_still_reaches_the_article(editor, editor_client, re
 
     article = ArticleFactory(draft=True, created_by=reporter, hero_photo=PhotoFactory())
     BylineFactory(article=article, author=AuthorFactory(user=reporter))
-    editorial_services.article_publish(article=article, user=editor)
+    workflow.article_publish(article=article, user=editor)
     mailed = Notification.objects.get(kind="article_published").context["url"]
     edit(editor_client, article, slug="a-better-slug")
     path = mailed.split("://", 1)[-1].split("/", 1)[-1]
@@ -113,7 +113,7 @@ def test_a_new_article_at_an_old_address_wins_over_the_redirect(
     assert response.status_code == 200
     assert response.context["article"] == newcomer
     with django_capture_on_commit_callbacks(execute=True):
-        editorial_services.article_unpublish(article=newcomer, user=editor)
+        workflow.article_unpublish(article=newcomer, user=editor)
     response = reader.get(old)
     assert (response.status_code, response["Location"]) == (301, live.get_absolute_url())
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 from articles import services
 from articles.models import Article
 from editorial import revisions
-from editorial import services as editorial_services
 from editorial.models import Revision
+from editorial.services.revisions import article_record_revision, article_restore_revision
 from tests.support.admin import article_form, change_url, errors
 from tests.support.factories import ArticleFactory, AuthorFactory, BylineFactory, PhotoFactory
 
@@ -102,7 +102,7 @@ def test_restoring_a_revision_brings_it_back_as_a_new_revision(editor_client, ar
     byline_author = AuthorFactory(name="Second Writer")
     save(editor_client, article, body="<p>Rewritten entirely.</p>")
     article.bylines.update(author=byline_author)
-    editorial_services.article_record_revision(article=article, user=editor)
+    article_record_revision(article=article, user=editor)
     article.refresh_from_db()
     response = editor_client.post(
         reverse("admin:articles_article_restore", args=[article.pk, 1]),
@@ -139,7 +139,7 @@ def test_a_revision_whose_photo_was_deleted_cannot_be_restored_and_nothing_chang
     save(editor_client, article, hero_photo="")
     services.content_delete(instance=photo)
     with pytest.raises(ValidationError, match="hero photo has been deleted"):
-        editorial_services.article_restore_revision(
+        article_restore_revision(
             article=article,
             number=3,
             user=article.revisions.first().user,
@@ -174,11 +174,11 @@ def test_reporter_cannot_restore_someone_elses_article_by_crafted_post(client, r
 
 def test_a_long_history_stays_small(editor_client, editor):
     article = ArticleFactory(draft=True, body="word " * 2000)
-    editorial_services.article_record_revision(article=article, user=editor)
+    article_record_revision(article=article, user=editor)
     for n in range(20):
         article.headline = f"Headline take {n}"
         article.save()
-        editorial_services.article_record_revision(article=article, user=editor)
+        article_record_revision(article=article, user=editor)
     stored = sum(len(str(r.changes)) for r in article.revisions.all())
     assert stored < 2 * len(article.body)  # the body is kept once, not 21 times
 
@@ -189,7 +189,7 @@ def test_the_revision_list_costs_few_queries(
     for n in range(15):  # as the form's saves record them, without fifteen trips through it
         article.headline = f"Take {n}"
         article.save()
-        editorial_services.article_record_revision(article=article, user=editor)
+        article_record_revision(article=article, user=editor)
     with django_assert_max_num_queries(12):
         response = editor_client.get(reverse("admin:articles_article_revisions", args=[article.pk]))
     assert response.content.decode().count("Restore this revision") == 16

@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from articles.models import Correction
-from editorial import services as editorial_services
 from editorial.models import Revision
+from editorial.services import saving
 from tests.support.admin import article_form, change_url, errors
 from tests.support.factories import ArticleFactory, CorrectionFactory, DeskFactory, PhotoFactory
 
@@ -96,7 +96,7 @@ NOTE_NEEDED = {"change_note": ["Say what changed: readers see this note with the
 def test_the_service_refuses_an_update_or_correction_without_a_note(editor, live, kind):
     live.headline = "Changed"
     with pytest.raises(ValidationError) as refused:
-        editorial_services.article_save(
+        saving.article_save(
             article=live, user=editor, version=live.version, change_kind=kind, change_note=" "
         )
     assert refused.value.message_dict == NOTE_NEEDED  # what the form shows, word for word
@@ -105,7 +105,7 @@ def test_the_service_refuses_an_update_or_correction_without_a_note(editor, live
 
 
 def test_only_a_public_update_or_correction_needs_a_note():
-    check = editorial_services.article_check_change_note
+    check = saving.article_check_change_note
     assert check(public=True, change_kind="silent", change_note="") == ""
     assert check(public=False, change_kind="correction", change_note="") == ""
     assert check(public=True, change_kind="update", change_note=" Late train. ") == "Late train."

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from editorial import services as editorial_services
+from editorial.services import workflow
 from editorial.tasks import go_live
 from tests.support.factories import ArticleFactory, AuthorFactory, BylineFactory, PhotoFactory
 
@@ -15,7 +15,7 @@ from tests.support.factories import ArticleFactory, AuthorFactory, BylineFactory
 def test_an_early_in_process_go_live_leaves_the_article_scheduled_without_retrying(editor):
     article = ArticleFactory(draft=True, hero_photo=PhotoFactory())
     BylineFactory(article=article, author=AuthorFactory())
-    editorial_services.article_schedule(
+    workflow.article_schedule(
         article=article, user=editor, at=timezone.now() + dt.timedelta(minutes=2)
     )
 

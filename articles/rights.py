@@ -1,0 +1,142 @@
+"""Who may do what to articles and what shows on them. Two things decide: the role (the
+groups' permissions: editors publish, reporters write their own drafts) and the desk
+(members of a desk work on its articles; superusers and staff with
+`articles.work_on_every_desk` work on every desk). The same rights as querysets (what a user
+may open, save or read) are `articles.selectors`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    Desk,
+    works_on_every_desk,
+)
+from photos.models import Photo
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    User = AbstractBaseUser | AnonymousUser
+
+
+PUBLISH_PERMISSION = "articles.publish_article"
+# The statuses a reporter works in; published and unpublished belong to editors.
+REPORTER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
+
+
+def user_can_publish(user: User) -> bool:
+    """The editor's role, on some desk; `user_can_publish_on` says on which."""
+    return user.has_perm(PUBLISH_PERMISSION)
+
+
+def user_works_on_desk(*, user: User, desk_id: int | None) -> bool:
+    if works_on_every_desk(user):
+        return True
+    if desk_id is None or user.pk is None:
+        return False
+    return desk_id in _member_desk_ids(user)
+
+
+def _member_desk_ids(user: User) -> frozenset[int]:
+    """The desks a user is a member of, asked once per user object, as Django keeps a user's
+    permissions: an article's change page checks the desk some twenty times (form, buttons,
+    inlines), and each check was a query."""
+    desk_ids = getattr(user, "_member_desk_ids", None)
+    if desk_ids is None:
+        desk_ids = frozenset(Desk.objects.filter(members=user.pk).values_list("pk", flat=True))
+        user._member_desk_ids = desk_ids
+    return desk_ids
+
+
+def user_can_publish_on(*, user: User, desk_id: int | None) -> bool:
+    return user_can_publish(user) and user_works_on_desk(user=user, desk_id=desk_id)
+
+
+def article_owned_by(*, article: Article, user: User) -> bool:
+    if article.pk is None or article.created_by_id == user.pk:
+        return True
+    return Byline.objects.filter(article=article, author__user=user.pk).exists()
+
+
+def article_editable_by(*, article: Article, user: User) -> bool:
+    """Editors edit their desks' articles; reporters their own drafts and articles in review,
+    on their desks. A new article (no desk yet) is editable by anyone who may add one."""
+    if not user.has_perm("articles.change_article"):
+        return False
+    if article.desk_id is not None and not user_works_on_desk(user=user, desk_id=article.desk_id):
+        return False
+    if user_can_publish(user):
+        return True
+    return article.status in REPORTER_STATUSES and article_owned_by(article=article, user=user)
+
+
+# A desk, photo or author shows on the pages of articles: rights over it follow them.
+
+
+def desk_editable_by(*, desk: Desk, user: User) -> bool:
+    """A desk (its texts, order and members) is changed or deleted by those with the role who
+    work on it: its own editors, managing editors, superusers. Anyone with the role may make
+    a new one."""
+    if not user.has_perm("articles.change_desk"):
+        return False
+    return desk.pk is None or user_works_on_desk(user=user, desk_id=desk.pk)
+
+
+def _uses_only_changeable(articles: models.QuerySet[Article], user: User) -> bool:
+    """Every one of these articles is one the user may save (none: true)."""
+    from articles.selectors import articles_changeable_by  # selectors build on these rights
+
+    return not articles.exclude(pk__in=articles_changeable_by(user=user).values("pk")).exists()
+
+
+def photo_editable_by(*, photo: Photo, user: User) -> bool:
+    """A photo is changed (caption, credit, crop, file) or deleted only by someone who may
+    edit every article that shows it: a reporter, a photo of their own unpublished articles
+    or of none; an editor, one their desks' articles use. A change to a photo on a published
+    article goes through that article's editors."""
+    if not user.has_perm("photos.change_photo"):
+        return False
+    return photo.pk is None or _uses_only_changeable(
+        Article.objects.filter(hero_photo=photo.pk), user
+    )
+
+
+def author_editable_by(*, author: Author, user: User) -> bool:
+    """An author's name and bio show in every byline of theirs: changed by someone who may
+    edit every article they are in (an editor of all their desks, a managing editor)."""
+    if not user.has_perm("articles.change_author"):
+        return False
+    return author.pk is None or _uses_only_changeable(
+        Article.objects.filter(bylines__author=author.pk), user
+    )
+
+
+def desk_name(desk_id: int | None) -> str:
+    return Desk.objects.filter(pk=desk_id).values_list("name", flat=True).first() or "this"
+
+
+def require_publisher(*, article: Article, user: User, verb: str) -> None:
+    """Refuse, saying why, unless `user` may publish (`verb`) on the article's desk."""
+    if not user_can_publish(user):
+        raise ValidationError(f"You do not have permission to {verb} articles.")
+    if not user_works_on_desk(user=user, desk_id=article.desk_id):
+        raise ValidationError(
+            f"You do not {verb} for the {desk_name(article.desk_id)} desk: only its editors do."
+        )
+
+
+def require_writer(*, desk_id: int | None, user: User) -> None:
+    if not user_works_on_desk(user=user, desk_id=desk_id):
+        raise ValidationError(
+            {
+                "desk": f"You do not write for the {desk_name(desk_id)} desk. Choose one of "
+                "your desks, or ask an editor to add you to this one."
+            }
+        )
