@@ -89,6 +89,7 @@ def celery_worker(transactional_db) -> Iterator[object]:
     """A real Celery worker thread consuming from the real Redis broker."""
     from celery.contrib.testing.worker import start_worker
 
+    import tests.worker_tasks  # noqa: F401 - the worker knows only tasks registered before it starts
     from newsroom.celery import app
 
     assert os.environ.get("CELERY_BROKER_URL"), "tests need a real broker (make test sets it)"
