@@ -25,6 +25,7 @@ from django.utils import formats, timezone
 from articles import renditions, revisions
 from articles.body_render import body_photo_ids
 from articles.clock import newsroom_time
+from articles.desk_roles import EVERY_DESK, desk_ids_with_role, desk_role
 from articles.models import (
     Article,
     ArticleAddress,
@@ -32,7 +33,7 @@ from articles.models import (
     Byline,
     Correction,
     Desk,
-    DeskMembershipChange,
+    DeskRole,
     EditLock,
     Photo,
     Rendition,
@@ -42,7 +43,6 @@ from articles.models import (
     Transition,
     day_in_address,
     listing_keys,
-    works_on_every_desk,
 )
 from articles.purges import purge_on_commit
 from newsroom import pagecache
@@ -61,44 +61,46 @@ BREAKING_NOW_HOURS = 2  # the admin's one-click "breaking for 2 hours"
 
 
 # --- Who may do what -------------------------------------------------------------------------
-# Two things decide: the role (the groups' permissions: editors publish, reporters write
-# their own drafts) and the desk (members of a desk work on its articles; superusers
-# and staff with `articles.work_on_every_desk` work on every desk).
+# Two things decide: the rights (what kind of thing a person may do at all: Django's
+# permissions, from their groups and from their desk roles) and the role on the article's
+# desk (`desk_roles.desk_role`: editors publish and edit the desk's articles, reporters write
+# their own, moderators only read). Site-wide people (superusers, Site administrators, the
+# `articles.work_on_every_desk` right) hold their role on every desk.
+
+WRITER_ROLES = (DeskRole.EDITOR, DeskRole.REPORTER)
 
 
 def user_can_publish(user: User) -> bool:
     """The editor's role, on some desk; `user_can_publish_on` says on which."""
-    return user.has_perm(PUBLISH_PERMISSION)
+    if not user.has_perm(PUBLISH_PERMISSION):
+        return False
+    return desk_ids_with_role(user, [DeskRole.EDITOR]) != frozenset()
 
 
 def user_works_on_desk(*, user: User, desk_id: int | None) -> bool:
-    if works_on_every_desk(user):
-        return True
-    if desk_id is None or user.pk is None:
-        return False
-    return desk_id in _member_desk_ids(user)
-
-
-def _member_desk_ids(user: User) -> frozenset[int]:
-    """The desks a user is a member of, asked once per user object, as Django keeps a user's
-    permissions: an article's change page checks the desk some twenty times (form, buttons,
-    inlines), and each check was a query."""
-    desk_ids = getattr(user, "_member_desk_ids", None)
-    if desk_ids is None:
-        desk_ids = frozenset(Desk.objects.filter(members=user.pk).values_list("pk", flat=True))
-        user._member_desk_ids = desk_ids
-    return desk_ids
+    """The user writes for this desk: its editor or its reporter."""
+    return desk_role(user, desk_id) in WRITER_ROLES
 
 
 def user_can_publish_on(*, user: User, desk_id: int | None) -> bool:
-    return user_can_publish(user) and user_works_on_desk(user=user, desk_id=desk_id)
+    return user.has_perm(PUBLISH_PERMISSION) and desk_role(user, desk_id) == DeskRole.EDITOR
+
+
+def _desks_with(user: User, roles) -> models.QuerySet[Desk]:
+    desk_ids = desk_ids_with_role(user, roles)
+    return Desk.objects.all() if desk_ids is EVERY_DESK else Desk.objects.filter(pk__in=desk_ids)
 
 
 def desks_for(*, user: User) -> models.QuerySet[Desk]:
-    """The desks a user may write for."""
-    if works_on_every_desk(user):
-        return Desk.objects.all()
-    return Desk.objects.filter(members=user.pk)
+    """The desks a user may write for (editor or reporter there)."""
+    return _desks_with(user, WRITER_ROLES)
+
+
+def desks_edited_by(*, user: User) -> models.QuerySet[Desk]:
+    """The desks a user publishes and runs the staff of (editor there)."""
+    if not user.has_perm(PUBLISH_PERMISSION):
+        return Desk.objects.none()
+    return _desks_with(user, [DeskRole.EDITOR])
 
 
 def articles_owned_by(*, user: User) -> models.QuerySet[Article]:
@@ -108,22 +110,36 @@ def articles_owned_by(*, user: User) -> models.QuerySet[Article]:
     ).distinct()
 
 
+def _on_desks(desk_ids) -> models.Q:
+    return models.Q() if desk_ids is EVERY_DESK else models.Q(desk__in=desk_ids)
+
+
 def articles_editable_by(*, user: User) -> models.QuerySet[Article]:
-    """What a user may open for editing: their desks' articles (a reporter: their own)."""
+    """What a user may open for editing: the articles of the desks they edit, and their own
+    on the desks they report for."""
     if not user.has_perm("articles.change_article"):
         return Article.objects.none()
-    articles = Article.objects.on_desks_of(user)
-    if not user_can_publish(user):
-        articles = articles.filter(pk__in=articles_owned_by(user=user).values("pk"))
-    return articles
+    edited = desk_ids_with_role(user, [DeskRole.EDITOR])
+    reported = desk_ids_with_role(user, [DeskRole.REPORTER])
+    if not user.has_perm(PUBLISH_PERMISSION):  # an editor's role without the right to publish
+        reported = EVERY_DESK if EVERY_DESK in (edited, reported) else edited | reported
+        edited = frozenset()
+    owned = models.Q(pk__in=articles_owned_by(user=user).values("pk"))
+    if edited is EVERY_DESK:
+        return Article.objects.all()
+    query = models.Q(desk__in=edited) if edited else models.Q(pk__in=[])
+    if reported is EVERY_DESK or reported:
+        query |= _on_desks(reported) & owned
+    return Article.objects.filter(query)
 
 
 def articles_changeable_by(*, user: User) -> models.QuerySet[Article]:
     """`article_editable_by` as a queryset: the articles whose form the user may save."""
     articles = articles_editable_by(user=user)
-    if not user_can_publish(user):
-        articles = articles.filter(status__in=REPORTER_STATUSES)
-    return articles
+    edited = desks_edited_by(user=user)
+    return articles.filter(
+        models.Q(desk__in=edited.values("pk")) | models.Q(status__in=REPORTER_STATUSES)
+    )
 
 
 def articles_visible_to(*, user: User) -> models.QuerySet[Article]:
@@ -146,13 +162,17 @@ def article_owned_by(*, article: Article, user: User) -> bool:
 
 def article_editable_by(*, article: Article, user: User) -> bool:
     """Editors edit their desks' articles; reporters their own drafts and articles in review,
-    on their desks. A new article (no desk yet) is editable by anyone who may add one."""
+    on the desks they report for. A new article (no desk yet) is editable by anyone who may
+    add one."""
     if not user.has_perm("articles.change_article"):
         return False
-    if article.desk_id is not None and not user_works_on_desk(user=user, desk_id=article.desk_id):
-        return False
-    if user_can_publish(user):
+    if article.desk_id is None:
+        if user_can_publish(user):
+            return True
+    elif user_can_publish_on(user=user, desk_id=article.desk_id):
         return True
+    elif not user_works_on_desk(user=user, desk_id=article.desk_id):
+        return False
     return article.status in REPORTER_STATUSES and article_owned_by(article=article, user=user)
 
 
@@ -160,12 +180,12 @@ def article_editable_by(*, article: Article, user: User) -> bool:
 
 
 def desk_editable_by(*, desk: Desk, user: User) -> bool:
-    """A desk (its texts, order and members) is changed or deleted by those with the role who
-    work on it: its own editors, managing editors, superusers. Anyone with the role may make
-    a new one."""
+    """A desk (its texts and order) is changed or deleted by those with the right who edit
+    it: its own editors, site administrators, managing editors, superusers. Anyone with the
+    right may make a new one."""
     if not user.has_perm("articles.change_desk"):
         return False
-    return desk.pk is None or user_works_on_desk(user=user, desk_id=desk.pk)
+    return desk.pk is None or user_can_publish_on(user=user, desk_id=desk.pk)
 
 
 def _uses_only_changeable(articles: models.QuerySet[Article], user: User) -> bool:
@@ -203,7 +223,7 @@ def _require_publisher(*, article: Article, user: User, verb: str) -> None:
     """Refuse, saying why, unless `user` may publish (`verb`) on the article's desk."""
     if not user_can_publish(user):
         raise ValidationError(f"You do not have permission to {verb} articles.")
-    if not user_works_on_desk(user=user, desk_id=article.desk_id):
+    if not user_can_publish_on(user=user, desk_id=article.desk_id):
         raise ValidationError(
             f"You do not {verb} for the {_desk_name(article.desk_id)} desk: only its editors do."
         )
@@ -253,7 +273,7 @@ def article_check_publishable(
             "You do not have permission to publish articles. Submit the article for review "
             "and an editor will publish it."
         ]
-    elif not user_works_on_desk(user=user, desk_id=article.desk_id):
+    elif not user_can_publish_on(user=user, desk_id=article.desk_id):
         errors[NON_FIELD_ERRORS] = [
             f"You do not publish for the {_desk_name(article.desk_id)} desk: only its editors "
             "do. Submit the article for review and they will publish it."
@@ -465,13 +485,15 @@ def _submitted(*, article: Article, user: User, from_status: str | None, note: s
 
 
 def desk_editors(*, desk_id: int | None) -> models.QuerySet:
-    """The active members of a desk who may publish (superusers, and the permission held
-    directly or through a group: Django's own rule), with an address: the people a
-    submission is for."""
+    """The active editors of a desk (its members in the editor's role) with an address: the
+    people a submission is for. Site-wide editors are not mailed every desk's submissions."""
     return (
         get_user_model()
-        .objects.with_perm(PUBLISH_PERMISSION, is_active=True, include_superusers=True)
-        .filter(desks=desk_id)
+        .objects.filter(
+            is_active=True,
+            desk_memberships__desk=desk_id,
+            desk_memberships__role=DeskRole.EDITOR,
+        )
         .exclude(email="")
     )
 
@@ -1194,57 +1216,6 @@ def content_delete(*, instance: Desk | Author | Topic | Photo | Article) -> None
         transaction.on_commit(lambda: _delete_files(storage, files))
     instance.delete()
     purge_on_commit(keys)
-
-
-# --- Desk membership: who works where --------------------------------------------------
-
-
-def desk_check_members(*, desk: Desk, user: User, members: Iterable, new: bool = False) -> None:
-    """Refuse a membership the user may not set: on a desk they have no rights over, or one
-    that adds themselves to a desk they do not already work on (a new desk included). `new`:
-    the desk is being made in this change (whoever may make one sets its first members)."""
-    if not (new or desk_editable_by(desk=desk, user=user)):
-        raise ValidationError(
-            f"You do not work on the {desk.name or 'this'} desk, so you cannot change its members."
-        )
-    wanted = {getattr(member, "pk", member) for member in members}
-    current = set(desk.members.values_list("pk", flat=True)) if desk.pk else set()
-    if user.pk in wanted - current and not user_works_on_desk(user=user, desk_id=desk.pk):
-        raise ValidationError(
-            {
-                "members": "You cannot add yourself to a desk you do not already work on: "
-                "ask one of its editors or a managing editor."
-            }
-        )
-
-
-@transaction.atomic
-def desk_set_members(
-    *, desk: Desk, user: User | None, members: Iterable, new: bool = False
-) -> list:
-    """Make `members` the desk's members, logging each one added or removed (who, when, by
-    whom). `user` None: the newsroom itself (loaddemo), which no rule binds; `new` as for
-    `desk_check_members`."""
-    if user is not None:
-        desk_check_members(desk=desk, user=user, members=members, new=new)
-    wanted = {getattr(member, "pk", member) for member in members}
-    Desk.objects.select_for_update().filter(pk=desk.pk).values_list("pk").first()
-    current = set(desk.members.values_list("pk", flat=True))
-    added, removed = sorted(wanted - current), sorted(current - wanted)
-    desk.members.add(*added)
-    desk.members.remove(*removed)
-    by = user if user is not None and user.pk else None
-    changes = DeskMembershipChange.objects.bulk_create(
-        [
-            DeskMembershipChange(desk=desk, member_id=pk, action=action, by=by)
-            for action, pks in [
-                (DeskMembershipChange.Action.ADDED, added),
-                (DeskMembershipChange.Action.REMOVED, removed),
-            ]
-            for pk in pks
-        ]
-    )
-    return changes
 
 
 # --- Photos: renditions ---------------------------------------------------------

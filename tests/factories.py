@@ -92,6 +92,10 @@ class CorrectionFactory(factory.django.DjangoModelFactory):
     text = "An earlier version of this article misstated a date."
 
 
+# The desk role a test's staff member holds on their desks: their group's.
+GROUP_ROLES = {"Editors": "editor", "Reporters": "reporter", "Moderators": "moderator"}
+
+
 def desk_member(username: str, group: str, *desks, email: str | None = None) -> User:
     """A staff member in a role's group, on these desks."""
     user = User.objects.create_user(
@@ -103,5 +107,5 @@ def desk_member(username: str, group: str, *desks, email: str | None = None) -> 
     )
     user.groups.add(Group.objects.get(name=group))
     for desk in desks:
-        desk.members.add(user)
+        desk.members.add(user, through_defaults={"role": GROUP_ROLES.get(group, "reporter")})
     return user

@@ -34,7 +34,14 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.articles.admin_helpers import article_form, model_form
-from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, DeskFactory, PhotoFactory
+from tests.factories import (
+    GROUP_ROLES,
+    ArticleFactory,
+    AuthorFactory,
+    BylineFactory,
+    DeskFactory,
+    PhotoFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -135,7 +142,7 @@ def staff(username: str, group: str, *desks) -> User:
     user = User.objects.create_user(username, email=f"{username}@newsroom.example", is_staff=True)
     user.groups.add(Group.objects.get(name=group))
     for desk in desks:
-        desk.members.add(user)
+        desk.members.add(user, through_defaults={"role": GROUP_ROLES.get(group, "reporter")})
     return user
 
 

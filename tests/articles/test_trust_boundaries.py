@@ -20,6 +20,7 @@ from articles import services
 from articles.models import Article, Author, Desk, DeskMembershipChange, Photo, Topic
 from tests.articles.admin_helpers import article_form, change_url, model_form
 from tests.factories import (
+    GROUP_ROLES,
     ArticleFactory,
     AuthorFactory,
     BylineFactory,
@@ -35,7 +36,7 @@ def staff(username: str, group: str, *desks: Desk) -> User:
     user = User.objects.create_user(username, email=f"{username}@newsroom.example", is_staff=True)
     user.groups.add(Group.objects.get(name=group))
     for desk in desks:
-        desk.members.add(user)
+        desk.members.add(user, through_defaults={"role": GROUP_ROLES.get(group, "reporter")})
     return user
 
 
