@@ -217,6 +217,14 @@ class Invitation(models.Model):
         help_text="The account that accepted it.",
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who withdrew it; empty when a newer invitation replaced it.",
+    )
 
     objects = InvitationQuerySet.as_manager()
 

@@ -321,7 +321,9 @@ def invitation_withdraw(*, invitation: Invitation, by: User) -> bool:
     if not staff_manager_of(user=by, desk_id=invitation.desk_id):
         raise ValidationError(f"You do not run the {invitation.desk.name} desk's staff.")
     return bool(
-        Invitation.objects.open().filter(pk=invitation.pk).update(withdrawn_at=timezone.now())
+        Invitation.objects.open()
+        .filter(pk=invitation.pk)
+        .update(withdrawn_at=timezone.now(), withdrawn_by=by)
     )
 
 

@@ -35,7 +35,9 @@ class DeskMembershipForm(forms.ModelForm):
             self.fields["user"].queryset = (
                 get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
             )
-            self.fields["user"].help_text = (
+            self.fields[
+                "user"
+            ].help_text = (
                 "Someone who has an account already. To bring in someone new, send an invitation."
             )
 
@@ -78,10 +80,7 @@ class DeskMembershipAdmin(admin.ModelAdmin):
         )
 
     def has_add_permission(self, request) -> bool:
-        return (
-            super().has_add_permission(request)
-            and staff.manages_some_desk(user=request.user)
-        )
+        return super().has_add_permission(request) and staff.manages_some_desk(user=request.user)
 
     def has_change_permission(self, request, obj=None) -> bool:
         return super().has_change_permission(request, obj) and (
@@ -208,6 +207,7 @@ class InvitationAdmin(admin.ModelAdmin):
         "accepted_at",
         "accepted_by",
         "withdrawn_at",
+        "withdrawn_by",
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Invitation]:
@@ -223,10 +223,7 @@ class InvitationAdmin(admin.ModelAdmin):
         return form
 
     def has_add_permission(self, request) -> bool:
-        return (
-            super().has_add_permission(request)
-            and staff.manages_some_desk(user=request.user)
-        )
+        return super().has_add_permission(request) and staff.manages_some_desk(user=request.user)
 
     def has_view_permission(self, request, obj=None) -> bool:
         return super().has_view_permission(request, obj) and (

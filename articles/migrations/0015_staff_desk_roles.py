@@ -101,6 +101,7 @@ class Migration(migrations.Migration):
                 ('expires_at', models.DateTimeField()),
                 ('accepted_at', models.DateTimeField(blank=True, null=True)),
                 ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
+                ('withdrawn_by', models.ForeignKey(blank=True, help_text='Who withdrew it; empty when a newer invitation replaced it.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('accepted_by', models.ForeignKey(blank=True, help_text='The account that accepted it.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('desk', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='articles.desk')),
                 ('invited_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
