@@ -598,3 +598,22 @@ def test_a_site_administrator_runs_every_desks_staff_but_not_djangos_user_admin(
     assert response.status_code == 302
     assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
     assert client.get("/admin/audit/").status_code == 200
+
+
+def test_an_editor_elsewhere_edits_their_draft_on_a_desk_they_report_for_as_a_reporter(
+    ella, business, world
+):
+    own = ArticleFactory(desk=world, draft=True, created_by=ella)
+    client = logged_in(ella)
+    html = client.get(reverse("admin:articles_article_change", args=[own.pk])).content.decode()
+    status = html[html.index('name="status"') :]
+    status = status[: status.index("</select>")]
+    assert 'value="draft"' in status and 'value="published"' not in status
+    assert 'name="published_at' not in html  # read-only, as for a reporter
+    business_draft = ArticleFactory(desk=business, draft=True)
+    html = client.get(
+        reverse("admin:articles_article_change", args=[business_draft.pk])
+    ).content.decode()
+    assert 'name="published_at' in html
+    status = html[html.index('name="status"') :]
+    assert 'value="published"' in status[: status.index("</select>")]
