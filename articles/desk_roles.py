@@ -10,6 +10,8 @@ The rules that use it (who publishes, edits, moderates where) are in articles/se
   Everyone else holds exactly their memberships' roles; no membership, no role there.
 - `desk_ids_with_role(user, roles)`: the desks where a person holds one of `roles`, or
   `EVERY_DESK` for the site-wide.
+- `desk_ids_moderated_by(user)`: the desks whose comments a person moderates (a Moderators
+  group member with no moderating desk role: every desk).
 - `DeskRoleBackend`: an authentication backend giving a person the admin rights of the
   roles they hold on any desk (an editor on Business has the Editors' rights), so that
   granting a desk role needs no group, and removing the last one takes the rights away.
@@ -26,7 +28,7 @@ from collections.abc import Iterable
 from django.contrib.auth.backends import BaseBackend
 
 from articles.models import EVERY_DESK_PERMISSION, DeskMembership, DeskRole
-from newsroom.roles import DESK_ROLE_GROUPS, ROLES
+from newsroom.roles import DESK_ROLE_GROUPS, MODERATORS, ROLES
 
 PUBLISH_PERMISSION = "articles.publish_article"
 WRITE_PERMISSION = "articles.change_article"
@@ -88,6 +90,22 @@ def desk_ids_with_role(user, roles: Iterable[str]) -> frozenset[int] | None:
     if works_on_every_desk(user):
         return EVERY_DESK if site_wide_role(user) in roles else frozenset()
     return frozenset(desk for desk, role in desk_roles(user).items() if role in roles)
+
+
+def desk_ids_moderated_by(user) -> frozenset[int] | None:
+    """Where the user moderates comments: `EVERY_DESK` for the site-wide and for a member of
+    the Moderators group who moderates no particular desk; otherwise the desks where they
+    are editor or moderator (an editor's moderation follows their desks, like their
+    articles)."""
+    if not user.is_active or not user.has_perm(MODERATE_PERMISSION):
+        return frozenset()
+    if works_on_every_desk(user):
+        return EVERY_DESK
+    roles = (DeskRole.EDITOR, DeskRole.MODERATOR)
+    desks = frozenset(desk for desk, role in desk_roles(user).items() if role in roles)
+    if not desks and user.groups.filter(name=MODERATORS).exists():
+        return EVERY_DESK
+    return desks
 
 
 class DeskRoleBackend(BaseBackend):

@@ -617,3 +617,17 @@ def test_an_editor_elsewhere_edits_their_draft_on_a_desk_they_report_for_as_a_re
     assert 'name="published_at' in html
     status = html[html.index('name="status"') :]
     assert 'value="published"' in status[: status.index("</select>")]
+
+
+def test_where_a_person_moderates_comments(ella, rob, business, world):
+    from articles.desk_roles import EVERY_DESK, desk_ids_moderated_by
+
+    assert desk_ids_moderated_by(ella) == {business.pk}  # editor there; reporter on World
+    assert desk_ids_moderated_by(rob) == frozenset()
+    desk_moderator = person("dm", (world, "moderator"))
+    assert desk_ids_moderated_by(desk_moderator) == {world.pk}
+    assert desk_ids_moderated_by(person("moe", group="Moderators")) is EVERY_DESK
+    both = person("mox", (world, "reporter"), group="Moderators")
+    assert desk_ids_moderated_by(both) is EVERY_DESK  # moderates no desk in particular
+    assert desk_ids_moderated_by(person("sam", group="Site administrators")) is EVERY_DESK
+    assert desk_ids_moderated_by(person("loose", group="Editors")) == frozenset()
