@@ -17,7 +17,7 @@ The rules that use it (who publishes, edits, moderates where) are in articles/se
   granting a desk role needs no group, and removing the last one takes the rights away.
   Model rights say what kind of thing a person may do at all; the desk role says where.
 
-A role's rights are the rights of its group in newsroom/roles.py (DESK_ROLE_GROUPS): stated
+A role's rights are the rights of its group in core/roles.py (DESK_ROLE_GROUPS): stated
 once, for the groups and the desk roles alike.
 """
 
@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from django.contrib.auth.backends import BaseBackend
 
 from articles.models import EVERY_DESK_PERMISSION, DeskMembership, DeskRole
-from newsroom.roles import DESK_ROLE_GROUPS, MODERATORS, ROLES
+from core.roles import DESK_ROLE_GROUPS, MODERATORS, ROLES
 
 PUBLISH_PERMISSION = "articles.publish_article"
 WRITE_PERMISSION = "articles.change_article"
@@ -117,7 +117,7 @@ class DeskRoleBackend(BaseBackend):
             return set()
         perms = getattr(user_obj, "_desk_role_perm_cache", None)
         if perms is None:
-            # Straight from newsroom/roles.py, which the groups are made from exactly: no
+            # Straight from core/roles.py, which the groups are made from exactly: no
             # query beyond the memberships.
             perms = {
                 f"{app_label}.{codename}"

@@ -42,7 +42,7 @@ from articles.models import (
     DeskRole,
     Invitation,
 )
-from newsroom.roles import SITE_ADMINISTRATORS
+from core.roles import SITE_ADMINISTRATORS
 from notifications.models import STAFF_INVITATION
 from notifications.services import notification_enqueue, send_time_context_register
 

@@ -1,12 +1,12 @@
-"""Migration 0015: Desk.members becomes DeskMembership, keeping every member, each in the
+"""Migration 0017: Desk.members becomes DeskMembership, keeping every member, each in the
 role of their current group, so nobody's rights change; and back."""
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("articles", "0014_search_trigram")]
-AFTER = [("articles", "0015_staff_desk_roles")]
+BEFORE = [("articles", "0016_editorial_own_app")]
+AFTER = [("articles", "0017_staff_desk_roles")]
 
 
 @pytest.fixture

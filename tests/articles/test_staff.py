@@ -22,6 +22,7 @@ from articles.models import (
     DeskMembershipChange,
     Invitation,
 )
+from editorial import services as editorial_services
 from notifications.models import Notification
 from tests.factories import ArticleFactory, DeskFactory, PhotoFactory
 
@@ -114,10 +115,10 @@ def test_an_editor_on_business_and_reporter_on_world_publishes_on_business_only(
 ):
     assert services.user_can_publish_on(user=ella, desk_id=business.pk)
     assert not services.user_can_publish_on(user=ella, desk_id=world.pk)
-    services.article_publish(article=in_review(business), user=ella)
+    editorial_services.article_publish(article=in_review(business), user=ella)
     world_story = in_review(world, created_by=ella)
     with pytest.raises(ValidationError, match="only its editors"):
-        services.article_publish(article=world_story, user=fresh(ella))
+        editorial_services.article_publish(article=world_story, user=fresh(ella))
     world_story.refresh_from_db()
     assert world_story.status == Article.Status.IN_REVIEW
 
@@ -180,8 +181,8 @@ def test_a_desk_moderator_writes_nothing(business):
 
 
 def test_a_submission_goes_to_the_desks_editors_only(ella, rob, wendy, business, world):
-    assert set(services.desk_editors(desk_id=business.pk)) == {ella}
-    assert set(services.desk_editors(desk_id=world.pk)) == {wendy}
+    assert set(editorial_services.desk_editors(desk_id=business.pk)) == {ella}
+    assert set(editorial_services.desk_editors(desk_id=world.pk)) == {wendy}
 
 
 # --- Who runs whose staff ---------------------------------------------------------------
