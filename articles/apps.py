@@ -11,3 +11,6 @@ class ArticlesConfig(AppConfig):
 
         # Articles show photos on their list cards: a photo's new renditions purge them.
         photo_shown_on(articles_showing_photo)
+
+        # The invitation mail's link is made when the outbox sends it (articles/staff.py).
+        from articles import staff  # noqa: F401

@@ -8,7 +8,6 @@ from typing import Any, ClassVar
 from django import forms
 from django.core.exceptions import ValidationError
 
-from articles import services
 from articles.models import Author, Desk
 from photos.models import Photo
 from photos.validators import MAX_PIXELS, MAX_UPLOAD_BYTES, check_upload_once, pixel_limit
@@ -85,25 +84,12 @@ class AuthorAdminForm(forms.ModelForm):
 
 
 class DeskAdminForm(forms.ModelForm):
-    """The desk form. `user` is set by the admin for each request: the members it may set
-    are checked by `services.desk_check_members` (nobody adds themselves)."""
-
-    user: ClassVar[Any] = None
+    """The desk form: its texts and order. Who works on it, in which role, is Desk staff's
+    (articles/staff.py)."""
 
     class Meta:
         model = Desk
-        fields = ("name", "slug", "title", "about", "order", "members")
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        if "members" in cleaned and self.user is not None:
-            try:
-                services.desk_check_members(
-                    desk=self.instance, user=self.user, members=cleaned["members"]
-                )
-            except ValidationError as exc:
-                self.add_error(None, exc)
-        return cleaned
+        fields = ("name", "slug", "title", "about", "order")
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:

@@ -51,9 +51,10 @@ class Desk(PageKeys, PlainText, models.Model):
     order = models.PositiveSmallIntegerField(default=0, help_text="Position in the navigation.")
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
+        through="DeskMembership",
         blank=True,
         related_name="desks",
-        help_text="Who works on this desk: its reporters write for it, its editors publish it.",
+        help_text="Who works on this desk, each in a role (DeskMembership).",
     )
 
     plain_text_fields = ("name", "title", "about")
@@ -68,18 +69,71 @@ class Desk(PageKeys, PlainText, models.Model):
         return reverse("articles:desk", kwargs={"desk": self.slug})
 
 
+class DeskRole(models.TextChoices):
+    """A person's role on one desk, from the most rights to the fewest (`DESK_ROLE_RANK`):
+    an editor publishes the desk and runs its staff, a reporter writes for it, a moderator
+    moderates its comments. What each may do is `articles.desk_roles`'s business."""
+
+    EDITOR = "editor", "Editor"
+    REPORTER = "reporter", "Reporter"
+    MODERATOR = "moderator", "Moderator"
+
+
+# Who may grant what: an editor grants at most their own role (a moderator is not "less" than
+# a reporter in kind, but either is less than an editor, and only editors grant roles).
+DESK_ROLE_RANK = {DeskRole.EDITOR: 3, DeskRole.REPORTER: 2, DeskRole.MODERATOR: 1}
+
+
+class DeskMembership(models.Model):
+    """One person working on one desk, in one role (editor on Business, reporter on World).
+    Written only by `articles.staff` (services), which logs every change."""
+
+    desk = models.ForeignKey(Desk, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="desk_memberships"
+    )
+    role = models.CharField(max_length=10, choices=DeskRole)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["desk__order", "desk__name", "user__username"]
+        verbose_name = "desk staff member"
+        verbose_name_plural = "desk staff"
+        constraints = [
+            models.UniqueConstraint(fields=["desk", "user"], name="one_role_per_desk"),
+            models.CheckConstraint(condition=Q(role__in=DeskRole.values), name="desk_role_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display().lower()} on {self.desk}"
+
+
 class DeskMembershipChange(models.Model):
-    """Who joined or left a desk, when, and who made the change: membership decides who
-    writes and publishes where. Written by `articles.services.desk_set_members`, never
-    edited."""
+    """Who joined or left a desk, in which role, who was invited or deactivated, when, and who
+    made the change: desk roles decide who writes and publishes where. Written by the staff
+    services (`articles.staff`), never edited."""
 
     class Action(models.TextChoices):
         ADDED = "added", "Added"
         REMOVED = "removed", "Removed"
+        ROLE = "role", "Role changed"
+        JOINED = "joined", "Accepted an invitation"
+        DEACTIVATED = "deactivated", "Deactivated"
 
-    desk = models.ForeignKey(Desk, on_delete=models.CASCADE, related_name="membership_changes")
+    desk = models.ForeignKey(
+        Desk,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="membership_changes",
+        help_text="Empty for a change to the person (deactivated), not to one desk.",
+    )
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    action = models.CharField(max_length=8, choices=Action)
+    action = models.CharField(max_length=12, choices=Action)
+    role = models.CharField(
+        max_length=10, choices=DeskRole, blank=True, help_text="The role after the change."
+    )
+    previous_role = models.CharField(max_length=10, choices=DeskRole, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -95,6 +149,68 @@ class DeskMembershipChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.member_id} on desk {self.desk_id}"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self, now: datetime | None = None) -> InvitationQuerySet:
+        """Not yet accepted or withdrawn, and not expired."""
+        return self.filter(
+            accepted_at__isnull=True,
+            withdrawn_at__isnull=True,
+            expires_at__gt=now or timezone.now(),
+        )
+
+
+class Invitation(models.Model):
+    """An invitation to work on a desk in a role, mailed to an address. Its link carries a
+    signed token made when the mail is sent (nothing secret is stored here or in the
+    outbox); it works once, until `expires_at`. Written only by `articles.staff`."""
+
+    email = models.EmailField()
+    desk = models.ForeignKey(Desk, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(max_length=10, choices=DeskRole)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The account that accepted it.",
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who withdrew it; empty when a newer invitation replaced it.",
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=DeskRole.values), name="invited_role_known")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} as {self.get_role_display().lower()} on {self.desk}"
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.withdrawn_at:
+            return "withdrawn"
+        return "expired" if self.expires_at <= timezone.now() else "open"
 
 
 class Author(PageKeys, PlainText, models.Model):
@@ -152,11 +268,6 @@ class Topic(PageKeys, PlainText, models.Model):
 
 
 EVERY_DESK_PERMISSION = "articles.work_on_every_desk"
-
-
-def works_on_every_desk(user) -> bool:
-    """Superusers, and a managing editor given the right, are not bound to desks."""
-    return bool(user.is_active and (user.is_superuser or user.has_perm(EVERY_DESK_PERMISSION)))
 
 
 def day_in_address(published_at: datetime | None, created_at: datetime | None) -> date:
@@ -217,11 +328,12 @@ class ArticleQuerySet(models.QuerySet):
         return self.published(now).filter(is_breaking=True, breaking_until__gt=now)
 
     def on_desks_of(self, user) -> ArticleQuerySet:
-        """Articles of the desks `user` works on: the desks they are a member of;
-        every desk for superusers and staff with the `articles.work_on_every_desk` right."""
-        if works_on_every_desk(user):
-            return self
-        return self.filter(desk__in=Desk.objects.filter(members=user.pk).values("pk"))
+        """Articles of the desks `user` writes for (editor or reporter there); every desk
+        for the site-wide (articles/desk_roles.py)."""
+        from articles.desk_roles import EVERY_DESK, desk_ids_with_role
+
+        desk_ids = desk_ids_with_role(user, [DeskRole.EDITOR, DeskRole.REPORTER])
+        return self if desk_ids is EVERY_DESK else self.filter(desk__in=desk_ids)
 
     def with_related(self, *, limit: int = RELATED_LIMIT) -> ArticleQuerySet:
         """Each article with its related coverage (`Article.related_stories()`), inside the

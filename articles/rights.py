@@ -1,7 +1,9 @@
-"""Who may do what to articles and what shows on them. Two things decide: the role (the
-groups' permissions: editors publish, reporters write their own drafts) and the desk
-(members of a desk work on its articles; superusers and staff with
-`articles.work_on_every_desk` work on every desk). The same rights as querysets (what a user
+"""Who may do what to articles and what shows on them. Two things decide: the rights (what
+kind of thing a person may do at all: Django's permissions, from their groups and from their
+desk roles) and the role on the article's desk (`desk_roles.desk_role`: editors publish and
+edit the desk's articles, reporters write their own, moderators only read). Site-wide people
+(superusers, Site administrators, the `articles.work_on_every_desk` right) hold their role
+on every desk. The same rights as querysets (what a user
 may open, save or read) are `articles.selectors`."""
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from articles.desk_roles import desk_ids_with_role, desk_role
 from articles.models import (
     Article,
     Author,
     Byline,
     Desk,
-    works_on_every_desk,
+    DeskRole,
 )
 from photos.models import Photo
 
@@ -29,34 +32,23 @@ if TYPE_CHECKING:
 PUBLISH_PERMISSION = "articles.publish_article"
 # The statuses a reporter works in; published and unpublished belong to editors.
 REPORTER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
+WRITER_ROLES = (DeskRole.EDITOR, DeskRole.REPORTER)
 
 
 def user_can_publish(user: User) -> bool:
     """The editor's role, on some desk; `user_can_publish_on` says on which."""
-    return user.has_perm(PUBLISH_PERMISSION)
+    if not user.has_perm(PUBLISH_PERMISSION):
+        return False
+    return desk_ids_with_role(user, [DeskRole.EDITOR]) != frozenset()
 
 
 def user_works_on_desk(*, user: User, desk_id: int | None) -> bool:
-    if works_on_every_desk(user):
-        return True
-    if desk_id is None or user.pk is None:
-        return False
-    return desk_id in _member_desk_ids(user)
-
-
-def _member_desk_ids(user: User) -> frozenset[int]:
-    """The desks a user is a member of, asked once per user object, as Django keeps a user's
-    permissions: an article's change page checks the desk some twenty times (form, buttons,
-    inlines), and each check was a query."""
-    desk_ids = getattr(user, "_member_desk_ids", None)
-    if desk_ids is None:
-        desk_ids = frozenset(Desk.objects.filter(members=user.pk).values_list("pk", flat=True))
-        user._member_desk_ids = desk_ids
-    return desk_ids
+    """The user writes for this desk: its editor or its reporter."""
+    return desk_role(user, desk_id) in WRITER_ROLES
 
 
 def user_can_publish_on(*, user: User, desk_id: int | None) -> bool:
-    return user_can_publish(user) and user_works_on_desk(user=user, desk_id=desk_id)
+    return user.has_perm(PUBLISH_PERMISSION) and desk_role(user, desk_id) == DeskRole.EDITOR
 
 
 def article_owned_by(*, article: Article, user: User) -> bool:
@@ -67,13 +59,17 @@ def article_owned_by(*, article: Article, user: User) -> bool:
 
 def article_editable_by(*, article: Article, user: User) -> bool:
     """Editors edit their desks' articles; reporters their own drafts and articles in review,
-    on their desks. A new article (no desk yet) is editable by anyone who may add one."""
+    on the desks they report for. A new article (no desk yet) is editable by anyone who may
+    add one."""
     if not user.has_perm("articles.change_article"):
         return False
-    if article.desk_id is not None and not user_works_on_desk(user=user, desk_id=article.desk_id):
-        return False
-    if user_can_publish(user):
+    if article.desk_id is None:
+        if user_can_publish(user):
+            return True
+    elif user_can_publish_on(user=user, desk_id=article.desk_id):
         return True
+    elif not user_works_on_desk(user=user, desk_id=article.desk_id):
+        return False
     return article.status in REPORTER_STATUSES and article_owned_by(article=article, user=user)
 
 
@@ -81,12 +77,12 @@ def article_editable_by(*, article: Article, user: User) -> bool:
 
 
 def desk_editable_by(*, desk: Desk, user: User) -> bool:
-    """A desk (its texts, order and members) is changed or deleted by those with the role who
-    work on it: its own editors, managing editors, superusers. Anyone with the role may make
-    a new one."""
+    """A desk (its texts and order) is changed or deleted by those with the right who edit
+    it: its own editors, site administrators, managing editors, superusers. Anyone with the
+    right may make a new one."""
     if not user.has_perm("articles.change_desk"):
         return False
-    return desk.pk is None or user_works_on_desk(user=user, desk_id=desk.pk)
+    return desk.pk is None or user_can_publish_on(user=user, desk_id=desk.pk)
 
 
 def _uses_only_changeable(articles: models.QuerySet[Article], user: User) -> bool:
@@ -126,7 +122,7 @@ def require_publisher(*, article: Article, user: User, verb: str) -> None:
     """Refuse, saying why, unless `user` may publish (`verb`) on the article's desk."""
     if not user_can_publish(user):
         raise ValidationError(f"You do not have permission to {verb} articles.")
-    if not user_works_on_desk(user=user, desk_id=article.desk_id):
+    if not user_can_publish_on(user=user, desk_id=article.desk_id):
         raise ValidationError(
             f"You do not {verb} for the {desk_name(article.desk_id)} desk: only its editors do."
         )

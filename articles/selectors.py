@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 
+from articles.desk_roles import EVERY_DESK, desk_ids_with_role
 from articles.models import (
     Article,
     Correction,
     Desk,
+    DeskRole,
     listing_keys,
-    works_on_every_desk,
 )
 from photos.models import Photo
 
@@ -20,14 +21,28 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
     User = AbstractBaseUser | AnonymousUser
-from articles.rights import REPORTER_STATUSES, user_can_publish
+from articles.rights import PUBLISH_PERMISSION, REPORTER_STATUSES, WRITER_ROLES
+
+
+def _desks_with(user: User, roles) -> models.QuerySet[Desk]:
+    desk_ids = desk_ids_with_role(user, roles)
+    return Desk.objects.all() if desk_ids is EVERY_DESK else Desk.objects.filter(pk__in=desk_ids)
 
 
 def desks_for(*, user: User) -> models.QuerySet[Desk]:
-    """The desks a user may write for."""
-    if works_on_every_desk(user):
-        return Desk.objects.all()
-    return Desk.objects.filter(members=user.pk)
+    """The desks a user may write for (editor or reporter there)."""
+    return _desks_with(user, WRITER_ROLES)
+
+
+def desks_edited_by(*, user: User) -> models.QuerySet[Desk]:
+    """The desks a user publishes and runs the staff of (editor there)."""
+    if not user.has_perm(PUBLISH_PERMISSION):
+        return Desk.objects.none()
+    return _desks_with(user, [DeskRole.EDITOR])
+
+
+def _on_desks(desk_ids) -> models.Q:
+    return models.Q() if desk_ids is EVERY_DESK else models.Q(desk__in=desk_ids)
 
 
 def articles_owned_by(*, user: User) -> models.QuerySet[Article]:
@@ -38,21 +53,31 @@ def articles_owned_by(*, user: User) -> models.QuerySet[Article]:
 
 
 def articles_editable_by(*, user: User) -> models.QuerySet[Article]:
-    """What a user may open for editing: their desks' articles (a reporter: their own)."""
+    """What a user may open for editing: the articles of the desks they edit, and their own
+    on the desks they report for."""
     if not user.has_perm("articles.change_article"):
         return Article.objects.none()
-    articles = Article.objects.on_desks_of(user)
-    if not user_can_publish(user):
-        articles = articles.filter(pk__in=articles_owned_by(user=user).values("pk"))
-    return articles
+    edited = desk_ids_with_role(user, [DeskRole.EDITOR])
+    reported = desk_ids_with_role(user, [DeskRole.REPORTER])
+    if not user.has_perm(PUBLISH_PERMISSION):  # an editor's role without the right to publish
+        reported = EVERY_DESK if EVERY_DESK in (edited, reported) else edited | reported
+        edited = frozenset()
+    owned = models.Q(pk__in=articles_owned_by(user=user).values("pk"))
+    if edited is EVERY_DESK:
+        return Article.objects.all()
+    query = models.Q(desk__in=edited) if edited else models.Q(pk__in=[])
+    if reported is EVERY_DESK or reported:
+        query |= _on_desks(reported) & owned
+    return Article.objects.filter(query)
 
 
 def articles_changeable_by(*, user: User) -> models.QuerySet[Article]:
     """`article_editable_by` as a queryset: the articles whose form the user may save."""
     articles = articles_editable_by(user=user)
-    if not user_can_publish(user):
-        articles = articles.filter(status__in=REPORTER_STATUSES)
-    return articles
+    edited = desks_edited_by(user=user)
+    return articles.filter(
+        models.Q(desk__in=edited.values("pk")) | models.Q(status__in=REPORTER_STATUSES)
+    )
 
 
 def articles_visible_to(*, user: User) -> models.QuerySet[Article]:

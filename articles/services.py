@@ -10,7 +10,6 @@ transaction commits). Who may do what is `articles.rights`; read-only queries ar
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -23,7 +22,6 @@ from articles.models import (
     Author,
     Correction,
     Desk,
-    DeskMembershipChange,
     SiteKeys,
     Topic,
     day_in_address,
@@ -32,11 +30,9 @@ from articles.models import (
 from articles.purges import purge_on_commit
 from articles.rights import (
     article_editable_by,
-    desk_editable_by,
     desk_name,
     user_can_publish,
     user_can_publish_on,
-    user_works_on_desk,
 )
 from articles.selectors import articles_showing_photo, photo_uses
 from core.clock import newsroom_time
@@ -83,7 +79,7 @@ def article_check_publishable(
             "You do not have permission to publish articles. Submit the article for review "
             "and an editor will publish it."
         ]
-    elif not user_works_on_desk(user=user, desk_id=article.desk_id):
+    elif not user_can_publish_on(user=user, desk_id=article.desk_id):
         errors[NON_FIELD_ERRORS] = [
             f"You do not publish for the {desk_name(article.desk_id)} desk: only its editors "
             "do. Submit the article for review and they will publish it."
@@ -253,57 +249,6 @@ def content_delete(*, instance: Desk | Author | Topic | Photo | Article) -> None
         transaction.on_commit(lambda: photo_files_delete(storage, files))
     instance.delete()
     purge_on_commit(keys)
-
-
-# --- Desk membership: who works where --------------------------------------------------
-
-
-def desk_check_members(*, desk: Desk, user: User, members: Iterable, new: bool = False) -> None:
-    """Refuse a membership the user may not set: on a desk they have no rights over, or one
-    that adds themselves to a desk they do not already work on (a new desk included). `new`:
-    the desk is being made in this change (whoever may make one sets its first members)."""
-    if not (new or desk_editable_by(desk=desk, user=user)):
-        raise ValidationError(
-            f"You do not work on the {desk.name or 'this'} desk, so you cannot change its members."
-        )
-    wanted = {getattr(member, "pk", member) for member in members}
-    current = set(desk.members.values_list("pk", flat=True)) if desk.pk else set()
-    if user.pk in wanted - current and not user_works_on_desk(user=user, desk_id=desk.pk):
-        raise ValidationError(
-            {
-                "members": "You cannot add yourself to a desk you do not already work on: "
-                "ask one of its editors or a managing editor."
-            }
-        )
-
-
-@transaction.atomic
-def desk_set_members(
-    *, desk: Desk, user: User | None, members: Iterable, new: bool = False
-) -> list:
-    """Make `members` the desk's members, logging each one added or removed (who, when, by
-    whom). `user` None: the newsroom itself (loaddemo), which no rule binds; `new` as for
-    `desk_check_members`."""
-    if user is not None:
-        desk_check_members(desk=desk, user=user, members=members, new=new)
-    wanted = {getattr(member, "pk", member) for member in members}
-    Desk.objects.select_for_update().filter(pk=desk.pk).values_list("pk").first()
-    current = set(desk.members.values_list("pk", flat=True))
-    added, removed = sorted(wanted - current), sorted(current - wanted)
-    desk.members.add(*added)
-    desk.members.remove(*removed)
-    by = user if user is not None and user.pk else None
-    changes = DeskMembershipChange.objects.bulk_create(
-        [
-            DeskMembershipChange(desk=desk, member_id=pk, action=action, by=by)
-            for action, pks in [
-                (DeskMembershipChange.Action.ADDED, added),
-                (DeskMembershipChange.Action.REMOVED, removed),
-            ]
-            for pk in pks
-        ]
-    )
-    return changes
 
 
 def article_add_to_comment_count(*, article_id: int, delta: int) -> None:

@@ -3,6 +3,16 @@
 Editors: everything on articles, desks, authors, photos; publish; moderate comments.
 Reporters: write and edit their own drafts, submit for review; never publish.
 Moderators: read articles, moderate comments, keep the word lists; nothing else.
+Site administrators: the editors' rights on every desk, the staff of every desk (invite,
+change roles, deactivate), the word lists and the audit log; never Django's own user and
+group admin, so nobody becomes a superuser through this role.
+
+Where a role holds: a person's role is given per desk (articles.DeskMembership, read in
+articles/desk_roles.py): an editor on one desk has the Editors' rights below in the admin,
+and uses them only on that desk. The groups themselves are site-wide: Site administrators
+(and the `articles.work_on_every_desk` right) work on every desk; a group given to someone
+with no desk role adds its rights but no desk (a Moderator with no desk moderates every
+desk's comments; an Editor or Reporter with no desk writes nowhere).
 What a role may do to one object (whose it is, which desk, whether readers see it) is the
 services' business (articles/services.py, editorial/services/); this module only says
 which rights each role has.
@@ -21,12 +31,27 @@ from django.contrib.auth.management import create_permissions
 CONTENT = ("desk", "author", "topic", "article", "byline", "correction")
 PHOTOS = ("photo", "rendition")
 EVERY = ("add", "change", "delete", "view")
+EDITORS, REPORTERS, MODERATORS = "Editors", "Reporters", "Moderators"
+SITE_ADMINISTRATORS = "Site administrators"
+# Each desk role has the rights of its group (articles.models.DeskRole values).
+DESK_ROLE_GROUPS = {"editor": EDITORS, "reporter": REPORTERS, "moderator": MODERATORS}
+# What editors do with their desks' people: invite, change roles, remove, deactivate.
+STAFF_RIGHTS = (
+    "add_deskmembership",
+    "change_deskmembership",
+    "delete_deskmembership",
+    "view_deskmembership",
+    "add_invitation",
+    "change_invitation",
+    "view_invitation",
+)
 
 ROLES: dict[str, dict[str, tuple[str, ...]]] = {
-    "Editors": {
+    EDITORS: {
         "articles": (
             *(f"{verb}_{model}" for model in CONTENT for verb in EVERY),
             "publish_article",
+            *STAFF_RIGHTS,
         ),
         "photos": tuple(f"{verb}_{model}" for model in PHOTOS for verb in EVERY),
         "editorial": (
@@ -44,7 +69,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
             "view_term",
         ),
     },
-    "Reporters": {
+    REPORTERS: {
         "articles": (
             "add_article",
             "change_article",
@@ -61,7 +86,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "photos": ("add_photo", "change_photo", "view_photo", "view_rendition"),
         "editorial": ("view_transition", "view_revision", "add_sharelink", "view_sharelink"),
     },
-    "Moderators": {
+    MODERATORS: {
         "articles": ("view_article",),
         "editorial": ("view_transition", "view_revision"),
         "comments": (
@@ -75,6 +100,15 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
             "view_term",
         ),
     },
+}
+ROLES[SITE_ADMINISTRATORS] = {
+    **ROLES[EDITORS],
+    "articles": (
+        *ROLES[EDITORS]["articles"],
+        "work_on_every_desk",
+        "view_deskmembershipchange",  # with the three below: the audit log
+    ),
+    "comments": (*ROLES[EDITORS]["comments"], "add_term", "change_term", "delete_term"),
 }
 
 

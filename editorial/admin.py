@@ -297,7 +297,13 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # The Updated time follows from the kind of edit (an update or a correction).
         fields = ["hero_preview", "approved_comment_count", "updated_at"]
-        if not rights.user_can_publish(request.user):
+        # An article on a desk: whether the user publishes on that desk (an editor elsewhere
+        # who reports here sees the publishing fields read-only, as a reporter does).
+        if obj is not None and obj.desk_id is not None:
+            publishes = rights.user_can_publish_on(user=request.user, desk_id=obj.desk_id)
+        else:
+            publishes = rights.user_can_publish(request.user)
+        if not publishes:
             fields += PUBLISHING_FIELDS
         return fields
 

@@ -1,7 +1,9 @@
 """One audit page across the site (/admin/audit/), read-only over the logs the services
 already write: the articles' workflow (Transition), corrections, updates and restores
-(Revision), moderation decisions (ModerationLog) and desk memberships
-(DeskMembershipChange). Filterable by who did it, desk and day (in newsroom time).
+(Revision), moderation decisions (ModerationLog), desk roles (DeskMembershipChange: added,
+removed, role changed, joined by invitation, deactivated) and invitations sent or withdrawn
+(Invitation). Filterable by person (who did it; for a change to someone's roles, also the
+person it was about), desk and day (in newsroom time).
 
 It needs the right to view every one of those logs (superusers have it; others are given
 it in Users or Groups), since it shows all desks' steps and who changed whose rights.
@@ -16,12 +18,13 @@ from itertools import chain
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Desk, DeskMembershipChange
+from articles.models import Desk, DeskMembershipChange, Invitation
 from comments.models import ModerationLog
 from core.params import BadParameter, query_id
 from editorial.models import Revision, Transition
@@ -32,6 +35,7 @@ AUDIT_PERMISSIONS = (
     "editorial.view_transition",
     "editorial.view_revision",
     "articles.view_deskmembershipchange",
+    "articles.view_invitation",
     "comments.view_moderationlog",
 )
 REVISION_STEPS = {
@@ -76,8 +80,21 @@ def _day(request: HttpRequest) -> tuple[datetime.datetime, datetime.datetime] | 
 
 
 def _membership(change: DeskMembershipChange) -> str:
-    moved = "added to" if change.action == DeskMembershipChange.Action.ADDED else "removed from"
-    return f"{change.member.get_username()} {moved} the {change.desk.name} desk"
+    name = change.member.get_username()
+    desk = f"the {change.desk.name} desk" if change.desk_id else ""
+    role = change.get_role_display().lower()
+    match change.action:
+        case DeskMembershipChange.Action.ADDED:
+            return f"{name} added to {desk}" + (f" as {role}" if role else "")
+        case DeskMembershipChange.Action.REMOVED:
+            return f"{name} removed from {desk}"
+        case DeskMembershipChange.Action.ROLE:
+            before = change.get_previous_role_display().lower()
+            return f"{name}'s role on {desk} changed from {before} to {role}"
+        case DeskMembershipChange.Action.JOINED:
+            return f"{name} accepted the invitation to {desk} as {role}"
+        case _:
+            return f"{name} deactivated"
 
 
 def _article_url(article_id: int) -> str:
@@ -85,14 +102,14 @@ def _article_url(article_id: int) -> str:
 
 
 def _steps(*, user_id: int | None, desk_id: int | None, span) -> list[Step]:
-    def narrowed(rows, *, who: str, desk: str):
-        if user_id is not None:
+    def narrowed(rows, *, who: str | None, desk: str, when: str = "created_at"):
+        if user_id is not None and who is not None:
             rows = rows.filter(**{f"{who}_id": user_id})
         if desk_id is not None:
             rows = rows.filter(**{f"{desk}_id": desk_id})
         if span is not None:
-            rows = rows.filter(created_at__gte=span[0], created_at__lt=span[1])
-        return rows.order_by("-created_at", "-id")[:LIMIT]
+            rows = rows.filter(**{f"{when}__gte": span[0], f"{when}__lt": span[1]})
+        return rows.order_by(f"-{when}", "-id")[:LIMIT]
 
     transitions = narrowed(
         Transition.objects.select_related("user", "article__desk"), who="user", desk="article__desk"
@@ -111,8 +128,20 @@ def _steps(*, user_id: int | None, desk_id: int | None, span) -> list[Step]:
         who="moderator",
         desk="comment__article__desk",
     )
-    memberships = narrowed(
-        DeskMembershipChange.objects.select_related("desk", "member", "by"), who="by", desk="desk"
+    memberships = DeskMembershipChange.objects.select_related("desk", "member", "by")
+    if user_id is not None:  # a change to someone's roles is in their record too
+        memberships = memberships.filter(Q(by_id=user_id) | Q(member_id=user_id))
+    memberships = narrowed(memberships, who=None, desk="desk")
+    invitations = narrowed(
+        Invitation.objects.select_related("desk", "invited_by"), who="invited_by", desk="desk"
+    )
+    withdrawals = narrowed(
+        Invitation.objects.filter(withdrawn_at__isnull=False).select_related(
+            "desk", "withdrawn_by"
+        ),
+        who="withdrawn_by",
+        desk="desk",
+        when="withdrawn_at",
     )
     steps = chain(
         (
@@ -163,12 +192,39 @@ def _steps(*, user_id: int | None, desk_id: int | None, span) -> list[Step]:
                 m.created_at,
                 m.by,
                 _membership(m),
-                m.desk.name,
-                reverse("admin:articles_desk_change", args=[m.desk_id]),
-                m.desk.name,
+                m.desk.name if m.desk_id else m.member.get_username(),
+                reverse("admin:articles_desk_change", args=[m.desk_id])
+                if m.desk_id
+                else reverse("admin:articles_deskmembership_changelist")
+                + f"?q={m.member.get_username()}",
+                m.desk.name if m.desk_id else "",
                 "",
             )
             for m in memberships
+        ),
+        (
+            Step(
+                i.created_at,
+                i.invited_by,
+                f"Invited {i.email} as {i.get_role_display().lower()}",
+                i.desk.name,
+                reverse("admin:articles_invitation_change", args=[i.pk]),
+                i.desk.name,
+                "",
+            )
+            for i in invitations
+        ),
+        (
+            Step(
+                i.withdrawn_at,
+                i.withdrawn_by,
+                f"Withdrew the invitation of {i.email}",
+                i.desk.name,
+                reverse("admin:articles_invitation_change", args=[i.pk]),
+                i.desk.name,
+                "",
+            )
+            for i in withdrawals
         ),
     )
     return sorted(steps, key=lambda step: step.when, reverse=True)[:LIMIT]

@@ -121,7 +121,11 @@ class ArticleAdminForm(forms.ModelForm):
                 help_text = self.fields[name].help_text
                 self.fields[name].help_text = f"{help_text} {zone}".strip()
         status = self.fields.get("status")
-        if status is not None and not rights.user_can_publish(self.user):
+        if self.instance.desk_id is not None:
+            publishes = rights.user_can_publish_on(user=self.user, desk_id=self.instance.desk_id)
+        else:
+            publishes = rights.user_can_publish(self.user)
+        if status is not None and not publishes:
             # A crafted POST with another status fails as "not one of the available choices".
             status.choices = [
                 (value, label)

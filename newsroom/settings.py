@@ -264,6 +264,14 @@ else:
     _mailer = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
 MAILERS = {"default": _mailer}
 
+# Django's own permissions (users' and groups'), then those a person's desk roles give
+# (articles/desk_roles.py): an editor on one desk has the editors' rights in the admin,
+# and the desk decides where they use them.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "articles.desk_roles.DeskRoleBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -437,7 +445,13 @@ COMMENTS_RATE_LIMIT_FAIL_OPEN = env_bool("COMMENTS_RATE_LIMIT_FAIL_OPEN", True)
 ARTICLE_LOCK_MINUTES = env_int("ARTICLE_LOCK_MINUTES", 15)  # a soft edit lock's life
 SHARE_LINK_DAYS = env_int("SHARE_LINK_DAYS", 7)  # how long a new preview link works
 SHARE_LINK_MAX_DAYS = env_int("SHARE_LINK_MAX_DAYS", 30)
-for _name in ("ARTICLE_LOCK_MINUTES", "SHARE_LINK_DAYS", "SHARE_LINK_MAX_DAYS"):
+STAFF_INVITATION_DAYS = env_int("STAFF_INVITATION_DAYS", 7)  # how long an invitation works
+for _name in (
+    "ARTICLE_LOCK_MINUTES",
+    "SHARE_LINK_DAYS",
+    "SHARE_LINK_MAX_DAYS",
+    "STAFF_INVITATION_DAYS",
+):
     if globals()[_name] < 1:
         raise ConfigError(_name, "must be at least 1")
 

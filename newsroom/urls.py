@@ -3,6 +3,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from articles.staff_views import invitation_accept
 from core.health import healthz, livez
 from editorial.audit import audit
 from notifications.staff import password_reset_urls, staff_login
@@ -13,6 +14,7 @@ urlpatterns = [
     path("admin/login/", staff_login, name="staff_login"),
     *password_reset_urls,
     path("admin/audit/", audit, name="admin_audit"),
+    path("admin/invitation/<str:token>/", invitation_accept, name="staff_invitation"),
     path("admin/", admin.site.urls),
     path("moderation/", include("comments.moderation_urls")),
     path("notifications/", include("notifications.urls")),

@@ -23,6 +23,13 @@ MODERATOR_DIGEST = "moderator_digest"
 MAILBOX_CONFIRM = "mailbox_confirm"
 # A staff member's password reset: the row holds their id, the link is made at send time.
 PASSWORD_RESET = "password_reset"  # noqa: S105 - a kind of mail, not a password
+# An invitation to join a desk's staff: the row holds the invitation's id, the link is made
+# at send time by the app that owns invitations (`send_time_context_register`).
+STAFF_INVITATION = "staff_invitation"
+# Mail a person needs to use their account: never suppressed by an unsubscribe (someone who
+# unsubscribed from comment mail still gets their password reset) and sent without an
+# unsubscribe link or List-Unsubscribe header, as it is not a mailing.
+TRANSACTIONAL_KINDS = frozenset({PASSWORD_RESET, STAFF_INVITATION})
 
 
 class NotificationQuerySet(models.QuerySet):

@@ -48,6 +48,7 @@ from notifications.models import (
     MAILBOX_CONFIRM,
     MODERATOR_DIGEST,
     PASSWORD_RESET,
+    TRANSACTIONAL_KINDS,
     Mailbox,
     Notification,
     NotificationPreference,
@@ -95,9 +96,13 @@ def notification_enqueue(
     addresses = sorted({address for r in recipients if (address := _valid_address(r))})
     if not addresses:
         return []
-    suppressed = set(
-        Suppression.objects.filter(kind=kind, email__in=addresses).values_list("email", flat=True)
-    )
+    suppressed = set()
+    if kind not in TRANSACTIONAL_KINDS:
+        suppressed = set(
+            Suppression.objects.filter(kind=kind, email__in=addresses).values_list(
+                "email", flat=True
+            )
+        )
     addresses = [address for address in addresses if address not in suppressed]
     if not addresses:
         return []
@@ -164,11 +169,14 @@ def notification_deliver(*, notification_id: int) -> bool:
         )
         if lead is None:  # sent, failed, cancelled, not due yet, or another worker has it
             return False
-        if lead.kind == PASSWORD_RESET and _password_reset_user(lead) is None:
-            lead.state = Notification.State.CANCELLED
-            lead.last_error = "Cancelled: the account is gone, inactive or has a new address"
-            lead.save(update_fields=["state", "last_error"])
-            return False
+        at_send = None
+        if lead.kind in SEND_TIME_CONTEXT:
+            at_send = SEND_TIME_CONTEXT[lead.kind](lead)
+            if at_send is None:
+                lead.state = Notification.State.CANCELLED
+                lead.last_error = f"Cancelled: {SEND_TIME_CANCEL_REASONS[lead.kind]}"
+                lead.save(update_fields=["state", "last_error"])
+                return False
         batch = [lead]
         if lead.digest:
             hold_until = _digest_hold_until(lead, now)
@@ -184,7 +192,7 @@ def notification_deliver(*, notification_id: int) -> bool:
                 .order_by("created_at", "pk")
             )
         try:
-            _send(batch)
+            _send(batch, at_send=at_send)
         except Exception as exc:  # any failure: recorded on the rows, retried
             _record_failure(batch, exc, now)
             return False
@@ -426,6 +434,21 @@ def unsubscribe_url(*, recipient: str, kind: str) -> str:
     return settings.SITE_URL + reverse("notifications:unsubscribe", args=[token])
 
 
+# Kinds whose mail needs something made when it is sent, never stored (a reset or invitation
+# link's token): kind -> a function of the row giving the template context, or None when the
+# mail must not go any more (the row is then cancelled with the reason below). The sending
+# task calls it with the row locked, so the link is made in the worker, at send time.
+SEND_TIME_CONTEXT: dict = {}
+SEND_TIME_CANCEL_REASONS: dict[str, str] = {}
+
+
+def send_time_context_register(kind: str, make, *, cancelled: str = "") -> None:
+    """Another app's kind of mail whose links are made at send time: `make(context)` gets
+    the row's stored context and returns the rest of the template context, or None."""
+    SEND_TIME_CONTEXT[kind] = lambda row: make(row.context)
+    SEND_TIME_CANCEL_REASONS[kind] = cancelled or "what it was about can no longer be used"
+
+
 def password_reset_enqueue(*, user) -> list[int]:
     """Promise `user` a password reset mail. The row holds their id, never a token: the link
     is made when the mail is sent (`password_reset_url`), so nothing in the outbox or its
@@ -458,6 +481,20 @@ def _password_reset_user(row: Notification):
     if user is None or not user.is_active or not user.has_usable_password():
         return None
     return user if (user.email or "").lower() == row.recipient.lower() else None
+
+
+def _password_reset_context(row: Notification) -> dict | None:
+    user = _password_reset_user(row)
+    if user is None:
+        return None
+    return {
+        "reset_url": password_reset_url(user=user),
+        "reset_days": settings.PASSWORD_RESET_TIMEOUT // 86400 or 1,
+    }
+
+
+SEND_TIME_CONTEXT[PASSWORD_RESET] = _password_reset_context
+SEND_TIME_CANCEL_REASONS[PASSWORD_RESET] = "the account is gone, inactive or has a new address"
 
 
 def _check_kind(kind: str) -> None:
@@ -524,9 +561,10 @@ class OutboxEmail(EmailMultiAlternatives):
         return super().message(policy=policy.clone(max_line_length=998))
 
 
-def _send(batch: list[Notification]) -> None:
+def _send(batch: list[Notification], *, at_send: dict | None = None) -> None:
     lead = batch[0]
-    unsubscribe = unsubscribe_url(recipient=lead.recipient, kind=lead.kind)
+    transactional = lead.kind in TRANSACTIONAL_KINDS
+    unsubscribe = "" if transactional else unsubscribe_url(recipient=lead.recipient, kind=lead.kind)
     context = {
         **lead.context,
         "items": [row.context for row in batch],
@@ -534,10 +572,8 @@ def _send(batch: list[Notification]) -> None:
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL,
         "unsubscribe_url": unsubscribe,
+        **(at_send or {}),
     }
-    if lead.kind == PASSWORD_RESET:
-        context["reset_url"] = password_reset_url(user=_password_reset_user(lead))
-        context["reset_days"] = settings.PASSWORD_RESET_TIMEOUT // 86400 or 1
     if lead.kind == MAILBOX_CONFIRM:
         context["confirm_url"] = confirm_url(recipient=lead.recipient)
         context["confirm_days"] = settings.NOTIFICATIONS_CONFIRM_MAX_AGE // 86400 or 1
@@ -547,15 +583,15 @@ def _send(batch: list[Notification]) -> None:
         body=render_to_string(f"emails/{lead.kind}/body.txt", context),
         to=[lead.recipient],
         headers={
-            # RFC 8058 one-click unsubscribe; the URL is signed, so no login is needed.
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "Auto-Submitted": "auto-generated",
             # Stable per row: if a crash after SMTP accepted the mail makes us send it again,
             # receiving systems can tell it is the same message.
             "Message-ID": f"<notification-{lead.pk}@{urlsplit(settings.SITE_URL).hostname}>",
         },
     )
+    if unsubscribe:  # RFC 8058 one-click unsubscribe; the URL is signed, so no login is needed
+        message.extra_headers["List-Unsubscribe"] = f"<{unsubscribe}>"
+        message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.attach_alternative(
         render_to_string(f"emails/{lead.kind}/body.html", context), "text/html"
     )

@@ -22,11 +22,12 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from articles import staff
 from articles.models import Article, Correction
 from comments import services as comment_services
 from comments.models import Comment, ModerationLog, Report, Term
@@ -57,6 +58,10 @@ EVERYONE_200 = "200 200 200 200 200 200 200"
 STAFF_ONLY = "login login 200 200 200 200 200"
 SUPERUSER_ONLY = "login login 403 403 403 403 200"
 NOBODY = "login login 403 403 403 403 403"
+# Desk staff and invitations: for those who run a desk's staff. The history of one they may
+# not see is "not found" (a redirect) before any rights check, as for share links.
+STAFF_RUNNERS = "login login 403 200 403 403 200"
+STAFF_HISTORY = "login login 302 200 302 302 200"
 
 
 @dataclass(frozen=True)
@@ -247,6 +252,16 @@ ENTRIES |= {
     "admin/password_reset/done/": [case(EVERYONE_200, "/admin/password_reset/done/")],
     "admin/reset/<uidb64>/<token>/": [case(EVERYONE_200, "/admin/reset/MQ/not-a-token/")],
     "admin/reset/done/": [case(EVERYONE_200, "/admin/reset/done/")],
+    # An invitation's page: its signed token is the whole authority, whoever opens it; a
+    # changed token only says so (the POST that uses it is tested in tests/articles).
+    "admin/invitation/<str:token>/": [
+        case(EVERYONE_200, lambda o: o.invitation_path, label="an open invitation"),
+        case(
+            "400 400 400 400 400 400 400",
+            lambda o: tampered(o.invitation_path),
+            label="a changed token",
+        ),
+    ],
     # The site's audit log: every desk's steps and who changed whose rights.
     "admin/audit/": [
         case(SUPERUSER_ONLY, "/admin/audit/"),
@@ -479,6 +494,26 @@ ADMIN_MODELS: dict[str, tuple[str, dict[str, object]]] = {
             ("comments.commenterstanding", "standing"),
         ]
     },
+    # Desk staff: run by the desk's editors (the editor persona edits every desk) and site
+    # administrators; reporters, moderators and staff without a role see nothing.
+    "articles.deskmembership": (
+        "membership",
+        {
+            **dict.fromkeys(["changelist", "add", "change", "delete"], STAFF_RUNNERS),
+            "history": STAFF_HISTORY,
+        },
+    ),
+    # Invitations are sent (add) and withdrawn (the action), never edited or deleted.
+    "articles.invitation": (
+        "invitation",
+        {
+            "changelist": STAFF_RUNNERS,
+            "add": STAFF_RUNNERS,
+            "change": STAFF_RUNNERS,
+            "delete": NOBODY,
+            "history": STAFF_HISTORY,
+        },
+    ),
     # The outbox: rows are written only with their cause and never deleted by hand.
     "notifications.notification": (
         "notification",
@@ -524,6 +559,8 @@ DELETERS = {
     "photos.photo": "login login refused ran 403 403 ran",
     "articles.article": "login login refused ran refused 403 ran",
     "editorial.sharelink": "login login refused refused 403 403 refused",
+    "articles.deskmembership": "login login 403 ran 403 403 ran",
+    "articles.invitation": "login login 403 refused 403 403 refused",
     "comments.comment": "login login 403 refused refused 403 ran",
     "comments.moderationlog": "login login 403 refused refused 403 refused",
     "comments.term": "login login 403 refused ran 403 ran",
@@ -552,6 +589,8 @@ ACTIONS: dict[tuple[str, str], tuple[str, str]] = {
     ),
     ("articles.article", "make_share_link"): ("draft", "login login ran ran refused 403 ran"),
     ("editorial.sharelink", "revoke"): ("share_link", "login login ran ran 403 403 ran"),
+    ("articles.deskmembership", "deactivate"): ("leaving", "login login 403 ran 403 403 ran"),
+    ("articles.invitation", "withdraw"): ("invitation", "login login 403 ran 403 403 ran"),
     ("comments.comment", "approve_comments"): ("comment", "login login 403 ran ran 403 ran"),
     ("comments.comment", "reject_comments"): ("comment", "login login 403 ran ran 403 ran"),
     ("comments.comment", "spam_comments"): ("comment", "login login 403 ran ran 403 ran"),
@@ -562,6 +601,49 @@ ACTIONS: dict[tuple[str, str], tuple[str, str]] = {
     ("comments.report", "keep_comments"): ("report", "login login 403 ran ran 403 ran"),
     ("comments.commenterstanding", "lift"): ("standing", "login login 403 ran ran 403 ran"),
     ("notifications.notification", "retry"): ("notification", "login login 403 403 403 403 ran"),
+}
+
+
+# --- Per-desk roles -------------------------------------------------------------------
+# Two more personas, asked every entry above: a desk editor (editor on World, reporter on
+# Science, where every article, photo and person above belongs; in no group: their rights
+# come from their desk roles) and a site administrator (the Site administrators group, not a
+# superuser). Each gets the editor persona's answer (an editor of every desk) except where
+# listed here as "desk_editor site_admin", keyed "route|case number": the desk editor may
+# not touch Science's articles, links, desk or staff beyond what its reporters may; the
+# site administrator also reads the audit log and keeps the word lists.
+DESK_PERSONAS = ("desk_editor", "site_admin")
+WITHDRAW = "admin/articles/article/<int:article_id>/corrections/<int:correction_id>/withdraw/"
+DESK_PERSONA_ANSWERS = {
+    "<slug:desk>/<yyyy:year>/<nn:month>/<nn:day>/<slug:slug>/|1": "404 200",
+    "admin/audit/|0": "403 200",
+    "admin/audit/|1": "403 400",
+    "admin/articles/article/<int:article_id>/revisions/|0": "404 200",
+    "admin/articles/article/<int:article_id>/revisions/|1": "404 200",
+    "admin/articles/article/<int:article_id>/revisions/compare/|0": "404 200",
+    "admin/articles/article/<int:article_id>/revisions/<int:number>/restore/|0": "404 302",
+    "admin/articles/article/<int:article_id>/revisions/<int:number>/restore/|1": "404 200",
+    WITHDRAW + "|0": "404 200",
+    WITHDRAW + "|1": "404 302",
+    "admin/articles/article/<int:article_id>/return/|0": "404 200",
+    "admin/articles/article/<int:article_id>/lock/|0": "404 200",
+    "admin/articles/desk/<path:object_id>/delete/|0": "403 200",
+    "admin/articles/author/<path:object_id>/delete/|0": "403 200",
+    "admin/articles/article/<path:object_id>/change/|0": "302 200",
+    "admin/articles/article/<path:object_id>/change/|1": "302 200",
+    "admin/articles/article/<path:object_id>/delete/|0": "302 200",
+    "admin/articles/article/<path:object_id>/history/|0": "302 200",
+    "admin/articles/article/<path:object_id>/history/|1": "302 200",
+    "admin/editorial/sharelink/<path:object_id>/change/|0": "302 200",
+    "admin/editorial/sharelink/<path:object_id>/history/|0": "302 200",
+    "admin/comments/term/|1": "refused ran",
+    "admin/comments/term/add/|0": "403 200",
+    "admin/comments/term/<path:object_id>/delete/|0": "403 200",
+    "admin/articles/deskmembership/<path:object_id>/change/|0": "302 200",
+    "admin/articles/deskmembership/<path:object_id>/delete/|0": "302 200",
+    "admin/articles/deskmembership/<path:object_id>/history/|0": "302 200",
+    "admin/articles/invitation/<path:object_id>/change/|0": "302 200",
+    "admin/articles/invitation/<path:object_id>/history/|0": "302 200",
 }
 
 
@@ -650,7 +732,17 @@ def objects(reader, reporter, editor, moderator, outsider, superuser) -> SimpleN
         draft.headline = headline
         draft.save()
         revisions.article_record_revision(article=draft, user=reporter)
+    member = User.objects.create_user("member", email="member@example.org", is_staff=True)
+    leaver = User.objects.create_user("leaver", email="leaver@example.org", is_staff=True)
+    membership = staff.membership_set(desk=desk, person=member, role="reporter", by=None)
+    invitation = staff.invitation_create(
+        email="new@example.org", desk=desk, role="reporter", by=superuser
+    )
     return SimpleNamespace(
+        membership=membership,
+        leaving=staff.membership_set(desk=desk, person=leaver, role="reporter", by=None),
+        invitation=invitation,
+        invitation_path=f"/admin/invitation/{staff.invitation_token(invitation)}/",
         review=review,
         correction=Correction.objects.create(article=story, text="A date was wrong."),
         share_link=share_links.share_link_create(article=draft, user=reporter),
@@ -757,3 +849,68 @@ def test_a_reporters_crafted_publish_leaves_the_draft_unpublished(objects):
     objects.draft.refresh_from_db()
     assert objects.draft.status == Article.Status.DRAFT
     assert objects.draft.published_at is None
+
+
+@pytest.fixture
+def desk_personas(objects) -> dict[str, User]:
+    world = DeskFactory(slug="world", name="World")
+    desk_editor = User.objects.create_user("deskeditor", email="de@example.org", is_staff=True)
+    staff.membership_set(desk=world, person=desk_editor, role="editor", by=None)
+    staff.membership_set(desk=objects.desk, person=desk_editor, role="reporter", by=None)
+    site_admin = User.objects.create_user("siteadmin", email="sa@example.org", is_staff=True)
+    site_admin.groups.add(Group.objects.get(name="Site administrators"))
+    return {"desk_editor": desk_editor, "site_admin": site_admin}
+
+
+def test_the_per_desk_table_names_only_entries_that_exist():
+    keys = {f"{route}|{i}" for route, cases in ENTRIES.items() for i in range(len(cases))}
+    assert set(DESK_PERSONA_ANSWERS) - keys == set()
+
+
+@pytest.mark.parametrize("persona", DESK_PERSONAS)
+def test_desk_roles_get_the_expected_answer_from_every_url(
+    persona, objects, desk_personas, settings
+):
+    settings.PAGE_CACHE_ENABLED = False
+    position = DESK_PERSONAS.index(persona)
+    mismatches = []
+    client = Client()
+    client.force_login(desk_personas[persona])
+    for route, cases in ENTRIES.items():
+        for i, entry in enumerate(cases):
+            own = client
+            if route == "admin/logout/":
+                own = Client()
+                own.force_login(desk_personas[persona])
+            own.cookies.pop("messages", None)
+            path = entry.path(objects)
+            send = getattr(own, entry.method)
+            data = entry.data(objects) if entry.data else None
+            response = send(path, data) if data is not None else send(path)
+            got = outcome(response, action="_selected_action" in (data or {}))
+            listed = DESK_PERSONA_ANSWERS.get(f"{route}|{i}")
+            want = listed.split()[position] if listed else entry.outcome_for("editor")
+            if got != want:
+                mismatches.append(
+                    f"{entry.method.upper()} {path} ({entry.label}): {got}, not {want}"
+                )
+    assert mismatches == [], f"{persona}:\n" + "\n".join(mismatches)
+
+
+def test_a_desk_editors_crafted_publish_on_a_desk_they_report_for_publishes_nothing(
+    objects, desk_personas
+):
+    """Editor on World, reporter on Science: the action is offered (they publish somewhere)
+    but Science's draft stays a draft, and the admin says why."""
+    objects.draft.bylines.all().delete()
+    client = Client()
+    client.force_login(desk_personas["desk_editor"])
+    response = client.post(
+        "/admin/articles/article/",
+        {"action": "publish_selected", "_selected_action": [objects.review.pk], "index": "0"},
+        follow=True,
+    )
+    objects.review.refresh_from_db()
+    assert objects.review.status == Article.Status.IN_REVIEW
+    assert objects.review.published_at is None
+    assert response.status_code == 200

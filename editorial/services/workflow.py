@@ -20,10 +20,9 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, SiteKeys
+from articles.models import Article, DeskRole, SiteKeys
 from articles.purges import purge_on_commit
 from articles.rights import (
-    PUBLISH_PERMISSION,
     article_editable_by,
     desk_name,
     require_publisher,
@@ -143,13 +142,15 @@ def log_submission(
 
 
 def desk_editors(*, desk_id: int | None) -> models.QuerySet:
-    """The active members of a desk who may publish (superusers, and the permission held
-    directly or through a group: Django's own rule), with an address: the people a
-    submission is for."""
+    """The active editors of a desk (its members in the editor's role) with an address: the
+    people a submission is for. Site-wide editors are not mailed every desk's submissions."""
     return (
         get_user_model()
-        .objects.with_perm(PUBLISH_PERMISSION, is_active=True, include_superusers=True)
-        .filter(desks=desk_id)
+        .objects.filter(
+            is_active=True,
+            desk_memberships__desk=desk_id,
+            desk_memberships__role=DeskRole.EDITOR,
+        )
         .exclude(email="")
     )
 

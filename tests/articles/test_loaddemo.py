@@ -194,12 +194,27 @@ def test_demo_logins_are_made_in_their_groups_and_printed(demo):
         ("editor", "Editors"),
         ("reporter", "Reporters"),
         ("moderator", "Moderators"),
+        ("admin", "Site administrators"),
     ]:
         user = User.objects.get(username=username)
         assert user.is_staff
         assert list(user.groups.values_list("name", flat=True)) == [group]
         assert user.check_password("demo-pass-123")
         assert f"Demo login: {username} ({group}) password demo-pass-123" in demo["output"]
+    assert not User.objects.get(username="admin").is_superuser
+
+
+def test_demo_desk_roles(demo):
+    from articles.desk_roles import desk_role
+
+    editor, reporter, moderator, admin = (
+        User.objects.get(username=name) for name in ("editor", "reporter", "moderator", "admin")
+    )
+    for desk in Desk.objects.all():
+        assert desk_role(editor, desk.pk) == "editor"
+        assert desk_role(reporter, desk.pk) == "reporter"
+        assert desk_role(admin, desk.pk) == "editor"  # site-wide
+        assert desk_role(moderator, desk.pk) is None  # moderates every desk, by no desk role
 
 
 def test_a_second_run_changes_nothing(demo, monkeypatch, settings):

@@ -102,3 +102,72 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 def test_the_admin_index_links_to_the_audit_page_for_those_who_may_see_it(client, superuser):
     client.force_login(superuser)
     assert f'href="{AUDIT}"' in client.get("/admin/").content.decode()
+
+
+# --- Staff: roles given, changed and taken, invitations, deactivations --------------------
+
+
+@pytest.fixture
+def staffing(superuser):
+    from django.contrib.auth.models import Group, User
+
+    from articles import staff
+    from articles.models import DeskMembership
+
+    world = DeskFactory(name="World", slug="world")
+    sam = User.objects.create_user("sam", email="sam@example.org", is_staff=True)
+    sam.groups.add(Group.objects.get(name="Site administrators"))
+    wendy = User.objects.create_user("wendy", email="wendy@example.org", is_staff=True)
+    DeskMembership.objects.create(desk=world, user=wendy, role="editor")
+    wendy = User.objects.get(pk=wendy.pk)
+    nora = User.objects.create_user("nora", email="nora@example.org", is_staff=True)
+    staff.membership_set(desk=world, person=nora, role="reporter", by=wendy)
+    staff.membership_set(desk=world, person=nora, role="editor", by=wendy)
+    invitation = staff.invitation_create(
+        email="newbie@example.org", desk=world, role="reporter", by=wendy
+    )
+    staff.invitation_accept(
+        token=staff.invitation_token(invitation), username="newbie", password="a-Long-pass-42"
+    )
+    dropped = staff.invitation_create(
+        email="never@example.org", desk=world, role="moderator", by=wendy
+    )
+    staff.invitation_withdraw(invitation=dropped, by=wendy)
+    staff.person_deactivate(person=User.objects.get(username="newbie"), by=sam)
+    return {"world": world, "sam": sam, "wendy": wendy, "nora": nora}
+
+
+def test_staff_changes_and_invitations_are_in_the_log(client, staffing):
+    client.force_login(staffing["sam"])  # a site administrator, not a superuser
+    html = rows(client).replace("&#x27;", "'")
+    for text in (
+        "nora added to the World desk as reporter",
+        "nora's role on the World desk changed from reporter to editor",
+        "Invited newbie@example.org as reporter",
+        "newbie accepted the invitation to the World desk as reporter",
+        "Withdrew the invitation of never@example.org",
+        "newbie removed from the World desk",
+        "newbie deactivated",
+    ):
+        assert text in html, text
+
+
+def test_a_person_filter_shows_what_they_did_and_what_was_done_to_their_roles(
+    client, superuser, staffing
+):
+    client.force_login(superuser)
+    html = rows(client, f"?user={staffing['nora'].pk}").replace("&#x27;", "'")
+    assert "nora's role on the World desk changed" in html
+    assert "Invited newbie" not in html
+    html = rows(client, f"?user={staffing['wendy'].pk}")
+    assert "Invited newbie@example.org" in html and "Withdrew the invitation" in html
+    assert "newbie deactivated" not in html  # the site administrator did that
+
+
+def test_the_desk_filter_keeps_staff_steps_of_that_desk(client, superuser, staffing, record):
+    client.force_login(superuser)
+    html = rows(client, f"?desk={staffing['world'].pk}")
+    assert "Invited newbie@example.org" in html and "Fares rise" not in html
+    assert "World desk" in html
+    html = rows(client, f"?desk={record['business'].pk}")
+    assert "Invited" not in html

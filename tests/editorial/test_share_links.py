@@ -186,7 +186,9 @@ def test_a_link_of_another_desk_cannot_be_revoked_by_crafted_post(client, link):
 
     desk_editor = User.objects.create_user("deskeditor", is_staff=True)
     desk_editor.groups.add(Group.objects.get(name="Editors"))
-    DeskFactory().members.add(desk_editor)  # not the draft's desk
+    DeskFactory().members.add(
+        desk_editor, through_defaults={"role": "editor"}
+    )  # not the draft's desk
     client.force_login(desk_editor)
     client.post(reverse(SHARELINKS), action("revoke", link))
     link.refresh_from_db()

@@ -47,6 +47,10 @@ def every_desk(user: User) -> User:
     return user
 
 
+# The desk role a test's staff member holds on their desks: their group's.
+GROUP_ROLES = {"Editors": "editor", "Reporters": "reporter", "Moderators": "moderator"}
+
+
 def desk_member(username: str, group: str, *desks, email: str | None = None) -> User:
     """A staff member in a role's group, on these desks."""
     user = User.objects.create_user(
@@ -58,7 +62,7 @@ def desk_member(username: str, group: str, *desks, email: str | None = None) -> 
     )
     user.groups.add(role_group(group))
     for desk in desks:
-        desk.members.add(user)
+        desk.members.add(user, through_defaults={"role": GROUP_ROLES.get(group, "reporter")})
     return user
 
 

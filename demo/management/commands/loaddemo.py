@@ -1,10 +1,10 @@
 """`manage.py loaddemo`: the demo newsroom. Safe to run again: it changes nothing twice.
 
-Makes the demo logins (editor, reporter, moderator), the Technology, Business and World
-desks, their authors and topics, the seed article word for word (published at the moment
-the command first runs, breaking for six hours) and a dozen other articles, each with a
-picture drawn by Pillow and saved through Django's storage API. Everything is looked up by
-slug first, so a second run finds it all and creates nothing.
+Makes the demo logins (editor, reporter, moderator, a site administrator), the Technology,
+Business and World desks, their authors and topics, the seed article word for word
+(published at the moment the command first runs, breaking for six hours) and a dozen other
+articles, each with a picture drawn by Pillow and saved through Django's storage API.
+Everything is looked up by slug first, so a second run finds it all and creates nothing.
 """
 
 import os
@@ -19,32 +19,42 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 
-from articles import services
+from articles import services, staff
 from articles.markdown import body_from_markdown
-from articles.models import Article, Author, Byline, Correction, Desk, Topic
+from articles.models import Article, Author, Byline, Correction, Desk, DeskRole, Topic
 from demo import content
 from demo.scenes import draw_scene
 from editorial.services import saving, workflow
 from photos.models import Photo
 
-DEMO_USERS = [("editor", "Editors"), ("reporter", "Reporters"), ("moderator", "Moderators")]
+DEMO_USERS = [
+    ("editor", "Editors"),
+    ("reporter", "Reporters"),
+    ("moderator", "Moderators"),
+    ("admin", "Site administrators"),
+]
 
 
 class Command(BaseCommand):
-    help = "Load the demo newsroom and its editor, reporter and moderator logins (idempotent)."
+    help = (
+        "Load the demo newsroom and its editor, reporter, moderator and site administrator "
+        "logins (idempotent)."
+    )
 
     def handle(self, *args, **options) -> None:
         users = self.make_users()
         with transaction.atomic():
             desks = {spec["slug"]: self.desk(spec) for spec in content.DESKS}
             for desk in desks.values():
-                # Desk rights: the demo editor and reporter work on every demo desk.
-                # Through the service, so the membership log says when they joined.
-                services.desk_set_members(
-                    desk=desk,
-                    user=None,
-                    members={*desk.members.all(), users["editor"], users["reporter"]},
-                )
+                # Desk roles: the demo editor edits and the demo reporter reports for every
+                # demo desk; the moderator (no desk) moderates them all, and the site
+                # administrator works everywhere by their role. Through the service, so the
+                # membership log says when they joined.
+                for username, role in [
+                    ("editor", DeskRole.EDITOR),
+                    ("reporter", DeskRole.REPORTER),
+                ]:
+                    staff.membership_set(desk=desk, person=users[username], role=role, by=None)
             authors = {spec["slug"]: self.author(spec, users) for spec in content.AUTHORS}
             topics = {
                 slug: Topic.objects.get_or_create(slug=slug, defaults={"name": name})[0]
