@@ -38,7 +38,7 @@ from django.utils.timesince import timesince
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Desk
-from comments import services
+from comments import selectors, services
 from comments.forms import BulkDecisionForm, DecisionForm, QueueFilterForm
 from comments.models import Comment, HeldReason, Report
 
@@ -82,8 +82,8 @@ def _history(status: str) -> Coalesce:
     return Coalesce(Subquery(others, output_field=IntegerField()), Value(0))
 
 
-def _filtered(filters: dict[str, Any]) -> QuerySet:
-    comments = Comment.objects.all()
+def _filtered(filters: dict[str, Any], user) -> QuerySet:
+    comments = selectors.moderation_scope(user)
     if filters.get("desk"):
         comments = comments.filter(article__desk__slug=filters["desk"])
     if filters.get("article"):
@@ -95,7 +95,7 @@ def _filtered(filters: dict[str, Any]) -> QuerySet:
     return comments
 
 
-def status_counts(filters: dict[str, Any] | None = None) -> dict[str, int | None]:
+def status_counts(filters: dict[str, Any] | None = None, *, user) -> dict[str, int | None]:
     """Comments per status for the tabs, from the tallies the services keep (a few rows).
 
     All comments, one article's or one desk's are exact. A reason is not tallied, and
@@ -106,22 +106,28 @@ def status_counts(filters: dict[str, Any] | None = None) -> dict[str, int | None
     if filters.get("reason") or filters.get("commenter"):
         return dict.fromkeys([*Comment.Status.values, services.REPORTED])
     return services.comment_status_counts(
-        article_id=filters.get("article"), desk=filters.get("desk") or "", with_reported=True
+        article_id=filters.get("article"),
+        desk=filters.get("desk") or "",
+        desk_ids=selectors.moderation_desk_ids(user),
+        with_reported=True,
     )
 
 
-def _desk_choices() -> list[tuple[str, str]]:
-    return list(Desk.objects.values_list("slug", "name"))
+def _desk_choices() -> list[tuple[int, str, str]]:
+    return list(Desk.objects.values_list("pk", "slug", "name"))
 
 
-def _desks() -> list[tuple[str, str]]:
+def _desks(user) -> list[tuple[str, str]]:
+    """The desks the user moderates, as (slug, name) for the desk filter."""
     # Desks change a few times a year; keeping them out of the page's queries keeps the
     # queue within its budget however many filters it offers.
     try:
-        return cache.get_or_set("comments:moderation:desks", _desk_choices, 300)
+        desks = cache.get_or_set("comments:moderation:desk-ids", _desk_choices, 300)
     except Exception:  # Redis down: the queue must still work, one query dearer
         logger.warning("cache unavailable; reading desks from the database", exc_info=True)
-        return _desk_choices()
+        desks = _desk_choices()
+    mine = selectors.moderation_desk_ids(user)
+    return [(slug, name) for pk, slug, name in desks if mine is None or pk in mine]
 
 
 def _tabs(query, counts: dict[str, int], *, current: str) -> list[dict[str, Any]]:
@@ -148,20 +154,28 @@ def queue(request: HttpRequest) -> HttpResponse:
     filters = QueueFilterForm(request.GET)
     context: dict[str, Any] = {
         "filters": filters,
-        "desks": _desks(),
+        "desks": _desks(request.user),
         "reasons": [("", "Any reason"), *HeldReason.choices],
         "statuses": Comment.Status.choices,
     }
     if not filters.is_valid():
-        context.update(items=[], tabs=_tabs({}, status_counts(), current=""), status="")
+        context.update(
+            items=[], tabs=_tabs({}, status_counts(user=request.user), current=""), status=""
+        )
         return render(request, "comments/moderation_queue.html", context, status=400)
     chosen = filters.cleaned_data
     status = chosen["status"]
-    comments = _filtered(chosen)
+    comments = _filtered(chosen, request.user)
     commenter = None
     if chosen["commenter"]:
-        # One commenter's comments: every status unless a tab is chosen, newest first.
-        commenter = Comment.objects.filter(pk=chosen["commenter"]).only("name", "email").first()
+        # One commenter's comments: every status unless a tab is chosen, newest first. Known
+        # only through a comment this moderator may see, and shown only on their desks.
+        commenter = (
+            selectors.moderation_scope(request.user)
+            .filter(pk=chosen["commenter"])
+            .only("name", "email")
+            .first()
+        )
         if commenter is None or not commenter.email:
             comments = comments.none()
         else:
@@ -183,6 +197,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             spam_before=_history(Comment.Status.SPAM),
         )
     )
+    page = selectors.with_article_access(request.user, page)
     if status == services.REPORTED:
         page = page.annotate(**_report_columns())
     if chosen["after"]:
@@ -199,7 +214,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     next_query = query.copy()
     if has_next:
         next_query["after"] = _cursor(items[-1])
-    counts = status_counts(chosen)
+    counts = status_counts(chosen, user=request.user)
     context.update(
         items=items,
         tabs=_tabs(query, counts, current=status),
@@ -277,11 +292,11 @@ def _add_reports(items: list[Comment]) -> None:
         comment.report_notes = [note for note in joined.split(NOTE_SEPARATOR) if note]
 
 
-def _counts_for_page(next_url: str) -> dict[str, int | None]:
+def _counts_for_page(next_url: str, user) -> dict[str, int | None]:
     """The counts for the queue page a decision came from (its `next`), as its tabs show them."""
     query = QueryDict(urlsplit(next_url).query)
     filters = QueueFilterForm(query)
-    return status_counts(filters.cleaned_data if filters.is_valid() else None)
+    return status_counts(filters.cleaned_data if filters.is_valid() else None, user=user)
 
 
 def _for_display(items: list[Comment]) -> list[Comment]:
@@ -292,12 +307,12 @@ def _for_display(items: list[Comment]) -> list[Comment]:
     the decision URLs follow `moderation_urls` (the queue's address, then the id).
     """
     queue_url = reverse("moderation:queue")
-    article_urls: dict[int, str] = {}
+    article_urls: dict[int, tuple[str, str]] = {}
     now = timezone.now()
     for comment in items:
         if comment.article_id not in article_urls:
-            article_urls[comment.article_id] = comment.article.get_absolute_url()
-        comment.article_url = article_urls[comment.article_id]
+            article_urls[comment.article_id] = selectors.article_address(comment)
+        comment.article_url, comment.article_unlinked = article_urls[comment.article_id]
         comment.decide_url = f"{queue_url}{comment.pk}/"
         comment.commenter_url = f"{queue_url}?commenter={comment.pk}"
         local = timezone.localtime(comment.created_at)
@@ -336,7 +351,9 @@ def _bad_decision(request: HttpRequest, form: DecisionForm) -> HttpResponse:
 @require_POST
 @moderator_required
 def decide(request: HttpRequest, comment_id: int) -> HttpResponse:
-    comment = get_object_or_404(Comment, pk=comment_id)
+    # Another desk's comment is not there for this moderator (as another desk's draft is not
+    # there for its writers): 404, not 403, so its existence is not confirmed either.
+    comment = get_object_or_404(selectors.moderation_scope(request.user), pk=comment_id)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         return _bad_decision(request, form)
@@ -358,7 +375,7 @@ def decide(request: HttpRequest, comment_id: int) -> HttpResponse:
                 "status": comment.status,
                 "is_pick": comment.is_pick,
                 "changed": changed,
-                "counts": _counts_for_page(form.cleaned_data["next"]),
+                "counts": _counts_for_page(form.cleaned_data["next"], request.user),
             }
         )
     if changed:
@@ -376,13 +393,24 @@ def decide_bulk(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _bad_decision(request, form)
     decision = form.cleaned_data["decision"]
+    # Another desk's comments are treated as gone: counted among those not changed.
     ids = form.cleaned_data["ids"]
+    ids_in_scope = list(
+        selectors.moderation_scope(request.user).filter(pk__in=ids).values_list("pk", flat=True)
+    )
     changed = services.comment_moderate_many(
-        ids=ids, decision=decision, moderator=request.user, reason=form.cleaned_data["reason"]
+        ids=ids_in_scope,
+        decision=decision,
+        moderator=request.user,
+        reason=form.cleaned_data["reason"],
     )
     if _wants_json(request):
         return JsonResponse(
-            {"ids": ids, "changed": changed, "counts": _counts_for_page(form.cleaned_data["next"])}
+            {
+                "ids": ids,
+                "changed": changed,
+                "counts": _counts_for_page(form.cleaned_data["next"], request.user),
+            }
         )
     unchanged = len(ids) - changed
     note = f" ({unchanged} already so, or gone)" if unchanged else ""

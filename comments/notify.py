@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils.text import Truncator
 
 from comments.models import Comment
+from comments.selectors import moderators_of_desk
 from notifications.models import MODERATOR_DIGEST
 from notifications.services import (
     mailbox_confirm_request,
@@ -36,10 +37,13 @@ EXCERPT_CHARS = 240
 
 
 def comment_held(*, comment: Comment) -> None:
-    """A comment is waiting in the queue: moderators get it in their next digest."""
+    """A comment is waiting in the queue: its moderators (its desk's, and those of every
+    desk) get it in their next digest."""
     moderators = (
-        get_user_model()
-        .objects.filter(groups__name=MODERATORS_GROUP, is_active=True)
+        moderators_of_desk(
+            get_user_model().objects.filter(groups__name=MODERATORS_GROUP, is_active=True),
+            comment.article.desk_id,
+        )
         .exclude(email="")
         .exclude(notification_preference__moderator_digest=False)
         .values_list("email", flat=True)

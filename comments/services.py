@@ -581,11 +581,18 @@ def comment_counts_recount(*, article_id: int) -> dict[str, int]:
 
 
 def comment_status_counts(
-    *, article_id: int | None = None, desk: str = "", with_reported: bool = False
+    *,
+    article_id: int | None = None,
+    desk: str = "",
+    desk_ids: Iterable[int] | None = None,
+    with_reported: bool = False,
 ) -> dict[str, int]:
     """Comments per status, all of them or one article's or one desk's, from the tallies;
-    `with_reported` adds how many have open readers' reports (REPORTED), in the same query."""
+    `desk_ids` keeps to those desks (a desk's moderator's scope); `with_reported` adds how
+    many have open readers' reports (REPORTED), in the same query."""
     tallies = CommentTally.objects.all()
+    if desk_ids is not None:
+        tallies = tallies.filter(article__desk_id__in=list(desk_ids))
     if article_id is not None:
         tallies = tallies.filter(article_id=article_id)
     if desk:
