@@ -104,7 +104,10 @@ class ModeratorsOnly:
         return selectors.user_moderates(request.user)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return self.scoped(request.user, super().get_queryset(request))
+        rows = super().get_queryset(request)
+        if not self._moderates(request):
+            return rows  # refused with a 403 anyway, not told "does not exist"
+        return self.scoped(request.user, rows)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._moderates(request)
@@ -194,7 +197,10 @@ class CommentAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # A desk's moderators see only their desks' comments (and so only their commenters'
         # emails); another desk's comment is not found.
-        comments = selectors.moderation_scope(request.user, super().get_queryset(request))
+        comments = super().get_queryset(request)
+        if not self.has_view_or_change_permission(request):
+            return comments  # refused with a 403 anyway, not told "does not exist"
+        comments = selectors.moderation_scope(request.user, comments)
         return selectors.with_article_access(request.user, comments)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -235,7 +241,10 @@ class ModerationLogAdmin(admin.ModelAdmin):
     list_select_related = ["comment", "moderator"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return selectors.moderation_logs_for(request.user, super().get_queryset(request))
+        logs = super().get_queryset(request)
+        if not self.has_view_or_change_permission(request):
+            return logs  # refused with a 403 anyway, not told "does not exist"
+        return selectors.moderation_logs_for(request.user, logs)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -169,6 +169,7 @@ class ModerationLog(models.Model):
         TRUST = "trust", "Commenter trusted"
         LIFT = "lift", "Ban or trust lifted"
         ERASE = "erase", "Personal data erased"
+        UNDO = "undo", "Undone"  # reports reopened, a replaced ban or trust restored
 
     comment = models.ForeignKey(
         Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="log"
@@ -183,6 +184,10 @@ class ModerationLog(models.Model):
     from_status = models.CharField(max_length=10, choices=Comment.Status, blank=True)
     to_status = models.CharField(max_length=10, choices=Comment.Status, blank=True)
     reason = models.CharField(max_length=200, blank=True)
+    # An undo is a decision of its own: each of its rows names the row it reverses.
+    undoes = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="undone_by"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

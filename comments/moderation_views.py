@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
@@ -39,7 +42,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Desk
 from comments import selectors, services
-from comments.forms import BulkDecisionForm, DecisionForm, QueueFilterForm
+from comments.forms import BulkDecisionForm, DecisionForm, QueueFilterForm, UndoForm
 from comments.models import Comment, HeldReason, Report
 
 logger = logging.getLogger(__name__)
@@ -227,6 +230,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         is_first_page=not chosen["after"],
         article_filter=chosen["article"],
         here=request.get_full_path(),
+        undo=_pending_undo(request),
     )
     return render(request, "comments/moderation_queue.html", context)
 
@@ -341,7 +345,7 @@ def _see_other(url: str) -> HttpResponseRedirect:
     return response
 
 
-def _bad_decision(request: HttpRequest, form: DecisionForm) -> HttpResponse:
+def _bad_decision(request: HttpRequest, form: forms.Form) -> HttpResponse:
     errors = [error for field_errors in form.errors.values() for error in field_errors]
     if _wants_json(request):
         return JsonResponse({"errors": errors}, status=400)
@@ -359,7 +363,7 @@ def decide(request: HttpRequest, comment_id: int) -> HttpResponse:
         return _bad_decision(request, form)
     decision = form.cleaned_data["decision"]
     try:
-        changed = services.comment_decide(
+        changed, undo_token = services.comment_decide_undoable(
             comment=comment,
             decision=decision,
             moderator=request.user,
@@ -368,6 +372,8 @@ def decide(request: HttpRequest, comment_id: int) -> HttpResponse:
     except ValueError as error:
         form.add_error("decision", str(error))
         return _bad_decision(request, form)
+    done = f"Comment by {comment.name} {services.DECISION_DONE[decision]}."
+    undo = _undo_offer(comment, undo_token, done) if undo_token else None
     if _wants_json(request):
         return JsonResponse(
             {
@@ -375,15 +381,84 @@ def decide(request: HttpRequest, comment_id: int) -> HttpResponse:
                 "status": comment.status,
                 "is_pick": comment.is_pick,
                 "changed": changed,
+                "undo": undo,
                 "counts": _counts_for_page(form.cleaned_data["next"], request.user),
             }
         )
-    if changed:
-        messages.success(request, f"Comment by {comment.name} {services.DECISION_DONE[decision]}.")
+    if undo:
+        # Without JavaScript: the next page says what was done, with its Undo button while
+        # the window lasts.
+        request.session[UNDO_SESSION_KEY] = undo
+    elif changed:
+        messages.success(request, done)
     else:
         state = comment.status if decision in services.DECISIONS else "so"
         messages.info(request, f"Comment by {comment.name} was already {state}.")
     return _see_other(_safe_next(request, form.cleaned_data["next"]))
+
+
+UNDO_SESSION_KEY = "moderation_undo"
+
+
+def _undo_offer(comment: Comment, token: str, done: str) -> dict[str, Any]:
+    seconds = settings.COMMENTS_UNDO_SECONDS
+    return {
+        "url": reverse("moderation:undo", args=[comment.pk]),
+        "token": token,
+        "seconds": seconds,
+        "until": time.time() + seconds,
+        "message": done,
+    }
+
+
+def _pending_undo(request: HttpRequest) -> dict[str, Any] | None:
+    """What the last decision did, shown once, with its undo while the window is open."""
+    offer = request.session.pop(UNDO_SESSION_KEY, None)
+    if offer and offer.get("until", 0) <= time.time():
+        offer = {"message": offer.get("message", "")}
+    return offer
+
+
+@require_POST
+@moderator_required
+def undo(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """Undo the decision just made on this comment (the token its answer carried)."""
+    comment = get_object_or_404(selectors.moderation_scope(request.user), pk=comment_id)
+    form = UndoForm(request.POST)
+    if not form.is_valid():
+        return _bad_decision(request, form)
+    try:
+        undone = services.comment_undo(
+            comment=comment, token=form.cleaned_data["token"], moderator=request.user
+        )
+    except services.UndoRefused as refused:
+        if _wants_json(request):
+            return JsonResponse({"errors": [str(refused)]}, status=refused.status)
+        return render(
+            request,
+            "comments/moderation_error.html",
+            {"errors": [str(refused)], "title": "That decision could not be undone"},
+            status=refused.status,
+        )
+    said = f"Undone: the comment by {comment.name} is {_state_words(comment)} again."
+    if _wants_json(request):
+        return JsonResponse(
+            {
+                "id": comment.pk,
+                "status": comment.status,
+                "is_pick": comment.is_pick,
+                "undone": undone,
+                "message": said,
+                "counts": _counts_for_page(form.cleaned_data["next"], request.user),
+            }
+        )
+    messages.success(request, said)
+    return _see_other(_safe_next(request, form.cleaned_data["next"]))
+
+
+def _state_words(comment: Comment) -> str:
+    status = "held" if comment.status == Comment.Status.PENDING else comment.get_status_display()
+    return f"{status.lower()}{' and picked' if comment.is_pick else ''}"
 
 
 @require_POST

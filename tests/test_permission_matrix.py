@@ -197,6 +197,28 @@ ENTRIES: dict[str, list[Case]] = {
         ),
         case("405 405 405 405 405 405 405", lambda o: f"/moderation/{o.comment.pk}/", label="GET"),
     ],
+    # Undo: only the moderator who made the decision, with the token its answer carried.
+    "moderation/<int:comment_id>/undo/": [
+        case(
+            "login 403 403 400 400 403 400",
+            lambda o: f"/moderation/{o.undoable.pk}/undo/",
+            "post",
+            lambda o: {"token": ""},
+            label="no token",
+        ),
+        case(
+            "login 403 403 403 303 403 403",
+            lambda o: f"/moderation/{o.undoable.pk}/undo/",
+            "post",
+            lambda o: {"token": o.undo_token},
+            label="the moderator's decision",
+        ),
+        case(
+            "405 405 405 405 405 405 405",
+            lambda o: f"/moderation/{o.undoable.pk}/undo/",
+            label="GET",
+        ),
+    ],
     "notifications/unsubscribe/<str:token>/": [
         case(EVERYONE_200, lambda o: f"/notifications/unsubscribe/{o.token}/"),
         case(
@@ -630,7 +652,8 @@ def admin_actions() -> set[tuple[str, str]]:
 
 
 @pytest.fixture
-def objects(reader, reporter, editor, moderator, outsider, superuser) -> SimpleNamespace:
+def objects(reader, reporter, editor, moderator, outsider, superuser, settings) -> SimpleNamespace:
+    settings.COMMENTS_UNDO_SECONDS = 600  # the moderator's undo is still open when reached
     desk = DeskFactory(slug="science", name="Science")
     reporters_author = AuthorFactory(user=reporter, slug="kim-reporter")
     draft = ArticleFactory(desk=desk, draft=True, created_by=reporter, slug="a-draft")
@@ -642,6 +665,10 @@ def objects(reader, reporter, editor, moderator, outsider, superuser) -> SimpleN
     shown = CommentFactory(article=story, status=Comment.Status.APPROVED)
     comment_services.comment_report(comment_id=shown.pk, reason="spam", ip="192.0.2.200")
     banned = CommentFactory(article=story, email="banned@example.net", ip_hash="b" * 64)
+    undoable = CommentFactory(article=story)
+    _, undo_token = comment_services.comment_decide_undoable(
+        comment=undoable, decision="reject", moderator=moderator
+    )
     review = ArticleFactory(
         desk=desk, draft=True, status=Article.Status.IN_REVIEW, created_by=reporter, slug="review"
     )
@@ -661,6 +688,8 @@ def objects(reader, reporter, editor, moderator, outsider, superuser) -> SimpleN
         story=story,
         comment=comment,
         shown=shown,
+        undoable=undoable,
+        undo_token=undo_token,
         report=Report.objects.get(),
         standing=comment_services.commenter_ban(comment=banned, moderator=moderator),
         log=ModerationLog.objects.create(comment=comment, to_status=Comment.Status.PENDING),

@@ -2,8 +2,10 @@
  *
  * Without this file the queue still works: every comment has its own POST form.
  * With it: j/k move, a/r/s decide the current comment without reloading the page,
- * x selects it for a bulk decision, ? shows the help. Served from static/ so the
- * Content-Security-Policy needs no inline script.
+ * x selects it for a bulk decision, ? shows the help. After each decision a bar says what
+ * was done, with an Undo button (or z) for as long as the server allows it; undoing puts
+ * the comment back where it was. Served from static/ so the Content-Security-Policy needs
+ * no inline script.
  */
 (function () {
   "use strict";
@@ -29,6 +31,11 @@
   // Decisions that leave the comment where it is in the list (its status does not change).
   var STAYS = { pick: true, unpick: true };
   var current = null;
+  var undoBar = document.getElementById("mod-undo");
+  var undoForm = undoBar && undoBar.querySelector("form");
+  var undoTimer = null;
+  // The last decision that can still be undone: its item, where it was, and its offer.
+  var lastDecision = null;
 
   function items() {
     return Array.prototype.slice.call(list.querySelectorAll(".mod-item"));
@@ -88,6 +95,100 @@
     box.textContent = message || "That did not work. Please try again.";
   }
 
+  function hideUndo() {
+    if (undoTimer) {
+      clearTimeout(undoTimer);
+      undoTimer = null;
+    }
+    lastDecision = null;
+    if (undoForm) {
+      undoForm.hidden = true;
+      undoBar.querySelector(".mod-undo__note").hidden = true;
+    }
+  }
+
+  function offerUndo(text, offer, item, place) {
+    if (!undoBar) {
+      return;
+    }
+    hideUndo();
+    undoBar.querySelector(".mod-undo__text").textContent = text;
+    undoBar.hidden = false;
+    if (!offer || !undoForm) {
+      return;
+    }
+    lastDecision = { item: item, place: place, offer: offer };
+    undoForm.action = offer.url;
+    undoForm.querySelector('input[name="token"]').value = offer.token;
+    undoForm.hidden = false;
+    undoBar.querySelector(".mod-undo__note").hidden = false;
+    // Hidden a little before the server's window closes, so a late click is not refused.
+    undoTimer = setTimeout(hideUndo, Math.max(1, offer.seconds - 1) * 1000);
+  }
+
+  function post(url, data) {
+    return fetch(url, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    }).then(function (response) {
+      return response.json().then(function (body) {
+        if (!response.ok) {
+          throw new Error((body.errors || []).join(" ") || response.statusText);
+        }
+        return body;
+      });
+    });
+  }
+
+  function undo() {
+    var last = lastDecision;
+    if (!last || !undoForm || undoForm.classList.contains("is-busy")) {
+      return;
+    }
+    undoForm.classList.add("is-busy");
+    post(last.offer.url, new FormData(undoForm))
+      .then(function (body) {
+        hideUndo();
+        if (last.item && !last.item.isConnected) {
+          // Back where it was: before the comment that followed it, else at the end.
+          if (last.place && last.place.isConnected) {
+            list.insertBefore(last.item, last.place);
+          } else {
+            list.appendChild(last.item);
+          }
+          if (cleared) {
+            cleared.hidden = true;
+          }
+        }
+        if (last.item) {
+          last.item.classList.remove("is-busy");
+          select(last.item);
+        }
+        updateCounts(body.counts);
+        undoBar.querySelector(".mod-undo__text").textContent = body.message;
+        announce(body.message);
+      })
+      .catch(function (error) {
+        hideUndo();
+        undoBar.querySelector(".mod-undo__text").textContent = error.message;
+        announce(error.message);
+      })
+      .then(function () {
+        undoForm.classList.remove("is-busy");
+      });
+  }
+
+  if (undoForm) {
+    undoForm.addEventListener("submit", function (event) {
+      if (lastDecision) {
+        event.preventDefault();
+        undo();
+      }
+    });
+  }
+
   function decide(item, decision) {
     if (!item || !decision || item.classList.contains("is-busy")) {
       return;
@@ -96,34 +197,27 @@
     var data = new FormData(form);
     data.set("decision", decision);
     item.classList.add("is-busy");
-    fetch(form.action, {
-      method: "POST",
-      body: data,
-      credentials: "same-origin",
-      headers: { Accept: "application/json" },
-    })
-      .then(function (response) {
-        return response.json().then(function (body) {
-          if (!response.ok) {
-            throw new Error((body.errors || []).join(" ") || response.statusText);
-          }
-          return body;
-        });
-      })
+    post(form.action, data)
       .then(function (body) {
+        var name = item.querySelector(".mod-item__name").textContent;
+        var said = "Comment by " + name + " " + DONE[decision] + ".";
+        if (!body.changed) {
+          said = "Comment by " + name + " was already so.";
+        }
         if (STAYS[decision]) {
           item.classList.remove("is-busy");
-          announce("Comment by " + item.querySelector(".mod-item__name").textContent + " " +
-            DONE[decision] + ". Reload to see the change.");
+          announce(said + " Reload to see the change.");
+          offerUndo(said, body.undo, item, null);
           return;
         }
         var all = items();
         var index = all.indexOf(item);
         var next = all[index + 1] || all[index - 1] || null;
-        var name = item.querySelector(".mod-item__name").textContent;
+        var place = item.nextElementSibling;
         item.remove();
         updateCounts(body.counts);
-        announce("Comment by " + name + " " + DONE[decision] + ".");
+        announce(said);
+        offerUndo(said, body.undo, item, place);
         select(next);
         if (!items().length && cleared) {
           if (list.dataset.status === "pending" && body.counts && body.counts.pending === 0) {
@@ -217,6 +311,9 @@
         break;
       case "x":
         toggleSelected(current);
+        break;
+      case "z":
+        undo();
         break;
       case "?":
         if (help) {
