@@ -385,12 +385,11 @@ def decide(request: HttpRequest, comment_id: int) -> HttpResponse:
                 "counts": _counts_for_page(form.cleaned_data["next"], request.user),
             }
         )
-    if undo:
-        # Without JavaScript: the next page says what was done, with its Undo button while
-        # the window lasts.
-        request.session[UNDO_SESSION_KEY] = undo
-    elif changed:
+    if changed:
         messages.success(request, done)
+    if undo:
+        # Without JavaScript: the next page offers the Undo while the window lasts.
+        request.session[UNDO_SESSION_KEY] = undo
     else:
         state = comment.status if decision in services.DECISIONS else "so"
         messages.info(request, f"Comment by {comment.name} was already {state}.")
@@ -412,10 +411,11 @@ def _undo_offer(comment: Comment, token: str, done: str) -> dict[str, Any]:
 
 
 def _pending_undo(request: HttpRequest) -> dict[str, Any] | None:
-    """What the last decision did, shown once, with its undo while the window is open."""
+    """The undo the last decision offered, once, while its window is open (the flash
+    message above it says what was done)."""
     offer = request.session.pop(UNDO_SESSION_KEY, None)
-    if offer and offer.get("until", 0) <= time.time():
-        offer = {"message": offer.get("message", "")}
+    if not offer or offer.get("until", 0) <= time.time():
+        return None
     return offer
 
 

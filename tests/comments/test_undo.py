@@ -260,7 +260,8 @@ def test_without_javascript_the_next_page_offers_undo_and_says_what_it_did(
     page = Page(response.content.decode())
     [bar] = page.select("div", id="mod-undo")
     assert "hidden" not in bar.attrs
-    assert "Comment by Ana rejected." in response.content.decode()
+    assert "Comment by Ana rejected." in response.content.decode()  # the flash message
+    assert "Changed your mind?" in response.content.decode()
     [form] = [f for f in page.select("form") if f.attrs.get("action", "").endswith("/undo/")]
     token = [i for i in page.select("input") if i.attrs.get("name") == "token"][0].attrs["value"]
     undone = client.post(
