@@ -5,7 +5,7 @@ searched by email, lifted through the services) and the suspect/blocked terms.""
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -185,7 +185,8 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Held because")
     def reasons(self, comment: Comment) -> str:
-        return ", ".join(comment.held_reason_labels())
+        has_history = getattr(comment, "has_history", False)
+        return ", ".join(comment.held_reason_labels(has_history=has_history))
 
     @admin.display(description="Article", ordering="article__headline")
     def article_link(self, comment: Comment) -> str:
@@ -201,6 +202,11 @@ class CommentAdmin(admin.ModelAdmin):
         if not self.has_view_or_change_permission(request):
             return comments  # refused with a 403 anyway, not told "does not exist"
         comments = selectors.moderation_scope(request.user, comments)
+        # "First comment from this email" no longer holds once others of theirs are decided.
+        decided = Comment.objects.filter(email=OuterRef("email")).exclude(pk=OuterRef("pk"))
+        comments = comments.annotate(
+            has_history=Exists(decided.exclude(status=Comment.Status.PENDING).exclude(email=""))
+        )
         return selectors.with_article_access(request.user, comments)
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -128,9 +128,15 @@ class Comment(models.Model):
             return 0
         return 1 if self.parent.parent_id is None else 2
 
-    def held_reason_labels(self) -> list[str]:
+    def held_reason_labels(self, *, has_history: bool = False) -> list[str]:
+        """Why it was held, in words. `has_history`: the commenter has other comments by now
+        (decided since this one came in), so it is no longer their first."""
         labels = dict(HeldReason.choices)
-        return [labels.get(code, code) for code in self.held_reasons]
+        return [
+            labels.get(code, code)
+            for code in self.held_reasons
+            if not (has_history and code == HeldReason.FIRST_TIME)
+        ]
 
 
 class CommentTally(models.Model):

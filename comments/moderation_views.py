@@ -319,6 +319,8 @@ def _for_display(items: list[Comment]) -> list[Comment]:
         comment.article_url, comment.article_unlinked = article_urls[comment.article_id]
         comment.decide_url = f"{queue_url}{comment.pk}/"
         comment.commenter_url = f"{queue_url}?commenter={comment.pk}"
+        history = comment.approved_before + comment.rejected_before + comment.spam_before
+        comment.reason_labels = comment.held_reason_labels(has_history=history > 0)
         local = timezone.localtime(comment.created_at)
         comment.created_iso = local.isoformat(timespec="seconds")
         comment.created_title = f"{local.day} {local:%b %Y %H:%M:%S}"

@@ -356,8 +356,8 @@ def _check_history(run: _Run) -> None:
         else:
             run.held.append(HeldReason.TRUSTED)
         return
-    if not Comment.objects.filter(email=run.sub.email).approved().exists():
-        run.held.append(HeldReason.FIRST_TIME)
+    if not Comment.objects.filter(email=run.sub.email).exists():
+        run.held.append(HeldReason.FIRST_TIME)  # truly the first: no comment of any status
     elif not run.held and commenter_is_trusted(run.sub.email):
         run.status = Comment.Status.APPROVED
     else:
