@@ -55,17 +55,25 @@ def _decide(decision: str, label: str):
 
     @admin.action(description=f"{label} selected comments", permissions=["moderate"])
     def action(modeladmin: CommentAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
         changed = services.comment_moderate_many(
-            ids=list(queryset.values_list("pk", flat=True)),
+            ids=ids,
             decision=decision,
             moderator=request.user,
             reason="admin action",
         )
-        done = services.DECISION_DONE[decision]
-        modeladmin.message_user(request, f"{changed} comment(s) {done}.", messages.SUCCESS)
+        modeladmin.message_user(request, _said(decision, changed, len(ids)), messages.SUCCESS)
 
     action.__name__ = f"{decision}_comments"
     return action
+
+
+def _said(decision: str, changed: int, selected: int) -> str:
+    """ "2 comments approved (1 already so)." """
+    plural = "" if changed == 1 else "s"
+    unchanged = selected - changed
+    note = f" ({unchanged} already so)" if unchanged else ""
+    return f"{changed} comment{plural} {services.DECISION_DONE[decision]}{note}."
 
 
 def _decide_each(decision: str, label: str):
@@ -85,8 +93,8 @@ def _decide_each(decision: str, label: str):
                 )
             except ValueError as error:
                 refused.append(f"#{comment.pk}: {error}")
-        done = services.DECISION_DONE[decision]
-        modeladmin.message_user(request, f"{changed} comment(s) {done}.", messages.SUCCESS)
+        decided = queryset.count() - len(refused)  # the refused ones are said apart
+        modeladmin.message_user(request, _said(decision, changed, decided), messages.SUCCESS)
         if refused:
             modeladmin.message_user(request, " ".join(refused), messages.WARNING)
 

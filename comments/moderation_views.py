@@ -383,6 +383,7 @@ def decide(request: HttpRequest, comment_id: int) -> HttpResponse:
                 "status": comment.status,
                 "is_pick": comment.is_pick,
                 "changed": changed,
+                "unchanged": "" if changed else services.DECISION_UNCHANGED[decision],
                 "undo": undo,
                 "counts": _counts_for_page(form.cleaned_data["next"], request.user),
             }
@@ -393,8 +394,8 @@ def decide(request: HttpRequest, comment_id: int) -> HttpResponse:
         # Without JavaScript: the next page offers the Undo while the window lasts.
         request.session[UNDO_SESSION_KEY] = undo
     else:
-        state = comment.status if decision in services.DECISIONS else "so"
-        messages.info(request, f"Comment by {comment.name} was already {state}.")
+        state = services.DECISION_UNCHANGED[decision]
+        messages.info(request, f"Comment by {comment.name} was {state}.")
     return _see_other(_safe_next(request, form.cleaned_data["next"]))
 
 

@@ -94,6 +94,17 @@ DECISION_DONE = {
     "ban": "marked as spam and its commenter banned",
     "trust": "approved and its commenter trusted",
 }
+# What a decision that changed nothing says of the comment ("Comment by Ana was already …").
+DECISION_UNCHANGED = {
+    "approve": "already approved",
+    "reject": "already rejected",
+    "spam": "already marked as spam",
+    "keep": "without open reports: nothing to clear",
+    "pick": "already picked",
+    "unpick": "not picked: nothing to unpick",
+    "ban": "already marked as spam, its commenter banned",
+    "trust": "already approved, its commenter trusted",
+}
 # The queue's tabs add this pseudo-status's tally: comments with open reports, per article.
 REPORTED = "reported"
 

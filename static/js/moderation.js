@@ -202,7 +202,7 @@
         var name = item.querySelector(".mod-item__name").textContent;
         var said = "Comment by " + name + " " + DONE[decision] + ".";
         if (!body.changed) {
-          said = "Comment by " + name + " was already so.";
+          said = "Comment by " + name + " was " + (body.unchanged || "already so") + ".";
         }
         if (STAYS[decision]) {
           item.classList.remove("is-busy");
