@@ -55,6 +55,8 @@ def _decide(decision: str, label: str):
 
     @admin.action(description=f"{label} selected comments", permissions=["moderate"])
     def action(modeladmin: CommentAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+        if _none_of_yours(modeladmin, request, queryset):
+            return
         ids = list(queryset.values_list("pk", flat=True))
         changed = services.comment_moderate_many(
             ids=ids,
@@ -66,6 +68,19 @@ def _decide(decision: str, label: str):
 
     action.__name__ = f"{decision}_comments"
     return action
+
+
+NONE_OF_YOURS = (
+    "None of the selected rows is on a desk whose comments you moderate: nothing changed."
+)
+
+
+def _none_of_yours(modeladmin, request: HttpRequest, queryset: QuerySet) -> bool:
+    """The action's rows are all another desk's (the admin found none of the selected)."""
+    if queryset.exists():
+        return False
+    modeladmin.message_user(request, NONE_OF_YOURS, messages.WARNING)
+    return True
 
 
 def _said(decision: str, changed: int, selected: int) -> str:
@@ -82,6 +97,8 @@ def _decide_each(decision: str, label: str):
 
     @admin.action(description=f"{label} selected comments", permissions=["moderate"])
     def action(modeladmin: CommentAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+        if _none_of_yours(modeladmin, request, queryset):
+            return
         changed, refused = 0, []
         for comment in queryset.order_by("pk"):
             try:
@@ -313,6 +330,8 @@ class ReportAdmin(ModeratorsOnly, admin.ModelAdmin):
         description="Keep the reported comments (clear their reports)", permissions=["moderate"]
     )
     def keep_comments(self, request: HttpRequest, queryset: QuerySet) -> None:
+        if _none_of_yours(self, request, queryset):
+            return
         ids = sorted(set(queryset.values_list("comment_id", flat=True)))
         kept = sum(
             services.comment_keep(comment=comment, moderator=request.user, reason="admin action")
@@ -368,6 +387,8 @@ class CommenterStandingAdmin(ModeratorsOnly, admin.ModelAdmin):
 
     @admin.action(description="Lift the selected bans or trusts", permissions=["moderate"])
     def lift(self, request: HttpRequest, queryset: QuerySet) -> None:
+        if _none_of_yours(self, request, queryset):
+            return
         lifted = services.standing_lift_many(
             ids=list(queryset.values_list("pk", flat=True)),
             moderator=request.user,
