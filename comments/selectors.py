@@ -13,7 +13,8 @@ then holds on every desk: a commenter is the same person everywhere), see the ba
 trusts set on their desks' comments, and lift those.
 
 `moderation_desk_ids` is the one place that says this: when desk memberships get roles, it
-is the only function to change.
+is the function to change (with `moderators_of_desk`, the same rule as one query over many
+users, for mail, just below it).
 """
 
 from __future__ import annotations
@@ -69,11 +70,6 @@ def moderation_scope(user: AbstractBaseUser, comments: QuerySet | None = None) -
     return _in_scope(user, comments, "article__desk_id")
 
 
-def moderates_comment(user: AbstractBaseUser, comment: Comment) -> bool:
-    desk_ids = moderation_desk_ids(user)
-    return desk_ids is None or comment.article.desk_id in desk_ids
-
-
 def moderation_desks(user: AbstractBaseUser) -> QuerySet:
     """The desks the user moderates, for filters."""
     return _in_scope(user, Desk.objects.all(), "pk")
@@ -105,10 +101,12 @@ def moderators_of_desk(users: QuerySet, desk_id: int | None) -> QuerySet:
 
 
 def with_article_access(user: AbstractBaseUser, comments: QuerySet) -> QuerySet:
-    """Each comment with `article_in_admin`: whether the user may open its article in the
-    admin (a desk's editor, their desks' articles; a moderator, the published ones)."""
+    """Each comment with `article_public` (readers see its article: published, its time
+    come, no embargo) and `article_in_admin` (the user may open the article in the admin:
+    a desk's editor, their desks' articles; a moderator, the published ones)."""
+    public = Article.objects.published().filter(pk=OuterRef("article_id"))
     in_admin = articles_visible_to(user=user).filter(pk=OuterRef("article_id"))
-    return comments.annotate(article_in_admin=Exists(in_admin))
+    return comments.annotate(article_public=Exists(public), article_in_admin=Exists(in_admin))
 
 
 def article_address(comment: Comment) -> tuple[str, str]:
@@ -117,8 +115,10 @@ def article_address(comment: Comment) -> tuple[str, str]:
     link and why. Never a link to a page that would say the article does not exist. The
     comment needs `with_article_access`'s annotation."""
     article = comment.article
-    if article.status == Article.Status.PUBLISHED:
+    if getattr(comment, "article_public", False):
         return article.get_absolute_url(), ""
     if getattr(comment, "article_in_admin", False):
         return reverse("admin:articles_article_change", args=[article.pk]), ""
+    if article.status == Article.Status.PUBLISHED:
+        return "", "not yet public"  # scheduled or embargoed
     return "", article.get_status_display().lower()
