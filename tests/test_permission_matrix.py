@@ -29,10 +29,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from articles import services as article_services
 from articles.models import Article, Correction
 from comments import services as comment_services
 from comments.models import Comment, ModerationLog, Report, Term
+from editorial import services as editorial_services
 from notifications.models import (
     MODERATOR_DIGEST,
     Mailbox,
@@ -307,7 +307,7 @@ ENTRIES |= {
             lambda o: f"/admin/r/{ContentType.objects.get_for_model(Article).pk}/{o.story.pk}/",
         )
     ],
-    r"admin/^(?P<app_label>auth|articles|comments|notifications)/$": [
+    r"admin/^(?P<app_label>auth|articles|photos|editorial|comments|notifications)/$": [
         case("login login 200 200 200 404 200 200", "/admin/articles/"),
         case("login login 404 200 200 404 200 200", "/admin/comments/"),
         case("login login 404 404 404 404 200 404", "/admin/auth/"),
@@ -425,7 +425,7 @@ ADMIN_MODELS: dict[str, tuple[str, dict[str, object]]] = {
             ("articles.author", "author"),
         ]
     },
-    "articles.photo": (
+    "photos.photo": (
         "photo",
         {
             "changelist": "login login 200 200 403 403 200 403",
@@ -456,7 +456,7 @@ ADMIN_MODELS: dict[str, tuple[str, dict[str, object]]] = {
     ),
     # Share links are never edited or deleted, only revoked; reporters see their own
     # articles' links, editors their desks'.
-    "articles.sharelink": (
+    "editorial.sharelink": (
         "share_link",
         {
             "changelist": "login login 200 200 403 403 200 403",
@@ -563,9 +563,9 @@ DELETERS = {
     "articles.desk": "login login refused ran 403 403 ran 403",
     "articles.topic": "login login refused ran 403 403 ran 403",
     "articles.author": "login login refused ran 403 403 ran 403",
-    "articles.photo": "login login refused ran 403 403 ran 403",
+    "photos.photo": "login login refused ran 403 403 ran 403",
     "articles.article": "login login refused ran refused 403 ran refused",
-    "articles.sharelink": "login login refused refused 403 403 refused 403",
+    "editorial.sharelink": "login login refused refused 403 403 refused 403",
     "comments.comment": "login login 403 refused refused 403 ran refused",
     "comments.moderationlog": "login login 403 refused refused 403 refused refused",
     "comments.term": "login login 403 refused ran 403 ran refused",
@@ -580,7 +580,7 @@ ACTIONS: dict[tuple[str, str], tuple[str, str]] = {
     **{
         (label, "delete_selected"): (ADMIN_MODELS[label][0], row) for label, row in DELETERS.items()
     },
-    ("articles.photo", "remake_renditions"): ("photo", "login login ran ran 403 403 ran 403"),
+    ("photos.photo", "remake_renditions"): ("photo", "login login ran ran 403 403 ran 403"),
     # A reporter's crafted POST cannot publish, even their own draft.
     ("articles.article", "publish_selected"): (
         "draft",
@@ -602,7 +602,7 @@ ACTIONS: dict[tuple[str, str], tuple[str, str]] = {
         "draft",
         "login login ran ran refused 403 ran refused",
     ),
-    ("articles.sharelink", "revoke"): ("share_link", "login login ran ran 403 403 ran 403"),
+    ("editorial.sharelink", "revoke"): ("share_link", "login login ran ran 403 403 ran 403"),
     # A desk's moderator may use these actions, but another desk's rows are not found.
     ("comments.comment", "approve_comments"): ("comment", "login login 403 ran ran 403 ran none"),
     ("comments.comment", "reject_comments"): ("comment", "login login 403 ran ran 403 ran none"),
@@ -712,11 +712,11 @@ def objects(reader, reporter, editor, moderator, outsider, superuser, settings) 
     for headline in ("First words", "Second words"):  # revisions 1 and 2 of the draft
         draft.headline = headline
         draft.save()
-        article_services.article_record_revision(article=draft, user=reporter)
+        editorial_services.article_record_revision(article=draft, user=reporter)
     return SimpleNamespace(
         review=review,
         correction=Correction.objects.create(article=story, text="A date was wrong."),
-        share_link=article_services.share_link_create(article=draft, user=reporter),
+        share_link=editorial_services.share_link_create(article=draft, user=reporter),
         desk=desk,
         topic=topic,
         author=reporters_author,

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from comments import services
 from comments.models import Comment, CommenterStanding, ModerationLog, Report
-from newsroom import pagecache
+from core import pagecache
 from notifications.models import Mailbox, Notification
 from tests.articles.public_html import Page
 from tests.comments.conftest import CommentFactory
