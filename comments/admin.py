@@ -5,12 +5,34 @@ searched by email, lifted through the services) and the suspect/blocked terms.""
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from comments import services
+from comments import selectors, services
 from comments.models import Comment, CommenterStanding, ModerationLog, Report, Term
+
+
+class DeskFilter(admin.SimpleListFilter):
+    """By desk, offering only the desks whose comments the user moderates."""
+
+    title = "desk"
+    parameter_name = "desk"
+    path = "article__desk"
+
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
+        desks = selectors.moderation_desks(request.user)
+        return [(str(pk), name) for pk, name in desks.values_list("pk", "name")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() and self.value().isdigit():
+            return queryset.filter(**{f"{self.path}_id": int(self.value())})
+        return queryset
+
+
+class CommentDeskFilter(DeskFilter):
+    path = "comment__article__desk"
 
 
 class ModerationLogInline(admin.TabularInline):
@@ -33,17 +55,40 @@ def _decide(decision: str, label: str):
 
     @admin.action(description=f"{label} selected comments", permissions=["moderate"])
     def action(modeladmin: CommentAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+        if _none_of_yours(modeladmin, request, queryset):
+            return
+        ids = list(queryset.values_list("pk", flat=True))
         changed = services.comment_moderate_many(
-            ids=list(queryset.values_list("pk", flat=True)),
+            ids=ids,
             decision=decision,
             moderator=request.user,
             reason="admin action",
         )
-        done = services.DECISION_DONE[decision]
-        modeladmin.message_user(request, f"{changed} comment(s) {done}.", messages.SUCCESS)
+        modeladmin.message_user(request, _said(decision, changed, len(ids)), messages.SUCCESS)
 
     action.__name__ = f"{decision}_comments"
     return action
+
+
+NONE_OF_YOURS = (
+    "None of the selected rows is on a desk whose comments you moderate: nothing changed."
+)
+
+
+def _none_of_yours(modeladmin, request: HttpRequest, queryset: QuerySet) -> bool:
+    """The action's rows are all another desk's (the admin found none of the selected)."""
+    if queryset.exists():
+        return False
+    modeladmin.message_user(request, NONE_OF_YOURS, messages.WARNING)
+    return True
+
+
+def _said(decision: str, changed: int, selected: int) -> str:
+    """ "2 comments approved (1 already so)." """
+    plural = "" if changed == 1 else "s"
+    unchanged = selected - changed
+    note = f" ({unchanged} already so)" if unchanged else ""
+    return f"{changed} comment{plural} {services.DECISION_DONE[decision]}{note}."
 
 
 def _decide_each(decision: str, label: str):
@@ -52,6 +97,8 @@ def _decide_each(decision: str, label: str):
 
     @admin.action(description=f"{label} selected comments", permissions=["moderate"])
     def action(modeladmin: CommentAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+        if _none_of_yours(modeladmin, request, queryset):
+            return
         changed, refused = 0, []
         for comment in queryset.order_by("pk"):
             try:
@@ -63,8 +110,8 @@ def _decide_each(decision: str, label: str):
                 )
             except ValueError as error:
                 refused.append(f"#{comment.pk}: {error}")
-        done = services.DECISION_DONE[decision]
-        modeladmin.message_user(request, f"{changed} comment(s) {done}.", messages.SUCCESS)
+        decided = queryset.count() - len(refused)  # the refused ones are said apart
+        modeladmin.message_user(request, _said(decision, changed, decided), messages.SUCCESS)
         if refused:
             modeladmin.message_user(request, " ".join(refused), messages.WARNING)
 
@@ -73,10 +120,19 @@ def _decide_each(decision: str, label: str):
 
 
 class ModeratorsOnly:
-    """Readable and actionable by whoever may moderate comments (moderators, editors)."""
+    """Readable and actionable by whoever may moderate comments (moderators, editors); the
+    rows are those of the desks they moderate (`scoped`, from comments/selectors.py)."""
+
+    scoped = staticmethod(selectors.reports_for)
 
     def _moderates(self, request: HttpRequest) -> bool:
-        return request.user.is_active and request.user.has_perm("comments.moderate_comment")
+        return selectors.user_moderates(request.user)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        rows = super().get_queryset(request)
+        if not self._moderates(request):
+            return rows  # refused with a 403 anyway, not told "does not exist"
+        return self.scoped(request.user, rows)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._moderates(request)
@@ -103,14 +159,14 @@ class CommentAdmin(admin.ModelAdmin):
         "excerpt",
         "name",
         "email",
-        "article",
+        "article_link",
         "status",
         "reasons",
         "open_reports",
         "is_pick",
         "created_at",
     ]
-    list_filter = ["status", "is_pick", "article__desk", "created_at"]
+    list_filter = ["status", "is_pick", DeskFilter, "created_at"]
     search_fields = ["name", "email", "body", "article__headline"]
     list_select_related = ["article"]
     date_hierarchy = "created_at"
@@ -127,7 +183,7 @@ class CommentAdmin(admin.ModelAdmin):
     ]
     # Everything is read-only: status changes only through the services (and so the log).
     fields = [
-        "article",
+        "article_link",
         "parent",
         "name",
         "email",
@@ -154,7 +210,29 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Held because")
     def reasons(self, comment: Comment) -> str:
-        return ", ".join(comment.held_reason_labels())
+        has_history = getattr(comment, "has_history", False)
+        return ", ".join(comment.held_reason_labels(has_history=has_history))
+
+    @admin.display(description="Article", ordering="article__headline")
+    def article_link(self, comment: Comment) -> str:
+        url, why = selectors.article_address(comment)
+        if url:
+            return format_html('<a href="{}">{}</a>', url, comment.article.headline)
+        return format_html("{} ({})", comment.article.headline, why)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # A desk's moderators see only their desks' comments (and so only their commenters'
+        # emails); another desk's comment is not found.
+        comments = super().get_queryset(request)
+        if not self.has_view_or_change_permission(request):
+            return comments  # refused with a 403 anyway, not told "does not exist"
+        comments = selectors.moderation_scope(request.user, comments)
+        # "First comment from this email" no longer holds once others of theirs are decided.
+        decided = Comment.objects.filter(email=OuterRef("email")).exclude(pk=OuterRef("pk"))
+        comments = comments.annotate(
+            has_history=Exists(decided.exclude(status=Comment.Status.PENDING).exclude(email=""))
+        )
+        return selectors.with_article_access(request.user, comments)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # comments come from readers, through the form and its checks
@@ -178,6 +256,8 @@ class CommentAdmin(admin.ModelAdmin):
 
 @admin.register(ModerationLog)
 class ModerationLogAdmin(admin.ModelAdmin):
+    """The log of the desks the user moderates (rows about no comment: site-wide only)."""
+
     list_display = [
         "created_at",
         "comment",
@@ -187,9 +267,15 @@ class ModerationLogAdmin(admin.ModelAdmin):
         "to_status",
         "reason",
     ]
-    list_filter = ["action", "to_status", "created_at"]
+    list_filter = ["action", "to_status", CommentDeskFilter, "created_at"]
     search_fields = ["reason", "comment__body"]
     list_select_related = ["comment", "moderator"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        logs = super().get_queryset(request)
+        if not self.has_view_or_change_permission(request):
+            return logs  # refused with a 403 anyway, not told "does not exist"
+        return selectors.moderation_logs_for(request.user, logs)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -203,9 +289,24 @@ class ModerationLogAdmin(admin.ModelAdmin):
 
 @admin.register(Term)
 class TermAdmin(admin.ModelAdmin):
+    """The word lists hold comments on every desk: kept by site-wide moderators; a desk's
+    moderators (and editors) read them."""
+
     list_display = ["term", "kind", "created_at"]
     list_filter = ["kind"]
     search_fields = ["term"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and self._site_wide(request)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and self._site_wide(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and self._site_wide(request)
+
+    def _site_wide(self, request: HttpRequest) -> bool:
+        return selectors.moderates_site_wide(request.user)
 
 
 @admin.register(Report)
@@ -213,7 +314,12 @@ class ReportAdmin(ModeratorsOnly, admin.ModelAdmin):
     """Readers' reports: who reported is known only as a keyed hash, never shown."""
 
     list_display = ["created_at", "comment", "reason", "note", "cleared_at", "cleared_by"]
-    list_filter = ["reason", ("cleared_at", admin.EmptyFieldListFilter), "created_at"]
+    list_filter = [
+        "reason",
+        ("cleared_at", admin.EmptyFieldListFilter),
+        CommentDeskFilter,
+        "created_at",
+    ]
     search_fields = ["note", "comment__body", "comment__name"]
     list_select_related = ["comment", "cleared_by"]
     fields = ["comment", "reason", "note", "created_at", "cleared_at", "cleared_by"]
@@ -224,6 +330,8 @@ class ReportAdmin(ModeratorsOnly, admin.ModelAdmin):
         description="Keep the reported comments (clear their reports)", permissions=["moderate"]
     )
     def keep_comments(self, request: HttpRequest, queryset: QuerySet) -> None:
+        if _none_of_yours(self, request, queryset):
+            return
         ids = sorted(set(queryset.values_list("comment_id", flat=True)))
         kept = sum(
             services.comment_keep(comment=comment, moderator=request.user, reason="admin action")
@@ -237,7 +345,10 @@ class ReportAdmin(ModeratorsOnly, admin.ModelAdmin):
 @admin.register(CommenterStanding)
 class CommenterStandingAdmin(ModeratorsOnly, admin.ModelAdmin):
     """Banned and trusted commenters. Search by the email itself: it is hashed with the
-    commenters' key and matched against the stored hashes (the email is never stored here)."""
+    commenters' key and matched against the stored hashes (the email is never stored here).
+    A desk's moderators see (and lift) those set on their desks' comments."""
+
+    scoped = staticmethod(selectors.standings_for)
 
     list_display = [
         "kind",
@@ -276,6 +387,8 @@ class CommenterStandingAdmin(ModeratorsOnly, admin.ModelAdmin):
 
     @admin.action(description="Lift the selected bans or trusts", permissions=["moderate"])
     def lift(self, request: HttpRequest, queryset: QuerySet) -> None:
+        if _none_of_yours(self, request, queryset):
+            return
         lifted = services.standing_lift_many(
             ids=list(queryset.values_list("pk", flat=True)),
             moderator=request.user,

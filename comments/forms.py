@@ -229,3 +229,10 @@ class IdListField(forms.Field):
 class BulkDecisionForm(DecisionForm):
     decision = forms.ChoiceField(choices=DECISION_CHOICES, error_messages=DECISION_ERRORS)
     ids = IdListField()
+
+
+class UndoForm(forms.Form):
+    token = forms.CharField(
+        max_length=500, error_messages={"required": "Say which decision to undo (its token)."}
+    )
+    next = forms.CharField(max_length=2000, required=False)

@@ -128,9 +128,15 @@ class Comment(models.Model):
             return 0
         return 1 if self.parent.parent_id is None else 2
 
-    def held_reason_labels(self) -> list[str]:
+    def held_reason_labels(self, *, has_history: bool = False) -> list[str]:
+        """Why it was held, in words. `has_history`: the commenter has other comments by now
+        (decided since this one came in), so it is no longer their first."""
         labels = dict(HeldReason.choices)
-        return [labels.get(code, code) for code in self.held_reasons]
+        return [
+            labels.get(code, code)
+            for code in self.held_reasons
+            if not (has_history and code == HeldReason.FIRST_TIME)
+        ]
 
 
 class CommentTally(models.Model):
@@ -169,6 +175,7 @@ class ModerationLog(models.Model):
         TRUST = "trust", "Commenter trusted"
         LIFT = "lift", "Ban or trust lifted"
         ERASE = "erase", "Personal data erased"
+        UNDO = "undo", "Undone"  # reports reopened, a replaced ban or trust restored
 
     comment = models.ForeignKey(
         Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="log"
@@ -183,6 +190,10 @@ class ModerationLog(models.Model):
     from_status = models.CharField(max_length=10, choices=Comment.Status, blank=True)
     to_status = models.CharField(max_length=10, choices=Comment.Status, blank=True)
     reason = models.CharField(max_length=200, blank=True)
+    # An undo is a decision of its own: each of its rows names the row it reverses.
+    undoes = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="undone_by"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

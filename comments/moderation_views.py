@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
@@ -38,8 +41,8 @@ from django.utils.timesince import timesince
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Desk
-from comments import services
-from comments.forms import BulkDecisionForm, DecisionForm, QueueFilterForm
+from comments import selectors, services
+from comments.forms import BulkDecisionForm, DecisionForm, QueueFilterForm, UndoForm
 from comments.models import Comment, HeldReason, Report
 
 logger = logging.getLogger(__name__)
@@ -82,8 +85,8 @@ def _history(status: str) -> Coalesce:
     return Coalesce(Subquery(others, output_field=IntegerField()), Value(0))
 
 
-def _filtered(filters: dict[str, Any]) -> QuerySet:
-    comments = Comment.objects.all()
+def _filtered(filters: dict[str, Any], user) -> QuerySet:
+    comments = selectors.moderation_scope(user)
     if filters.get("desk"):
         comments = comments.filter(article__desk__slug=filters["desk"])
     if filters.get("article"):
@@ -95,7 +98,7 @@ def _filtered(filters: dict[str, Any]) -> QuerySet:
     return comments
 
 
-def status_counts(filters: dict[str, Any] | None = None) -> dict[str, int | None]:
+def status_counts(filters: dict[str, Any] | None = None, *, user) -> dict[str, int | None]:
     """Comments per status for the tabs, from the tallies the services keep (a few rows).
 
     All comments, one article's or one desk's are exact. A reason is not tallied, and
@@ -106,22 +109,28 @@ def status_counts(filters: dict[str, Any] | None = None) -> dict[str, int | None
     if filters.get("reason") or filters.get("commenter"):
         return dict.fromkeys([*Comment.Status.values, services.REPORTED])
     return services.comment_status_counts(
-        article_id=filters.get("article"), desk=filters.get("desk") or "", with_reported=True
+        article_id=filters.get("article"),
+        desk=filters.get("desk") or "",
+        desk_ids=selectors.moderation_desk_ids(user),
+        with_reported=True,
     )
 
 
-def _desk_choices() -> list[tuple[str, str]]:
-    return list(Desk.objects.values_list("slug", "name"))
+def _desk_choices() -> list[tuple[int, str, str]]:
+    return list(Desk.objects.values_list("pk", "slug", "name"))
 
 
-def _desks() -> list[tuple[str, str]]:
+def _desks(user) -> list[tuple[str, str]]:
+    """The desks the user moderates, as (slug, name) for the desk filter."""
     # Desks change a few times a year; keeping them out of the page's queries keeps the
     # queue within its budget however many filters it offers.
     try:
-        return cache.get_or_set("comments:moderation:desks", _desk_choices, 300)
+        desks = cache.get_or_set("comments:moderation:desk-ids", _desk_choices, 300)
     except Exception:  # Redis down: the queue must still work, one query dearer
         logger.warning("cache unavailable; reading desks from the database", exc_info=True)
-        return _desk_choices()
+        desks = _desk_choices()
+    mine = selectors.moderation_desk_ids(user)
+    return [(slug, name) for pk, slug, name in desks if mine is None or pk in mine]
 
 
 def _tabs(query, counts: dict[str, int], *, current: str) -> list[dict[str, Any]]:
@@ -148,20 +157,28 @@ def queue(request: HttpRequest) -> HttpResponse:
     filters = QueueFilterForm(request.GET)
     context: dict[str, Any] = {
         "filters": filters,
-        "desks": _desks(),
+        "desks": _desks(request.user),
         "reasons": [("", "Any reason"), *HeldReason.choices],
         "statuses": Comment.Status.choices,
     }
     if not filters.is_valid():
-        context.update(items=[], tabs=_tabs({}, status_counts(), current=""), status="")
+        context.update(
+            items=[], tabs=_tabs({}, status_counts(user=request.user), current=""), status=""
+        )
         return render(request, "comments/moderation_queue.html", context, status=400)
     chosen = filters.cleaned_data
     status = chosen["status"]
-    comments = _filtered(chosen)
+    comments = _filtered(chosen, request.user)
     commenter = None
     if chosen["commenter"]:
-        # One commenter's comments: every status unless a tab is chosen, newest first.
-        commenter = Comment.objects.filter(pk=chosen["commenter"]).only("name", "email").first()
+        # One commenter's comments: every status unless a tab is chosen, newest first. Known
+        # only through a comment this moderator may see, and shown only on their desks.
+        commenter = (
+            selectors.moderation_scope(request.user)
+            .filter(pk=chosen["commenter"])
+            .only("name", "email")
+            .first()
+        )
         if commenter is None or not commenter.email:
             comments = comments.none()
         else:
@@ -183,6 +200,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             spam_before=_history(Comment.Status.SPAM),
         )
     )
+    page = selectors.with_article_access(request.user, page)
     if status == services.REPORTED:
         page = page.annotate(**_report_columns())
     if chosen["after"]:
@@ -199,7 +217,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     next_query = query.copy()
     if has_next:
         next_query["after"] = _cursor(items[-1])
-    counts = status_counts(chosen)
+    counts = status_counts(chosen, user=request.user)
     context.update(
         items=items,
         tabs=_tabs(query, counts, current=status),
@@ -212,6 +230,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         is_first_page=not chosen["after"],
         article_filter=chosen["article"],
         here=request.get_full_path(),
+        undo=_pending_undo(request),
     )
     return render(request, "comments/moderation_queue.html", context)
 
@@ -277,11 +296,11 @@ def _add_reports(items: list[Comment]) -> None:
         comment.report_notes = [note for note in joined.split(NOTE_SEPARATOR) if note]
 
 
-def _counts_for_page(next_url: str) -> dict[str, int | None]:
+def _counts_for_page(next_url: str, user) -> dict[str, int | None]:
     """The counts for the queue page a decision came from (its `next`), as its tabs show them."""
     query = QueryDict(urlsplit(next_url).query)
     filters = QueueFilterForm(query)
-    return status_counts(filters.cleaned_data if filters.is_valid() else None)
+    return status_counts(filters.cleaned_data if filters.is_valid() else None, user=user)
 
 
 def _for_display(items: list[Comment]) -> list[Comment]:
@@ -292,14 +311,16 @@ def _for_display(items: list[Comment]) -> list[Comment]:
     the decision URLs follow `moderation_urls` (the queue's address, then the id).
     """
     queue_url = reverse("moderation:queue")
-    article_urls: dict[int, str] = {}
+    article_urls: dict[int, tuple[str, str]] = {}
     now = timezone.now()
     for comment in items:
         if comment.article_id not in article_urls:
-            article_urls[comment.article_id] = comment.article.get_absolute_url()
-        comment.article_url = article_urls[comment.article_id]
+            article_urls[comment.article_id] = selectors.article_address(comment)
+        comment.article_url, comment.article_unlinked = article_urls[comment.article_id]
         comment.decide_url = f"{queue_url}{comment.pk}/"
         comment.commenter_url = f"{queue_url}?commenter={comment.pk}"
+        history = comment.approved_before + comment.rejected_before + comment.spam_before
+        comment.reason_labels = comment.held_reason_labels(has_history=history > 0)
         comment.created_iso = timezone.localtime(comment.created_at).isoformat(timespec="seconds")
         comment.created_ago = timesince(comment.created_at, now)
     return items
@@ -324,7 +345,7 @@ def _see_other(url: str) -> HttpResponseRedirect:
     return response
 
 
-def _bad_decision(request: HttpRequest, form: DecisionForm) -> HttpResponse:
+def _bad_decision(request: HttpRequest, form: forms.Form) -> HttpResponse:
     errors = [error for field_errors in form.errors.values() for error in field_errors]
     if _wants_json(request):
         return JsonResponse({"errors": errors}, status=400)
@@ -334,13 +355,15 @@ def _bad_decision(request: HttpRequest, form: DecisionForm) -> HttpResponse:
 @require_POST
 @moderator_required
 def decide(request: HttpRequest, comment_id: int) -> HttpResponse:
-    comment = get_object_or_404(Comment, pk=comment_id)
+    # Another desk's comment is not there for this moderator (as another desk's draft is not
+    # there for its writers): 404, not 403, so its existence is not confirmed either.
+    comment = get_object_or_404(selectors.moderation_scope(request.user), pk=comment_id)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         return _bad_decision(request, form)
     decision = form.cleaned_data["decision"]
     try:
-        changed = services.comment_decide(
+        changed, undo_token = services.comment_decide_undoable(
             comment=comment,
             decision=decision,
             moderator=request.user,
@@ -349,6 +372,8 @@ def decide(request: HttpRequest, comment_id: int) -> HttpResponse:
     except ValueError as error:
         form.add_error("decision", str(error))
         return _bad_decision(request, form)
+    done = f"Comment by {comment.name} {services.DECISION_DONE[decision]}."
+    undo = _undo_offer(comment, undo_token, done) if undo_token else None
     if _wants_json(request):
         return JsonResponse(
             {
@@ -356,15 +381,85 @@ def decide(request: HttpRequest, comment_id: int) -> HttpResponse:
                 "status": comment.status,
                 "is_pick": comment.is_pick,
                 "changed": changed,
-                "counts": _counts_for_page(form.cleaned_data["next"]),
+                "unchanged": "" if changed else services.DECISION_UNCHANGED[decision],
+                "undo": undo,
+                "counts": _counts_for_page(form.cleaned_data["next"], request.user),
             }
         )
     if changed:
-        messages.success(request, f"Comment by {comment.name} {services.DECISION_DONE[decision]}.")
+        messages.success(request, done)
+    if undo:
+        # Without JavaScript: the next page offers the Undo while the window lasts.
+        request.session[UNDO_SESSION_KEY] = undo
     else:
-        state = comment.status if decision in services.DECISIONS else "so"
-        messages.info(request, f"Comment by {comment.name} was already {state}.")
+        state = services.DECISION_UNCHANGED[decision]
+        messages.info(request, f"Comment by {comment.name} was {state}.")
     return _see_other(_safe_next(request, form.cleaned_data["next"]))
+
+
+UNDO_SESSION_KEY = "moderation_undo"
+
+
+def _undo_offer(comment: Comment, token: str, done: str) -> dict[str, Any]:
+    seconds = settings.COMMENTS_UNDO_SECONDS
+    return {
+        "url": reverse("moderation:undo", args=[comment.pk]),
+        "token": token,
+        "seconds": seconds,
+        "until": time.time() + seconds,
+        "message": done,
+    }
+
+
+def _pending_undo(request: HttpRequest) -> dict[str, Any] | None:
+    """The undo the last decision offered, once, while its window is open (the flash
+    message above it says what was done)."""
+    offer = request.session.pop(UNDO_SESSION_KEY, None)
+    if not offer or offer.get("until", 0) <= time.time():
+        return None
+    return offer
+
+
+@require_POST
+@moderator_required
+def undo(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """Undo the decision just made on this comment (the token its answer carried)."""
+    comment = get_object_or_404(selectors.moderation_scope(request.user), pk=comment_id)
+    form = UndoForm(request.POST)
+    if not form.is_valid():
+        return _bad_decision(request, form)
+    try:
+        undone = services.comment_undo(
+            comment=comment, token=form.cleaned_data["token"], moderator=request.user
+        )
+    except services.UndoRefused as refused:
+        if _wants_json(request):
+            return JsonResponse({"errors": [str(refused)]}, status=refused.status)
+        return render(
+            request,
+            "comments/moderation_error.html",
+            {"errors": [str(refused)], "title": "That decision could not be undone"},
+            status=refused.status,
+        )
+    said = f"Undone: the comment by {comment.name} is {_state_words(comment)} again."
+    if _wants_json(request):
+        return JsonResponse(
+            {
+                "id": comment.pk,
+                "status": comment.status,
+                "is_pick": comment.is_pick,
+                "undone": undone,
+                "message": said,
+                "counts": _counts_for_page(form.cleaned_data["next"], request.user),
+            }
+        )
+    messages.success(request, said)
+    return _see_other(_safe_next(request, form.cleaned_data["next"]))
+
+
+def _state_words(comment: Comment) -> str:
+    status = "held" if comment.status == Comment.Status.PENDING else comment.get_status_display()
+    return f"{status.lower()}{' and picked' if comment.is_pick else ''}"
 
 
 @require_POST
@@ -374,13 +469,24 @@ def decide_bulk(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _bad_decision(request, form)
     decision = form.cleaned_data["decision"]
+    # Another desk's comments are treated as gone: counted among those not changed.
     ids = form.cleaned_data["ids"]
+    ids_in_scope = list(
+        selectors.moderation_scope(request.user).filter(pk__in=ids).values_list("pk", flat=True)
+    )
     changed = services.comment_moderate_many(
-        ids=ids, decision=decision, moderator=request.user, reason=form.cleaned_data["reason"]
+        ids=ids_in_scope,
+        decision=decision,
+        moderator=request.user,
+        reason=form.cleaned_data["reason"],
     )
     if _wants_json(request):
         return JsonResponse(
-            {"ids": ids, "changed": changed, "counts": _counts_for_page(form.cleaned_data["next"])}
+            {
+                "ids": ids,
+                "changed": changed,
+                "counts": _counts_for_page(form.cleaned_data["next"], request.user),
+            }
         )
     unchanged = len(ids) - changed
     note = f" ({unchanged} already so, or gone)" if unchanged else ""

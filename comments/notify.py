@@ -17,29 +17,39 @@ mail ever carries a rejected comment's text.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.text import Truncator
 
 from comments.models import Comment
+from comments.selectors import moderators_of_desk
 from notifications.models import MODERATOR_DIGEST
 from notifications.services import (
     mailbox_confirm_request,
     notification_cancel,
     notification_enqueue,
     notification_forget,
+    notification_withdraw,
 )
 
 MODERATORS_GROUP = "Moderators"
 EXCERPT_CHARS = 240
+# Mail about a decision waits this much beyond the undo window: an undo sent in its last
+# second still arrives before the mail is due.
+UNDO_MARGIN_SECONDS = 5
 
 
 def comment_held(*, comment: Comment) -> None:
-    """A comment is waiting in the queue: moderators get it in their next digest."""
+    """A comment is waiting in the queue: its moderators (its desk's, and those of every
+    desk) get it in their next digest."""
     moderators = (
-        get_user_model()
-        .objects.filter(groups__name=MODERATORS_GROUP, is_active=True)
+        moderators_of_desk(
+            get_user_model().objects.filter(groups__name=MODERATORS_GROUP, is_active=True),
+            comment.article.desk_id,
+        )
         .exclude(email="")
         .exclude(notification_preference__moderator_digest=False)
         .values_list("email", flat=True)
@@ -85,8 +95,18 @@ def comment_opted_in(*, comment: Comment) -> None:
     )
 
 
-def comment_approved(*, comment: Comment) -> None:
-    """A comment became approved for the first time: the commenter and the replied-to hear."""
+def undo_hold() -> timedelta | None:
+    """How long mail about a moderator's decision waits: past the window in which the
+    decision can be undone, so an undone approval never mails. Not under `make run`'s eager
+    tasks: with no worker to wait, the mail goes at once."""
+    if settings.CELERY_TASK_ALWAYS_EAGER or not settings.COMMENTS_UNDO_SECONDS:
+        return None
+    return timedelta(seconds=settings.COMMENTS_UNDO_SECONDS + UNDO_MARGIN_SECONDS)
+
+
+def comment_approved(*, comment: Comment, undoable: bool = False) -> None:
+    """A comment became approved for the first time: the commenter and the replied-to hear.
+    `undoable`: a moderator's decision, which may be undone for a while; the mail waits."""
     if comment.status != Comment.Status.APPROVED:
         return
     if not (comment.notify_on_publish and comment.email) and comment.parent_id is None:
@@ -95,6 +115,7 @@ def comment_approved(*, comment: Comment) -> None:
     if not Comment.objects.visible().filter(pk=comment.pk).exists():
         return
     url = settings.SITE_URL + comment.get_absolute_url()
+    hold = undo_hold() if undoable else None
     if comment.notify_on_publish and comment.email:
         notification_enqueue(
             kind="comment_published",
@@ -102,6 +123,7 @@ def comment_approved(*, comment: Comment) -> None:
             event=f"comment-published:{comment.pk}",
             about=_about(comment),
             confirmed_only=True,
+            send_after=hold,
             context={
                 "name": comment.name,
                 "article": comment.article.headline,
@@ -123,6 +145,7 @@ def comment_approved(*, comment: Comment) -> None:
             event=f"comment-reply:{comment.pk}",
             about=_about(comment),
             confirmed_only=True,
+            send_after=hold,
             context={
                 "name": parent.name,
                 "replier": comment.name,
@@ -143,6 +166,12 @@ def comment_moderated(*, comment: Comment) -> None:
         notification_cancel(about=_about(comment), reason=f"comment {comment.status}")
     else:
         notification_cancel(about=_about(comment), kinds=[MODERATOR_DIGEST], reason="moderated")
+
+
+def comment_approval_undone(*, comment: Comment) -> None:
+    """An approval was undone within its window: the mail it caused has not gone (it waits
+    for the window), and now never will; a later approval mails afresh."""
+    notification_withdraw(events=[f"comment-published:{comment.pk}", f"comment-reply:{comment.pk}"])
 
 
 def comments_deleted(*, ids: list[int]) -> None:

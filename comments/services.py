@@ -46,6 +46,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Count, F, Q, Sum, Value, When
@@ -92,6 +93,17 @@ DECISION_DONE = {
     "unpick": "no longer picked",
     "ban": "marked as spam and its commenter banned",
     "trust": "approved and its commenter trusted",
+}
+# What a decision that changed nothing says of the comment ("Comment by Ana was already …").
+DECISION_UNCHANGED = {
+    "approve": "already approved",
+    "reject": "already rejected",
+    "spam": "already marked as spam",
+    "keep": "without open reports: nothing to clear",
+    "pick": "already picked",
+    "unpick": "not picked: nothing to unpick",
+    "ban": "already marked as spam, its commenter banned",
+    "trust": "already approved, its commenter trusted",
 }
 # The queue's tabs add this pseudo-status's tally: comments with open reports, per article.
 REPORTED = "reported"
@@ -355,8 +367,8 @@ def _check_history(run: _Run) -> None:
         else:
             run.held.append(HeldReason.TRUSTED)
         return
-    if not Comment.objects.filter(email=run.sub.email).approved().exists():
-        run.held.append(HeldReason.FIRST_TIME)
+    if not Comment.objects.filter(email=run.sub.email).exists():
+        run.held.append(HeldReason.FIRST_TIME)  # truly the first: no comment of any status
     elif not run.held and commenter_is_trusted(run.sub.email):
         run.status = Comment.Status.APPROVED
     else:
@@ -581,11 +593,18 @@ def comment_counts_recount(*, article_id: int) -> dict[str, int]:
 
 
 def comment_status_counts(
-    *, article_id: int | None = None, desk: str = "", with_reported: bool = False
+    *,
+    article_id: int | None = None,
+    desk: str = "",
+    desk_ids: Iterable[int] | None = None,
+    with_reported: bool = False,
 ) -> dict[str, int]:
     """Comments per status, all of them or one article's or one desk's, from the tallies;
-    `with_reported` adds how many have open readers' reports (REPORTED), in the same query."""
+    `desk_ids` keeps to those desks (a desk's moderator's scope); `with_reported` adds how
+    many have open readers' reports (REPORTED), in the same query."""
     tallies = CommentTally.objects.all()
+    if desk_ids is not None:
+        tallies = tallies.filter(article__desk_id__in=list(desk_ids))
     if article_id is not None:
         tallies = tallies.filter(article_id=article_id)
     if desk:
@@ -643,7 +662,10 @@ def _apply_decisions(
     shown_before = _shown_per_article(family) if on_pages else Counter()
     approved_before: set[int] = set()
     if to_status == approved:
-        logged = ModerationLog.objects.filter(comment__in=ids, to_status=approved)
+        # An approval that was undone within its window never mailed: it does not count.
+        logged = ModerationLog.objects.filter(
+            comment__in=ids, to_status=approved, undone_by__isnull=True
+        ).exclude(from_status=approved)
         approved_before = set(logged.values_list("comment_id", flat=True))
     now = timezone.now()
     Comment.objects.filter(pk__in=ids).update(
@@ -670,7 +692,7 @@ def _apply_decisions(
         comment.moderated_at = now
         notify.comment_moderated(comment=comment)  # withdraw mail the decision outdates
         if to_status == approved and comment.pk not in approved_before:
-            notify.comment_approved(comment=comment)
+            notify.comment_approved(comment=comment, undoable=moderator is not None)
 
 
 def _decision_status(decision: str) -> str:
@@ -1135,6 +1157,177 @@ def comment_decide(
         commenter_trust(comment=comment, moderator=moderator, reason=reason)
         return True
     raise ValueError(f"unknown decision {decision!r}")
+
+
+# --- Undo -------------------------------------------------------------------------------
+# A decision made in the queue can be undone for COMMENTS_UNDO_SECONDS by whoever made it.
+# The decision stays in the log; the undo is a decision of its own, logged row by row, each
+# row naming the row it reverses (`ModerationLog.undoes`). The mail a decision causes waits
+# for the window (comments/notify.py, `undo_hold`), and an undone approval withdraws it.
+
+UNDO_SALT = "comments.undo"
+
+
+class UndoRefused(Exception):
+    """Why an undo cannot be done; `status` is the HTTP answer that says so."""
+
+    def __init__(self, message: str, *, status: int = 409) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _latest_log_id(comment_id: int) -> int:
+    latest = ModerationLog.objects.filter(comment_id=comment_id).order_by("-pk").first()
+    return latest.pk if latest else 0
+
+
+def comment_decide_undoable(
+    *, comment: Comment, decision: str, moderator: AbstractBaseUser, reason: str = ""
+) -> tuple[bool, str]:
+    """`comment_decide`, and a token that undoes it within the window ("" if nothing
+    changed). The token names the comment, the moderator and the decision's log rows, and is
+    signed with its time, so it can be neither forged nor used late."""
+    with transaction.atomic():
+        Comment.objects.select_for_update(no_key=True, of=("self",)).filter(pk=comment.pk).first()
+        before = _latest_log_id(comment.pk)
+        changed = comment_decide(
+            comment=comment, decision=decision, moderator=moderator, reason=reason
+        )
+        after = _latest_log_id(comment.pk)
+    if not changed or after == before:
+        return changed, ""
+    token = signing.dumps(
+        {"c": comment.pk, "m": moderator.pk, "from": before, "to": after, "d": decision},
+        salt=UNDO_SALT,
+        compress=True,
+    )
+    return changed, token
+
+
+def _undo_read(token: str, *, comment: Comment, moderator: AbstractBaseUser) -> dict[str, Any]:
+    try:
+        data = signing.loads(token, salt=UNDO_SALT, max_age=settings.COMMENTS_UNDO_SECONDS)
+    except signing.SignatureExpired:
+        raise UndoRefused(
+            f"Too late to undo: a decision can be undone for {settings.COMMENTS_UNDO_SECONDS} "
+            "seconds. Decide the comment again instead.",
+            status=409,
+        ) from None
+    except signing.BadSignature:
+        raise UndoRefused("This is not an undo of a decision made here.", status=400) from None
+    if not isinstance(data, dict) or data.get("c") != comment.pk:
+        raise UndoRefused("This undo is for another comment.", status=400)
+    if data.get("m") != moderator.pk:
+        raise UndoRefused("Only the moderator who made a decision can undo it.", status=403)
+    return data
+
+
+def _reopen_reports(comment: Comment, *, moderator, since) -> int:
+    """Reports this decision cleared (by this moderator, since it began) count again."""
+    reopened = Report.objects.filter(
+        comment=comment, cleared_by=moderator, cleared_at__gte=since
+    ).update(cleared_at=None, cleared_by=None)
+    if reopened:
+        opened_before = comment.open_reports
+        Comment.objects.filter(pk=comment.pk).update(open_reports=F("open_reports") + reopened)
+        comment.open_reports += reopened
+        if not opened_before:
+            _tally([(comment.article_id, REPORTED, 1)])
+    return reopened
+
+
+STATUS_DECISION = {status: decision for decision, status in DECISIONS.items()}
+
+
+def _restore_replaced(row: ModerationLog, *, comment: Comment, moderator, reason: str) -> None:
+    """A ban replaced this commenter's trust (or a trust their ban) as it was set: undoing
+    it brings the replaced one back, logged."""
+    replaced = CommenterStanding.objects.filter(
+        email_hash=row.standing.email_hash,
+        lifted_by=moderator,
+        lifted_at__gte=row.created_at - timedelta(seconds=1),
+        lifted_reason=f"replaced: {row.standing.kind}",
+    ).exclude(pk=row.standing_id)
+    for standing in replaced:
+        CommenterStanding.objects.filter(pk=standing.pk).update(
+            lifted_at=None, lifted_by=None, lifted_reason=""
+        )
+        standings_forget()
+        ModerationLog.objects.create(
+            comment=comment,
+            standing=standing,
+            action=ModerationLog.Action.UNDO,
+            moderator=moderator,
+            from_status=comment.status,
+            to_status=comment.status,
+            reason=f"{reason}: {standing.kind} restored",
+        )
+
+
+def comment_undo(*, comment: Comment, token: str, moderator: AbstractBaseUser) -> str:
+    """Undo the decision `token` names (see `comment_decide_undoable`), if it is still the
+    comment's latest and its window is open: its status, pick, reports and ban or trust go
+    back to what they were, each step logged, and the page is purged. Raises UndoRefused.
+    Returns the decision undone (its name, e.g. "approve")."""
+    data = _undo_read(token, comment=comment, moderator=moderator)
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update(no_key=True, of=("self",)).get(pk=comment.pk)
+        if _latest_log_id(locked.pk) != data["to"]:
+            raise UndoRefused(
+                "This comment has been decided again since (or the decision was undone "
+                "already): there is nothing to undo. Decide it again instead.",
+                status=409,
+            )
+        rows = list(
+            ModerationLog.objects.filter(
+                comment=locked.pk, pk__gt=data["from"], pk__lte=data["to"]
+            ).order_by("-pk")
+        )
+        if not rows or any(row.moderator_id != moderator.pk for row in rows):
+            raise UndoRefused("Only the moderator who made a decision can undo it.", status=403)
+        reason = f"undo: {data.get('d', 'decision')}"
+        for row in rows:
+            mark = _latest_log_id(locked.pk)
+            if row.action == ModerationLog.Action.STATUS and row.from_status:
+                _moderate(
+                    ids=[locked.pk],
+                    decision=STATUS_DECISION[row.from_status],
+                    moderator=moderator,
+                    reason=reason,
+                    into=locked,
+                )
+            elif row.action in (ModerationLog.Action.PICK, ModerationLog.Action.UNPICK):
+                locked.refresh_from_db()
+                picked = row.action == ModerationLog.Action.UNPICK
+                if picked and locked.status != Comment.Status.APPROVED:
+                    continue  # its status is being restored to one that cannot be picked
+                comment_pick(comment=locked, moderator=moderator, picked=picked, reason=reason)
+            elif row.action in (ModerationLog.Action.BAN, ModerationLog.Action.TRUST):
+                if row.standing_id:
+                    standing_lift(standing=row.standing, moderator=moderator, reason=reason)
+                    _restore_replaced(row, comment=locked, moderator=moderator, reason=reason)
+            ModerationLog.objects.filter(comment=locked.pk, pk__gt=mark, undoes=None).update(
+                undoes=row
+            )
+        locked.refresh_from_db()
+        if _reopen_reports(locked, moderator=moderator, since=rows[-1].created_at):
+            ModerationLog.objects.create(
+                comment=locked,
+                action=ModerationLog.Action.UNDO,
+                moderator=moderator,
+                from_status=locked.status,
+                to_status=locked.status,
+                reason=f"{reason}: readers' reports reopened",
+                undoes=rows[0],
+            )
+        undone_approval = any(r.to_status == Comment.Status.APPROVED != r.from_status for r in rows)
+        if undone_approval and locked.status != Comment.Status.APPROVED:
+            notify.comment_approval_undone(comment=locked)
+        _purge_on_commit([locked.article_id])
+    comment.status = locked.status
+    comment.is_pick = locked.is_pick
+    comment.open_reports = locked.open_reports
+    return str(data.get("d", ""))
 
 
 # --- Privacy --------------------------------------------------------------------------

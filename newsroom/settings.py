@@ -433,6 +433,11 @@ COMMENTS_BAN_DAYS = env_int("COMMENTS_BAN_DAYS", 365)
 # one person cannot silence a thread).
 COMMENTS_REPORTS_PER_DAY = env_int("COMMENTS_REPORTS_PER_DAY", 20)
 COMMENTS_REPORT_HIDE_AT = env_int("COMMENTS_REPORT_HIDE_AT", 0)
+# A decision in the moderation queue can be undone for this many seconds; the commenter's
+# mail about it waits that long (and a few seconds more), so an undone approval never mails.
+COMMENTS_UNDO_SECONDS = env_int("COMMENTS_UNDO_SECONDS", 10)
+if COMMENTS_UNDO_SECONDS < 0:
+    raise ConfigError("COMMENTS_UNDO_SECONDS", "must not be negative")
 CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 URLIZE_ASSUME_HTTPS = True  # comment links: https:// for bare "www." links (Django 7 default)
 # When Redis is down the comment rate limits cannot be counted: fail open (true, the

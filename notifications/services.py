@@ -36,6 +36,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
+from django.db.models.functions import Greatest
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
@@ -74,6 +75,7 @@ def notification_enqueue(
     context: dict | None = None,
     digest: bool = False,
     confirmed_only: bool = False,
+    send_after: timedelta | None = None,
 ) -> list[int]:
     """Promise one `kind` email per recipient for `event`, inside the caller's transaction.
 
@@ -85,7 +87,8 @@ def notification_enqueue(
     out as one mail per recipient (a window of 0 sends them once committed; in immediate
     mode they are ordinary rows, sent at once). `confirmed_only` mail (asked for through a
     public form, where anyone can type anyone's address) goes only to confirmed mailboxes:
-    to the others its rows wait, unsent, until `mailbox_confirm`.
+    to the others its rows wait, unsent, until `mailbox_confirm`. `send_after` holds the
+    mail back that long (a decision that may yet be undone: see `notification_withdraw`).
     Returns the ids of the pending rows for the event.
     """
     _check_kind(kind)
@@ -117,6 +120,7 @@ def notification_enqueue(
     digest = digest and not settings.NOTIFICATIONS_IMMEDIATE
     now = timezone.now()
     wait = timedelta(seconds=settings.NOTIFICATIONS_DIGEST_WINDOW) if digest else timedelta(0)
+    wait = max(wait, send_after or timedelta(0))
     rows = [
         Notification(
             kind=kind,
@@ -146,7 +150,7 @@ def notification_enqueue(
     # Digests wait for the beat job that flushes them, unless there is no window to wait
     # for: then they go at once, each with whatever else is pending for its recipient.
     if ids and (not digest or not settings.NOTIFICATIONS_DIGEST_WINDOW):
-        transaction.on_commit(partial(_nudge, ids))
+        transaction.on_commit(partial(_nudge, ids, after=wait) if wait else partial(_nudge, ids))
     return ids
 
 
@@ -268,6 +272,14 @@ def notification_cancel(*, about: str, reason: str, kinds: Iterable[str] | None 
     return rows.update(state=Notification.State.CANCELLED, last_error=f"Cancelled: {reason}")
 
 
+def notification_withdraw(*, events: Iterable[str]) -> int:
+    """Take back the unsent mail of events that did not happen after all (an approval that
+    was undone within its window): the rows go, so the event may happen again later and
+    mail then. Mail already sent stays on record. Returns how many rows went."""
+    deleted, _ = Notification.objects.unsent().filter(event__in=list(events)).delete()
+    return deleted
+
+
 def notification_unsubscribe(*, recipient: str, kind: str) -> None:
     """Stop `kind` mail to `recipient`: no new rows, and the pending ones are withdrawn."""
     email = recipient.strip().lower()
@@ -381,13 +393,21 @@ def mailbox_confirm(*, recipient: str, nonce: str) -> bool:
         ).exclude(kind__in=Suppression.objects.filter(email=address).values("kind"))
         released = list(waiting.values_list("pk", flat=True))
         # Still awaiting: an unsubscribe that committed meanwhile has cancelled it for good.
+        # Mail held back (`send_after`) keeps its time; the rest may go now.
         Notification.objects.filter(pk__in=released, state=Notification.State.AWAITING).update(
-            state=Notification.State.PENDING, next_attempt_at=now
+            state=Notification.State.PENDING, next_attempt_at=Greatest("next_attempt_at", now)
         )
         Notification.objects.pending().filter(recipient=address, kind=MAILBOX_CONFIRM).update(
             state=Notification.State.CANCELLED, last_error="Cancelled: the mailbox confirmed"
         )
-        transaction.on_commit(partial(_nudge, released))
+        held = dict(
+            Notification.objects.filter(pk__in=released, next_attempt_at__gt=now).values_list(
+                "pk", "next_attempt_at"
+            )
+        )
+        for pk, due in held.items():
+            transaction.on_commit(partial(_nudge, [pk], after=due - now))
+        transaction.on_commit(partial(_nudge, [pk for pk in released if pk not in held]))
     return True
 
 
@@ -538,14 +558,19 @@ def _digest_hold_until(lead: Notification, now: datetime) -> datetime | None:
     return None
 
 
-def _nudge(ids: list[int]) -> None:
-    """Ask a worker to deliver these rows; if the broker is down, the sweep will ask again."""
+def _nudge(ids: list[int], *, after: timedelta | None = None) -> None:
+    """Ask a worker to deliver these rows (`after` that long: when they fall due); if the
+    broker is down, the sweep will ask again."""
     from notifications.tasks import deliver_notification
 
+    countdown = after.total_seconds() if after else None
     for pk in ids:
         try:
             deliver_notification.apply_async(
-                (pk,), retry=True, retry_policy={"max_retries": 1, "interval_start": 0.2}
+                (pk,),
+                countdown=countdown,
+                retry=True,
+                retry_policy={"max_retries": 1, "interval_start": 0.2},
             )
         except Exception:  # the row is safe in the database; beat retries
             logger.warning("broker unavailable: %d notification(s) wait for the sweep", len(ids))

@@ -248,3 +248,79 @@ def test_each_role_gets_the_expected_outcome_on_each_object(
         got = delete_outcome(client.post(admin_url(obj, "delete"), {"post": "yes"}), obj)
     expected = RIGHTS[(model, situation)][action].split()[ROLES.index(role)]
     assert got == expected
+
+
+# --- Comments: moderation follows desk membership ---------------------------------------
+# The same newsroom, plus Mona, a moderator on Science; the moderator persona is on no desk
+# and so moderates every desk. The object is a held comment on a published article.
+#
+#   queue:  listed (in the queue, with the commenter's email) · absent · 403
+#   decide: approved (the queue's POST) · 404 · 403 (the comment stays held either way)
+#   admin:  read (its admin page) · hidden (the admin says it does not exist) · 403
+#   action: ran (the admin's approve action approved it) · none (nothing changed) · 403
+
+MODERATION_ROLES = ("reporter", "editor", "other_desk_editor", "desk_moderator", "moderator")
+COMMENT_RIGHTS: dict[str, dict[str, str]] = {
+    #                 reporter  editor    other desk desk mod. moderator
+    "this desk's": {
+        "queue": "     403       listed    absent     listed    listed",
+        "decide": "    403       approved  404        approved  approved",
+        "admin": "     403       read      hidden     read      read",
+        "action": "    403       ran       none       ran       ran",
+    },
+    "another desk's": {
+        "queue": "     403       absent    listed     absent    listed",
+        "decide": "    403       404       approved   404       approved",
+        "admin": "     403       hidden    read       hidden    read",
+        "action": "    403       none      ran        none      ran",
+    },
+}
+
+
+def comment_outcome(action: str, client: Client, comment) -> str:
+    from comments.models import Comment
+
+    if action == "queue":
+        response = client.get("/moderation/")
+        if response.status_code != 200:
+            return str(response.status_code)
+        return "listed" if comment.email in response.content.decode() else "absent"
+    if action == "decide":
+        response = client.post(f"/moderation/{comment.pk}/", {"decision": "approve"})
+        approved = Comment.objects.get(pk=comment.pk).status == Comment.Status.APPROVED
+        if response.status_code == 303:
+            return "approved" if approved else "unchanged"
+        assert not approved
+        return str(response.status_code)
+    if action == "admin":
+        return view_outcome(client.get(f"/admin/comments/comment/{comment.pk}/change/"))
+    response = client.post(
+        "/admin/comments/comment/",
+        {"action": "approve_comments", "_selected_action": [comment.pk], "index": "0"},
+    )
+    if response.status_code == 403:
+        return "403"
+    approved = Comment.objects.get(pk=comment.pk).status == Comment.Status.APPROVED
+    return "ran" if approved else "none"
+
+
+@pytest.mark.parametrize(
+    ("situation", "action", "role"),
+    [
+        pytest.param(situation, action, role, id=f"comment-{situation}-{action}-{role}")
+        for situation, actions in COMMENT_RIGHTS.items()
+        for action in actions
+        for role in MODERATION_ROLES
+    ],
+)
+def test_each_role_moderates_the_comments_of_its_desks(newsroom, situation, action, role):
+    from tests.support.factories import CommentFactory
+
+    newsroom.users["desk_moderator"] = staff("mona", "Moderators", newsroom.science)
+    desk = newsroom.science if situation == "this desk's" else newsroom.culture
+    article = ArticleFactory(desk=desk)
+    comment = CommentFactory(article=article, email=f"held-{desk.slug}@readers.example")
+    client = Client()
+    client.force_login(newsroom.users[role])
+    expected = COMMENT_RIGHTS[situation][action].split()[MODERATION_ROLES.index(role)]
+    assert comment_outcome(action, client, comment) == expected

@@ -182,15 +182,17 @@ def test_keyset_pages_of_fifty_walk_the_whole_queue_once(client, moderator, arti
     assert seen == [c.pk for c in comments]
 
 
-def test_fifty_held_comments_cost_at_most_six_queries(
+def test_fifty_held_comments_cost_at_most_seven_queries(
     client, moderator, article, django_assert_max_num_queries
 ):
+    # The session, the user, their two kinds of rights, the desks they work on (moderation
+    # follows desk membership), the page, the counts.
     for n in range(60):
         parent = CommentFactory(article=article, status=APPROVED) if n % 10 == 0 else None
         CommentFactory(article=article, parent=parent, email=f"p{n % 7}@example.net")
     as_user(client, moderator)
     client.get(QUEUE)  # warm the desk list in the cache, as any earlier visit does
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = client.get(QUEUE)
     assert len(Page(response.content.decode()).select("li", class_="mod-item")) == 50
 
@@ -350,3 +352,45 @@ def test_bulk_refuses_an_unsafe_next(client, moderator, held):
         {"decision": "reject", "ids": [held.pk], "next": "https://evil.example/"},
     )
     assert response["Location"] == QUEUE
+
+
+# Every decision says what it did, also when it changed nothing.
+
+
+@pytest.mark.parametrize(
+    ("decision", "said"),
+    [
+        ("pick", "Comment by Shown Person was already picked."),
+        ("unpick", "Comment by Shown Person was not picked: nothing to unpick."),
+        ("keep", "Comment by Shown Person was without open reports: nothing to clear."),
+    ],
+)
+def test_a_decision_that_changes_nothing_says_so_in_words(
+    client, moderator, article, decision, said
+):
+    shown = CommentFactory(article=article, status=APPROVED, name="Shown Person")
+    if decision == "pick":
+        from comments.services import comment_pick
+
+        comment_pick(comment=shown, moderator=moderator)
+    response = as_user(client, moderator).post(
+        decide_url(shown), {"decision": decision}, follow=True
+    )
+    assert said in response.content.decode()
+    json = client.post(
+        decide_url(shown), {"decision": decision}, headers={"Accept": "application/json"}
+    )
+    assert said.split(" was ")[1].rstrip(".") == json.json()["unchanged"]
+
+
+def test_admin_actions_say_how_many_changed_and_how_many_were_already_so(
+    client, moderator, article
+):
+    held = CommentFactory(article=article)
+    approved = CommentFactory(article=article, status=APPROVED)
+    response = as_user(client, moderator).post(
+        "/admin/comments/comment/",
+        {"action": "approve_comments", "_selected_action": [held.pk, approved.pk], "index": "0"},
+        follow=True,
+    )
+    assert "1 comment approved (1 already so)." in response.content.decode()

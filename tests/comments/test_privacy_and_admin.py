@@ -106,7 +106,7 @@ def test_admin_actions_decide_through_the_services(client, persona, request, art
         {"action": "approve_comments", "_selected_action": [c.pk for c in comments]},
         follow=True,
     )
-    assert "2 comment(s) approved." in response.content.decode()
+    assert "2 comments approved." in response.content.decode()
     assert Comment.objects.filter(status=Comment.Status.APPROVED).count() == 2
     article.refresh_from_db()
     assert article.approved_comment_count == 2

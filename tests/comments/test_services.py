@@ -178,7 +178,9 @@ def test_the_hooks_are_called_inside_the_transaction_at_the_right_moments(
         notify, "comment_held", lambda *, comment: calls.append(("held", comment.pk))
     )
     monkeypatch.setattr(
-        notify, "comment_approved", lambda *, comment: calls.append(("approved", comment.pk))
+        notify,
+        "comment_approved",
+        lambda *, comment, undoable=False: calls.append(("approved", comment.pk)),
     )
     result = comment_submit(submission=submission(article))
     pk = result.comment.pk

@@ -172,3 +172,60 @@ def test_a_moderator_clears_fifty_comments_quickly(page, live_server, mod_user):
     assert Comment.objects.filter(status=Comment.Status.SPAM).count() == 17
     print(f"\ncleared 50 comments with the keyboard in {elapsed:.1f}s")
     assert elapsed < 30
+
+
+def test_a_keyboard_decision_says_what_it_did_and_undo_puts_the_comment_back(
+    page, live_server, article, mod_user, settings
+):
+    settings.COMMENTS_UNDO_SECONDS = 30  # time enough for a slow machine to click
+    first = CommentFactory(article=article, name="Ada Reader", body="Barrages and birds.")
+    CommentFactory(article=article, name="Ben Reader", body="Turbines and tides.")
+    log_in(page, live_server)
+    expect(page.locator(".mod-item")).to_have_count(2)
+    page.keyboard.press("a")  # the first comment is the current one
+    bar = page.locator("#mod-undo")
+    expect(bar).to_be_visible()
+    expect(bar).to_contain_text("Comment by Ada Reader approved.")
+    expect(page.locator(".mod-item")).to_have_count(1)
+    first.refresh_from_db()
+    assert first.status == Comment.Status.APPROVED
+
+    bar.get_by_role("button", name=re.compile("Undo")).click()
+    expect(bar).to_contain_text("Undone: the comment by Ada Reader is held again.")
+    expect(page.locator(".mod-item")).to_have_count(2)
+    expect(page.locator(".mod-item").first).to_contain_text("Barrages and birds.")
+    expect(page.locator('.mod-tabs [data-status="pending"] .mod-count')).to_have_text("2")
+    first.refresh_from_db()
+    assert first.status == Comment.Status.PENDING
+    assert [log.reason for log in first.log.order_by("pk")][-1] == "undo: approve"
+
+    # Mouse, then the z key: the same undo.
+    page.locator(".mod-item").nth(1).get_by_role("button", name=re.compile("Reject")).click()
+    expect(bar).to_contain_text("Comment by Ben Reader rejected.")
+    page.keyboard.press("z")
+    expect(bar).to_contain_text("Undone: the comment by Ben Reader is held again.")
+    expect(page.locator(".mod-item")).to_have_count(2)
+    assert not Comment.objects.exclude(status=Comment.Status.PENDING).exists()
+
+
+def test_without_javascript_a_decision_offers_undo_on_the_next_page(
+    browser, live_server, article, mod_user, settings
+):
+    settings.COMMENTS_UNDO_SECONDS = 30
+    comment = CommentFactory(article=article, name="Ada Reader")
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        log_in(page, live_server)
+        page.locator(".mod-item").get_by_role("button", name=re.compile("Spam")).click()
+        expect(page.locator(".messages")).to_contain_text("Comment by Ada Reader marked as spam.")
+        bar = page.locator("#mod-undo")
+        expect(bar).to_contain_text("Changed your mind?")
+        bar.get_by_role("button", name=re.compile("Undo")).click()
+        expect(page.locator(".messages")).to_contain_text(
+            "Undone: the comment by Ada Reader is held again."
+        )
+        comment.refresh_from_db()
+        assert comment.status == Comment.Status.PENDING
+    finally:
+        context.close()

@@ -1,5 +1,8 @@
 """The mail a comment's life causes, driven through the comments app's own services and form."""
 
+import itertools
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.db import transaction
@@ -156,7 +159,12 @@ def test_a_spam_comment_caught_at_posting_tells_no_moderator(article, moderator)
     assert not Notification.objects.exists()
 
 
-def test_an_approved_reply_mails_the_parent_author_who_opted_in(article, moderator, mail_server):
+def test_an_approved_reply_mails_the_parent_author_who_opted_in(
+    article, moderator, mail_server, settings
+):
+    # A moderator's approval mails after its undo window (tests/comments/test_undo.py); this
+    # test delivers at once.
+    settings.COMMENTS_UNDO_SECONDS = 0
     confirmed("ana@example.org")
     parent = submit(article, name="Ana", email="ana@example.org", notify_on_reply=True)
     services.comment_moderate(decision="approve", comment=parent, moderator=moderator)
@@ -225,3 +233,30 @@ def test_erasing_a_commenter_erases_their_mail_from_the_outbox(article, moderato
     assert set(Notification.objects.values_list("kind", "recipient")) == about_reply
     assert ("comment_published", "ben@example.org") in about_reply
     assert Suppression.objects.filter(email="ana@example.org").exists()  # the opt-out outlives it
+
+
+@real_commits
+def test_an_approval_mails_after_the_undo_window_and_an_undone_one_never(
+    celery_worker, mail_server, moderator, settings
+):
+    """Through the real worker and SMTP server: the approval's mail is held for the undo
+    window (a Celery countdown), and the one whose approval was undone never goes."""
+    settings.COMMENTS_UNDO_SECONDS = 1  # the mail then waits 1 s + the 5 s margin
+    article = ArticleFactory(headline="Metro fares rise again")
+    confirmed("ana@example.org", "ben@example.org")
+    kept = submit(article, name="Ana", email="ana@example.org", notify_on_publish=True)
+    undone = submit(article, name="Ben", email="ben@example.org", notify_on_publish=True)
+    decided_at = timezone.now()
+    services.comment_decide_undoable(comment=kept, decision="approve", moderator=moderator)
+    _, token = services.comment_decide_undoable(
+        comment=undone, decision="approve", moderator=moderator
+    )
+    services.comment_undo(comment=undone, token=token, moderator=moderator)
+    drain()
+    assert mail_server.count() == 0  # nothing before the window has passed
+    [published] = mail_server.wait_for(1)
+    assert timezone.now() - decided_at >= timedelta(seconds=6)
+    assert published["To"] == "ana@example.org"
+    drain()
+    assert mail_server.count() == 1
+    assert not Notification.objects.filter(recipient="ben@example.org", kind="comment_published")

@@ -56,6 +56,7 @@ def test_broker_down_comments_are_stored_and_every_mail_arrives_once_it_is_back(
     own_broker, worker_processes, mail_server, client, settings, tmp_path
 ):
     settings.NOTIFICATIONS_IMMEDIATE = True  # one mail per held comment: easy to count
+    settings.COMMENTS_UNDO_SECONDS = 0  # the approval's mail is due at once, not after undo's
     moderators = [add_moderator("mod1"), add_moderator("mod2")]
     article = ArticleFactory(headline="Metro fares rise again")
     start_worker_process(
