@@ -26,7 +26,7 @@ from django.urls import reverse
 
 from articles.desk_roles import desk_ids_moderated_by
 from articles.models import Article, Desk, DeskRole
-from articles.services import articles_visible_to
+from articles.selectors import articles_visible_to
 from comments.models import Comment, CommenterStanding, ModerationLog, Report
 
 if TYPE_CHECKING:

@@ -51,8 +51,8 @@ from tests.support.factories import (
     DeskFactory,
     PhotoFactory,
     TopicFactory,
-    desk_member,
 )
+from tests.support.personas import desk_member
 
 PERSONAS = (
     "anonymous",

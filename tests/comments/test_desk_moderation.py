@@ -19,10 +19,9 @@ from django.test import Client
 from comments import notify, selectors, services
 from comments.models import Comment, CommenterStanding, ModerationLog, Report, Term
 from notifications.models import MODERATOR_DIGEST, Notification
-from tests.support.public_html import Page
-from tests.support.factories import CommentFactory
-from tests.support.factories import ArticleFactory, DeskFactory
+from tests.support.factories import ArticleFactory, CommentFactory, DeskFactory
 from tests.support.personas import desk_member
+from tests.support.public_html import Page
 
 pytestmark = pytest.mark.django_db
 

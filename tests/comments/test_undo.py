@@ -16,10 +16,9 @@ from comments import services
 from comments.models import Comment, CommenterStanding, ModerationLog, Report
 from core import pagecache
 from notifications.models import Mailbox, Notification
-from tests.support.public_html import Page
-from tests.support.factories import CommentFactory
-from tests.support.factories import ArticleFactory, DeskFactory
+from tests.support.factories import ArticleFactory, CommentFactory, DeskFactory
 from tests.support.personas import desk_member
+from tests.support.public_html import Page
 
 pytestmark = pytest.mark.django_db
 

@@ -1,11 +1,11 @@
 """The mail a comment's life causes, driven through the comments app's own services and form."""
 
-import itertools
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.db import transaction
+from django.utils import timezone
 
 from comments import notify, services
 from comments.models import Comment, Term
