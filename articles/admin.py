@@ -8,6 +8,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -25,13 +26,14 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.text import Truncator
 
-from articles import revisions, services
+from articles import revisions, selectors, services
+from articles.body import sanitise_body
 from articles.clock import newsroom_time, zone_note
 from articles.forms import (
     PUBLISHING_FIELDS,
@@ -39,6 +41,9 @@ from articles.forms import (
     AuthorAdminForm,
     DeskAdminForm,
     PhotoAdminForm,
+    PhotoCreditsForm,
+    PhotoFocalForm,
+    PhotoPickerUploadForm,
     RestoreForm,
     ReturnForm,
     ShareLinkForm,
@@ -58,7 +63,8 @@ from articles.models import (
     Topic,
     Transition,
 )
-from newsroom.params import BadParameter, parse_id
+from articles.photo_picker import PhotoPickerWidget, photo_json
+from newsroom.params import BadParameter, parse_id, parse_page
 
 THUMB_WIDTH = 160
 
@@ -100,17 +106,22 @@ def photo_thumbnail(photo: Photo | None, *, width: int = THUMB_WIDTH) -> str:
     if photo is None or not photo.image:
         return "—"
     # The smallest JPEG rendition once made, rather than the (up to 25 MB) original.
-    small = min(
-        (r for r in photo.ready_renditions() if r.spec.startswith("w") and r.format == "jpeg"),
-        key=lambda r: r.width,
-        default=None,
-    )
+    small = photo.smallest_rendition()
     return format_html(
         '<img src="{}" alt="{}" width="{}" class="nr-thumb" loading="lazy">',
         small.url if small else photo.image.url,
         photo.alt_text,
         width,
     )
+
+
+def json_error(status: int, message: str, errors: dict | None = None) -> JsonResponse:
+    """The picker's endpoints answer their script in JSON, errors included."""
+    return JsonResponse({"error": message, "errors": errors or {}}, status=status)
+
+
+def form_errors(form) -> dict[str, list[str]]:
+    return {name: [str(m) for m in messages_] for name, messages_ in form.errors.items()}
 
 
 class ContentServiceMixin:
@@ -263,7 +274,13 @@ class PhotoAdmin(ObjectRightsMixin, ContentServiceMixin, admin.ModelAdmin):
     list_display_links = ("thumbnail", "alt_text")
     list_filter = ("status",)
     search_fields = ("alt_text", "caption", "credit_name")
-    readonly_fields = ("thumbnail", "dimensions", "renditions_status", "rendition_list")
+    readonly_fields = (
+        "thumbnail",
+        "dimensions",
+        "focal_point",
+        "renditions_status",
+        "rendition_list",
+    )
     actions = ("remake_renditions",)
     date_hierarchy = "created_at"
     fieldsets = (
@@ -272,18 +289,126 @@ class PhotoAdmin(ObjectRightsMixin, ContentServiceMixin, admin.ModelAdmin):
         (
             "Cropping",
             {
-                "fields": ("focal_x", "focal_y"),
-                "description": "The point that must stay in every crop of this photo.",
+                "fields": ("focal_point", "focal_x", "focal_y"),
+                "description": "The point that must stay in every crop of this photo: click "
+                "it on the picture (or move it with the arrow keys), then save.",
             },
         ),
         ("Renditions", {"fields": ("renditions_status", "rendition_list")}),
     )
 
     class Media:
-        css = {"all": ["css/admin.css"]}  # noqa: RUF012
+        css = {"all": ["css/admin.css", "css/photo_picker.css"]}  # noqa: RUF012
+        js = [forms.Script("js/photo_focal.js", type="module")]  # noqa: RUF012
 
     def editable_by(self, obj: Photo, user) -> bool:
         return services.photo_editable_by(photo=obj, user=user)
+
+    @admin.display(description="Focal point")
+    def focal_point(self, photo: Photo) -> str:
+        """The picture to click on: it sets the fields below (which stay typeable). Read
+        only (no fields below) for someone who may not change the photo."""
+        if photo.pk is None or not photo.image:
+            return "Save the photo first, then click the point every crop must keep."
+        preview = photo_json(photo, editable=False)["preview"]
+        return format_html(
+            '<div class="nr-focal nr-focal--large" data-focal data-focal-form '
+            'data-focal-x="{}" data-focal-y="{}">'
+            '<img src="{}" alt="" width="{}" height="{}" class="nr-focal__image"></div>',
+            photo.focal_x,
+            photo.focal_y,
+            preview,
+            480,
+            round(480 * photo.height / photo.width) if photo.width and photo.height else 320,
+        )
+
+    # --- the article form's picker: the library, uploads, credits, the focal point -------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("picker/", view(self.picker_view), name="articles_photo_picker"),
+            path(
+                "picker/upload/", view(self.picker_upload_view), name="articles_photo_picker_upload"
+            ),
+            path("<int:photo_id>/focal/", view(self.focal_view), name="articles_photo_focal"),
+            path("<int:photo_id>/credits/", view(self.credits_view), name="articles_photo_credits"),
+            *super().get_urls(),
+        ]
+
+    def picker_view(self, request: HttpRequest) -> JsonResponse:
+        """A page of the library as JSON, newest first: `q` searches alt text, caption and
+        credit; `page` pages; `ids` (comma-separated) asks for given photos. Each says
+        whether this user may complete it (`editable`)."""
+        if request.method != "GET":
+            return json_error(405, "GET only.")
+        if not self.has_view_permission(request):
+            return json_error(403, "You cannot see the photo library.")
+        search = request.GET.get("q", "").strip()
+        try:
+            page = parse_page(request.GET.get("page") or "1")
+            ids = request.GET.get("ids")
+            ids = [parse_id(part) for part in ids.split(",")][:100] if ids is not None else None
+        except ValueError:
+            return json_error(400, "page must be a page number and ids a list of photo ids.")
+        if len(search) > 200:
+            return json_error(400, "Search for at most 200 characters.")
+        photos, more = selectors.photos_for_picker(search=search, page=page, ids=ids)
+        editable = services.photo_ids_editable_by(
+            user=request.user, photo_ids=[photo.pk for photo in photos]
+        )
+        return JsonResponse(
+            {
+                "results": [photo_json(p, editable=p.pk in editable) for p in photos],
+                "page": page,
+                "has_next": more,
+            }
+        )
+
+    def picker_upload_view(self, request: HttpRequest) -> JsonResponse:
+        """A new photo from the picker: the file, its alt text and credit; the photo as JSON
+        (renditions pending), or the form's errors by field."""
+        if request.method != "POST":
+            return json_error(405, "POST only.")
+        if not self.has_add_permission(request):
+            return json_error(403, "You cannot add photos.")
+        form = PhotoPickerUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return json_error(400, "The photo was not added: see each field.", form_errors(form))
+        try:
+            photo = services.photo_change(photo=form.instance, user=request.user)
+        except PermissionDenied as exc:
+            return json_error(403, str(exc))
+        return JsonResponse({"photo": photo_json(photo, editable=True)}, status=201)
+
+    def _photo_form_view(self, request: HttpRequest, photo_id: int, form_class, said: str):
+        """Change a few fields of a photo from the article form, as its own page would."""
+        if request.method != "POST":
+            return json_error(405, "POST only.")
+        photo = Photo.objects.filter(pk=photo_id).first()
+        if photo is None or not self.has_view_permission(request, photo):
+            return json_error(404, "No such photo.")
+        if not self.has_change_permission(request, photo):
+            return json_error(
+                403, "This photo is on articles you cannot edit: ask one of their editors."
+            )
+        form = form_class(request.POST, instance=photo)
+        if not form.is_valid():
+            return json_error(400, f"{said} was not saved: see each field.", form_errors(form))
+        try:
+            photo = services.photo_change(photo=form.instance, user=request.user)
+        except PermissionDenied as exc:
+            return json_error(403, str(exc))
+        photo.refresh_from_db()
+        return JsonResponse({"photo": photo_json(photo, editable=True)})
+
+    def focal_view(self, request: HttpRequest, photo_id: int) -> JsonResponse:
+        """Move the focal point (`focal_x`, `focal_y`, 0 to 1): the crops are remade."""
+        return self._photo_form_view(request, photo_id, PhotoFocalForm, "The focal point")
+
+    def credits_view(self, request: HttpRequest, photo_id: int) -> JsonResponse:
+        """Complete alt text, caption and credit from the article form's pop-up."""
+        return self._photo_form_view(request, photo_id, PhotoCreditsForm, "The photo")
 
     def get_deleted_objects(self, objs, request):
         """The confirmation names every article using the photos: a published one (live or
@@ -494,7 +619,7 @@ class ArticleAdmin(admin.ModelAdmin):
     search_help_text = "Search headlines, standfirsts, slugs and author names."
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("headline",)}  # noqa: RUF012
-    autocomplete_fields = ("hero_photo", "topics")
+    autocomplete_fields = ("topics",)
     inlines = (BylineInline, CorrectionInline)
     actions = (
         "publish_selected",
@@ -506,7 +631,7 @@ class ArticleAdmin(admin.ModelAdmin):
     save_on_top = True
     fieldsets = (
         (None, {"fields": ("headline", "slug", "desk", "standfirst", "body")}),
-        ("Hero photo", {"fields": ("hero_photo", "hero_preview")}),
+        ("Hero photo", {"fields": ("hero_photo", "photo_notice")}),
         (
             "Publishing",
             {
@@ -564,6 +689,14 @@ class ArticleAdmin(admin.ModelAdmin):
         # their own), moderators the published ones, read-only.
         return articles.filter(pk__in=services.articles_visible_to(user=request.user).values("pk"))
 
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            # Read-only fields see only the article: the photo notice offers to complete
+            # the photos this user may change.
+            obj.opened_by = request.user
+        return obj
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
         if obj is not None and obj.is_public() and self.has_change_permission(request, obj):
@@ -585,10 +718,17 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # The Updated time follows from the kind of edit (an update or a correction).
-        fields = ["hero_preview", "approved_comment_count", "updated_at"]
+        fields = ["photo_notice", "approved_comment_count", "updated_at"]
         if not services.user_can_publish(request.user):
             fields += PUBLISHING_FIELDS
         return fields
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "hero_photo":
+            # The library as thumbnails (the picker), not a select of alt texts; not wrapped
+            # in the admin's add/change links: the picker uploads and completes photos.
+            return db_field.formfield(widget=PhotoPickerWidget(user=request.user), **kwargs)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -866,6 +1006,9 @@ class ArticleAdmin(admin.ModelAdmin):
                 name="articles_article_withdraw_correction",
             ),
             path("<int:article_id>/lock/", view(self.lock_view), name="articles_article_lock"),
+            path(
+                "photo-notice/", view(self.photo_notice_view), name="articles_article_photo_notice"
+            ),
             *super().get_urls(),
         ]
 
@@ -1160,38 +1303,66 @@ class ArticleAdmin(admin.ModelAdmin):
     def byline_names(self, article: Article) -> str:
         return ", ".join(byline.author.name for byline in article.bylines.all()) or "—"
 
-    @admin.display(description="Preview")
-    def hero_preview(self, article: Article) -> str:
-        photo = article.hero_photo
-        if photo is None:
-            return "No hero photo chosen. Choose one above, then save to see it here."
-        problems = []
-        if not photo.alt_text.strip():
-            problems.append("no alt text")
-        if not photo.has_credit:
-            problems.append("no credit")
-        credit = (
-            format_html("Photo: {}", photo.credit_name)
-            if photo.has_credit
-            else format_html('<strong class="nr-warning">{}</strong>', "Photo: no credit")
+    @admin.display(description="Photos and publishing")
+    def photo_notice(self, article: Article) -> str:
+        """Which photos (hero and in the text) stop publication, each with a button to
+        complete it in a pop-up; the page's script asks again as the form changes."""
+        return render_to_string(
+            "admin/articles/article/photo_notice.html",
+            {
+                "notice_url": reverse("admin:articles_article_photo_notice"),
+                **self._photo_notice_context(
+                    article.hero_photo_id, article.body, getattr(article, "opened_by", None)
+                ),
+            },
         )
-        warning = (
-            format_html(
-                '<p class="nr-warning">Cannot be published: {} (<a href="{}">edit the photo</a>)'
-                "</p>",
-                " and ".join(problems),
-                reverse("admin:articles_photo_change", args=[photo.pk]),
+
+    def _photo_notice_context(self, hero_photo_id: int | None, body: str, user) -> dict:
+        problems = services.article_photo_problems(hero_photo_id=hero_photo_id, body=body)
+        editable = (
+            services.photo_ids_editable_by(
+                user=user, photo_ids=[p.photo_id for p in problems if p.photo is not None]
             )
-            if problems
-            else ""
+            if user is not None
+            else set()
         )
-        return format_html(
-            '<div class="nr-hero-preview">{}<div><p class="nr-credit">{}</p><p>{}</p>{}</div>'
-            "</div>",
-            photo_thumbnail(photo),
-            credit,
-            Truncator(photo.alt_text).chars(140) or "No alt text",
-            warning,
+        return {
+            "problems": [
+                {
+                    "problem": p,
+                    "editable": p.photo_id in editable,
+                    "missing": " and ".join(
+                        f"no {what}" if what != "photo deleted" else "deleted" for what in p.missing
+                    ),
+                }
+                for p in problems
+            ],
+            "has_photos": bool(hero_photo_id) or "data-photo-id" in (body or ""),
+        }
+
+    def photo_notice_view(self, request: HttpRequest) -> JsonResponse:
+        """The notice again, for the form as it is now (unsaved): POST `hero_photo` (an id
+        or empty) and `body`. Answers `{"html": …, "blocking": n}`."""
+        if request.method != "POST":
+            return json_error(405, "POST only.")
+        if not (
+            self.has_change_permission(request) or self.has_add_permission(request)
+        ) or not request.user.has_perm("articles.view_photo"):
+            return json_error(403, "You cannot write articles.")
+        hero = request.POST.get("hero_photo", "")
+        try:
+            hero_photo_id = parse_id(hero) if hero else None
+        except ValueError:
+            return json_error(400, "hero_photo must be a photo id.")
+        body = sanitise_body(request.POST.get("body", ""))
+        context = self._photo_notice_context(hero_photo_id, body, request.user)
+        return JsonResponse(
+            {
+                "html": render_to_string(
+                    "admin/articles/article/photo_notice_body.html", context, request=request
+                ),
+                "blocking": len(context["problems"]),
+            }
         )
 
     def render_change_form(self, request, context, *args: Any, **kwargs: Any):

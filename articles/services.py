@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.db import models, transaction
@@ -181,8 +182,38 @@ def photo_editable_by(*, photo: Photo, user: User) -> bool:
     if not user.has_perm("articles.change_photo"):
         return False
     return photo.pk is None or _uses_only_changeable(
-        Article.objects.filter(hero_photo=photo.pk), user
+        Article.objects.filter(_showing_photo(photo.pk)), user
     )
+
+
+def _body_figure(photo_id: int) -> str:
+    """How a body refers to a photo (articles.body writes exactly this)."""
+    return f'<figure data-photo-id="{int(photo_id)}">'
+
+
+def _showing_photo(photo_id: int) -> models.Q:
+    """The articles showing a photo: as their hero, or inside their text."""
+    return models.Q(hero_photo=photo_id) | models.Q(body__contains=_body_figure(photo_id))
+
+
+def photo_ids_editable_by(*, user: User, photo_ids: Iterable[int]) -> set[int]:
+    """`photo_editable_by` for many photos in one query: those of `photo_ids` the user may
+    change (the picker offers to complete their credits or move their focal point)."""
+    ids = set(photo_ids)
+    if not ids or not user.has_perm("articles.change_photo"):
+        return set()
+    showing = models.Q(hero_photo__in=ids)
+    for pk in ids:
+        showing |= models.Q(body__contains=_body_figure(pk))
+    others = (
+        Article.objects.filter(showing)
+        .exclude(pk__in=articles_changeable_by(user=user).values("pk"))
+        .values_list("hero_photo_id", "body")
+    )
+    blocked: set[int] = set()
+    for hero_photo_id, body in others:
+        blocked |= ids & {hero_photo_id, *body_photo_ids(body)}
+    return ids - blocked
 
 
 def author_editable_by(*, author: Author, user: User) -> bool:
@@ -1150,13 +1181,15 @@ def photo_uses(*, photo: Photo) -> list[tuple[Article, str]]:
     in_body = models.Q()
     for name in filter(None, names):
         in_body |= models.Q(body__contains=name)
-    articles = Article.objects.filter(models.Q(hero_photo=photo) | in_body).select_related("desk")
+    articles = Article.objects.filter(_showing_photo(photo.pk) | in_body).select_related("desk")
     uses = []
     for article in articles.order_by("-published_at", "-pk"):
         places = []
         if article.hero_photo_id == photo.pk:
             places.append("hero photo")
-        if any(name and name in article.body for name in names):
+        if _body_figure(photo.pk) in article.body or any(
+            name and name in article.body for name in names
+        ):
             places.append("in the body")
         uses.append((article, " and ".join(places)))
     return uses
@@ -1175,6 +1208,48 @@ def photo_deletable(*, photo: Photo) -> None:
             f"“{photo}” is used by published articles ({', '.join(published)}): replace it "
             "there first, then delete it."
         )
+
+
+def photo_change(*, photo: Photo, user: User) -> Photo:
+    """Save a photo changed from the article form (its credits completed, its focal point
+    moved, or a new upload), for someone with the right over it: every article that shows
+    it is one they may edit. Moving the focal point remakes the crops (Photo.save) and the
+    pages showing the photo are purged."""
+    if photo.pk is None:
+        if not user.has_perm("articles.add_photo"):
+            raise PermissionDenied("You cannot add photos.")
+    elif not photo_editable_by(photo=photo, user=user):
+        raise PermissionDenied(
+            "This photo is on articles you cannot edit: ask one of their editors to change it."
+        )
+    return content_save(instance=photo)
+
+
+@dataclass(frozen=True)
+class PhotoProblem:
+    """A photo that stops an article from being published, and where the article shows it."""
+
+    photo_id: int
+    photo: Photo | None  # None: deleted since it was put in the text
+    where: str
+    missing: tuple[str, ...]
+
+
+def article_photo_problems(*, hero_photo_id: int | None, body: str) -> list[PhotoProblem]:
+    """Every photo of an article (its hero, then those in the text, in order) lacking what
+    publishing needs, read in one query: the article form's notice says these."""
+    body_ids = body_photo_ids(body)
+    ids = [*([hero_photo_id] if hero_photo_id else []), *body_ids]
+    photos = {photo.pk: photo for photo in Photo.objects.filter(pk__in=ids)} if ids else {}
+    problems = []
+    places = [(hero_photo_id, "hero photo")] if hero_photo_id else []
+    places += [(pk, "in the text") for pk in body_ids if pk != hero_photo_id]
+    for pk, where in places:
+        photo = photos.get(pk)
+        missing = ("photo deleted",) if photo is None else tuple(photo.missing_for_publication())
+        if missing:
+            problems.append(PhotoProblem(photo_id=pk, photo=photo, where=where, missing=missing))
+    return problems
 
 
 # loaddemo still calls these three (its file is not this module's to change): drop them
