@@ -80,8 +80,9 @@ class PhotoPickerWidget(forms.Widget):
         )
 
     def id_for_label(self, id_: str) -> str:
-        # The label names the button that opens the picker (the value's input is hidden).
-        return f"{id_}_choose" if id_ else id_
+        # No `for`: the value's input is hidden, and a label on the button would hide its
+        # own words ("Choose from the library…"). The widget is a group named like the label.
+        return ""
 
     def get_context(self, name: str, value: Any, attrs: dict | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)

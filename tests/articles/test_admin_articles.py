@@ -152,9 +152,9 @@ def test_form_prepopulates_the_slug_picks_the_photo_and_autocompletes_topics(edi
     assert "data-prepopulated-fields" in html and "&quot;#id_slug&quot;" in html
     tag = re.search(r'<select[^>]*name="topics"[^>]*>', html).group(0)
     assert "admin-autocomplete" in tag, tag
-    # The hero photo: the library's picker (a button the label names), its value hidden.
+    # The hero photo: the library's picker (a group named as the field), its value hidden.
     assert re.search(r'<input type="hidden" name="hero_photo" value="" id="id_hero_photo">', html)
-    assert '<label for="id_hero_photo_choose">' in html
+    assert 'role="group" aria-label="Hero photo" data-photo-picker' in html
     assert 'id="id_hero_photo_choose" data-picker-open' in html
     assert 'name="bylines-__prefix__-order"' in html
     assert 'name="bylines-__prefix__-author"' in html
