@@ -30,7 +30,7 @@ import {
   Text,
   updateAttrsDialog,
 } from "django-prose-editor/editor";
-import { pickPhoto } from "newsroom/photo-picker";
+import { photoNodeView, pickPhoto } from "newsroom/photo-picker";
 
 /* The boxed analysis: <aside class="aside"> holding blocks, its title an h2.aside__title. */
 const Aside = Node.create({
@@ -96,6 +96,9 @@ const Photo = Node.create({
   },
   renderHTML({ node }) {
     return ["figure", { "data-photo-id": node.attrs.id }];
+  },
+  addNodeView() {
+    return photoNodeView;  // its thumbnail and credit, as the picker shows them
   },
   addMenuItems({ menu, buttons }) {
     menu.defineItem({

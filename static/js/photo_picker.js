@@ -261,6 +261,65 @@ export function pickPhoto({ title = "Choose a photo" } = {}) {
   });
 }
 
+/* --- A photo inside the text, as the editor shows it ---------------------------------- */
+
+const described = new Map();
+
+function describe(id) {
+  // Asked once per photo and page; a photo completed in the pop-up is drawn anew.
+  id = String(id);
+  if (!described.has(id)) {
+    described.set(
+      id,
+      fetchPhotos({ ids: id })
+        .then((data) => data.results[0] || null)
+        .catch(() => null),
+    );
+  }
+  return described.get(id);
+}
+
+/* A Tiptap node view for <figure data-photo-id>: its thumbnail, alt text and credit (what
+   the page will show), or what it lacks. The stored HTML is the node's own renderHTML, a
+   bare reference, whatever this view draws. */
+export function photoNodeView({ node }) {
+  const dom = element("figure", {
+    className: "nr-body-photo",
+    "data-photo-id": node.attrs.id,
+    contenteditable: "false",
+  });
+  const draw = (photo) => {
+    if (!photo) {
+      dom.replaceChildren(
+        element("figcaption", { className: "nr-warning", text: `Photo no. ${node.attrs.id}: not in the library (deleted?)` }),
+      );
+      return;
+    }
+    dom.replaceChildren(
+      thumbnail(photo),
+      element(
+        "figcaption",
+        {},
+        element("span", { className: "nr-body-photo__alt", text: photo.alt_text || "No alt text" }),
+        element("span", { text: photo.credit_name ? ` · Photo: ${photo.credit_name}` : "" }),
+        photo.missing.length
+          ? element("span", { className: "nr-warning", text: ` · Cannot be published: ${lacks(photo)}` })
+          : null,
+      ),
+    );
+  };
+  dom.append(element("figcaption", { text: `Photo no. ${node.attrs.id}` }));
+  describe(node.attrs.id).then(draw);
+  const changed = (event) => {
+    if (String(event.detail.id) === String(node.attrs.id)) {
+      described.set(String(node.attrs.id), Promise.resolve(event.detail));
+      draw(event.detail);
+    }
+  };
+  document.addEventListener("photo-picker:photo-changed", changed);
+  return { dom, destroy: () => document.removeEventListener("photo-picker:photo-changed", changed) };
+}
+
 /* --- The chosen hero photo ------------------------------------------------------------- */
 
 function renderChosen(container, photo, label) {

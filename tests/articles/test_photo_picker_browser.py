@@ -160,9 +160,27 @@ def test_a_photo_goes_into_the_text_by_keyboard_and_the_notice_follows(
     expect(dialog).to_be_hidden()
     body = page.evaluate("document.getElementById('id_body').value")
     assert f'<figure data-photo-id="{library["uncredited"].pk}"></figure>' in body
+    # The editor shows the photo as the picker did: its thumbnail, alt text, what it lacks.
+    shown = page.locator(
+        f".ProseMirror figure.nr-body-photo[data-photo-id='{library['uncredited'].pk}']"
+    )
+    expect(shown.locator("img")).to_have_attribute(
+        "src", library["uncredited"].smallest_rendition().url
+    )
+    expect(shown).to_contain_text("Ferry deck · Cannot be published: no credit")
     notice = page.locator("#nr-photo-notice")
     expect(notice).to_contain_text("Cannot be published yet: a photo needs alt text and a credit.")
     expect(notice).to_contain_text(f"In the text, no. {library['uncredited'].pk}")
+    # Completed in the pop-up: the notice clears and the editor's figure says so too.
+    notice.get_by_role("button", name="Complete it…").click()
+    dialog = page.get_by_role("dialog", name=f"Complete photo no. {library['uncredited'].pk}")
+    dialog.get_by_label("Credit (the photographer's name)").fill("Bo Chen")
+    dialog.get_by_role("button", name="Save the photo").click()
+    expect(notice).to_contain_text("Every photo has alt text and a credit.")
+    expect(shown).to_contain_text("Ferry deck · Photo: Bo Chen")
+    expect(notice).to_be_focused()
+    page.screenshot(path=shot("photo_picker_in_the_text"))
+    assert page.evaluate("document.getElementById('id_body').value") == body  # a reference
     no_csp_violation(page, messages)
 
 
