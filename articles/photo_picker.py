@@ -26,7 +26,11 @@ def photo_json(photo: Photo, *, editable: bool) -> dict[str, Any]:
     says whether this user may complete its credits and move its focal point."""
     small = photo.smallest_rendition()
     medium = min(
-        (r for r in photo.ready_renditions() if r.spec.startswith("w") and r.width >= 480),
+        (
+            r
+            for r in photo.ready_renditions()
+            if r.spec.startswith("w") and r.format == "jpeg" and r.width >= 480
+        ),
         key=lambda r: r.width,
         default=small,
     )

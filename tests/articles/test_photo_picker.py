@@ -405,3 +405,20 @@ def test_a_photo_in_a_published_storys_text_is_a_use_deleting_must_name(editor_c
     uses = services.photo_uses(photo=photo)
     assert [(article.pk, where) for article, where in uses] == [(live.pk, "in the body")]
     assert live.status == Article.Status.PUBLISHED
+
+
+def test_the_article_form_asks_the_same_queries_whatever_the_number_of_photos(
+    editor_client, editor
+):
+    def change_page_queries(count: int) -> int:
+        photos = [photo_process(photo_id=PhotoFactory(credit_name="").pk) for _ in range(count)]
+        body = "<p>Text.</p>" + "".join(figure(photo) for photo in photos)
+        article = ArticleFactory(draft=True, hero_photo=photos[0], body=body)
+        url = reverse("admin:articles_article_change", args=[article.pk])
+        editor_client.get(url)  # the lock taken, the session warmed
+        with CaptureQueriesContext(connection) as queries:
+            html = editor_client.get(url).content.decode()
+        assert html.count("data-complete-photo=") == count  # each listed, with its button
+        return len(queries)
+
+    assert change_page_queries(5) == change_page_queries(1)
