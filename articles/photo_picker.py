@@ -93,7 +93,8 @@ class PhotoPickerWidget(forms.Widget):
         photo = None
         if value not in (None, ""):
             try:
-                photo = Photo.objects.filter(pk=int(value)).prefetch_related("renditions").first()
+                # Its renditions are read only once it is ready (Photo.ready_renditions).
+                photo = Photo.objects.filter(pk=int(value)).first()
             except (TypeError, ValueError):
                 photo = None
         context["photo"] = photo
