@@ -231,6 +231,7 @@ def test_a_click_on_the_photos_page_sets_its_focal_point(page, live_server, edit
     assert abs(marker["x"] + marker["width"] / 2 - (box["x"] + box["width"] * 0.25)) < 3
     expect(page.locator(".nr-focal__status")).to_contain_text("25% from the left, 75% from the top")
     page.screenshot(path=shot("photo_focal_point"))
+    assert axe_violations_in(page, ".field-focal_point") == []
     # The keyboard does the same: a step of 5% to the right.
     page.locator("[data-focal-form]").focus()
     page.keyboard.press("ArrowRight")
