@@ -16,8 +16,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Photo
 from articles.services import photo_editable_by
+from photos.models import Photo
 
 
 def photo_json(photo: Photo, *, editable: bool) -> dict[str, Any]:
@@ -51,7 +51,7 @@ def photo_json(photo: Photo, *, editable: bool) -> dict[str, Any]:
         "focal_y": photo.focal_y,
         "missing": photo.missing_for_publication(),
         "editable": editable,
-        "change_url": reverse("admin:articles_photo_change", args=[photo.pk]),
+        "change_url": reverse("admin:photos_photo_change", args=[photo.pk]),
     }
 
 
@@ -59,10 +59,10 @@ def picker_urls() -> dict[str, str]:
     """The endpoints the browser side calls; the photo's own ones end in `/0/…/`, for the
     script to put the photo's id in."""
     return {
-        "picker-url": reverse("admin:articles_photo_picker"),
-        "upload-url": reverse("admin:articles_photo_picker_upload"),
-        "focal-url": reverse("admin:articles_photo_focal", args=[0]),
-        "credits-url": reverse("admin:articles_photo_credits", args=[0]),
+        "picker-url": reverse("admin:photos_photo_picker"),
+        "upload-url": reverse("admin:photos_photo_picker_upload"),
+        "focal-url": reverse("admin:photos_photo_focal", args=[0]),
+        "credits-url": reverse("admin:photos_photo_credits", args=[0]),
     }
 
 

@@ -178,7 +178,7 @@ def test_form_warns_beside_the_photo_when_it_cannot_be_published(editor_client):
     assert f"Hero photo, no. {article.hero_photo_id}" in notice
     assert "no credit." in notice
     assert f'data-complete-photo="{article.hero_photo_id}"' in notice  # the pop-up's button
-    assert reverse("admin:articles_photo_change", args=[article.hero_photo_id]) in html
+    assert reverse("admin:photos_photo_change", args=[article.hero_photo_id]) in html
 
 
 def test_object_tools_offer_preview_for_drafts_and_view_on_site_once_public(editor_client):

@@ -9,23 +9,24 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles import services
-from articles.models import Article, Photo
-from articles.services import photo_process
+from articles.models import Article
+from photos.models import Photo
+from photos.services import photo_process
 from tests.factories import ArticleFactory, PhotoFactory, jpeg_bytes
 
 pytestmark = pytest.mark.django_db
 
-PICKER = reverse("admin:articles_photo_picker")
-UPLOAD = reverse("admin:articles_photo_picker_upload")
+PICKER = reverse("admin:photos_photo_picker")
+UPLOAD = reverse("admin:photos_photo_picker_upload")
 NOTICE = reverse("admin:articles_article_photo_notice")
 
 
 def focal_url(photo_id: int) -> str:
-    return reverse("admin:articles_photo_focal", args=[photo_id])
+    return reverse("admin:photos_photo_focal", args=[photo_id])
 
 
 def credits_url(photo_id: int) -> str:
-    return reverse("admin:articles_photo_credits", args=[photo_id])
+    return reverse("admin:photos_photo_credits", args=[photo_id])
 
 
 def figure(photo: Photo) -> str:

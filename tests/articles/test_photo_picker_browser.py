@@ -10,8 +10,9 @@ import pytest
 from django.apps import apps as django_apps
 from playwright.sync_api import expect
 
-from articles.models import Article, Photo
-from articles.services import photo_process
+from articles.models import Article
+from photos.models import Photo
+from photos.services import photo_process
 from tests.articles import renditions_images as images
 from tests.articles.test_admin_browser import log_in, shot
 from tests.articles.test_editor_browser import WATCH_CSP
@@ -19,7 +20,7 @@ from tests.e2e.test_accessibility import AXE, AXE_TAGS
 from tests.factories import ArticleFactory, DeskFactory, PhotoFactory
 
 pytestmark = pytest.mark.e2e
-GROUPS_MIGRATION = importlib.import_module("newsroom.migrations.0001_groups")
+GROUPS_MIGRATION = importlib.import_module("core.migrations.0001_groups")
 
 
 @pytest.fixture(autouse=True)
@@ -220,7 +221,7 @@ def test_a_click_on_the_photos_page_sets_its_focal_point(page, live_server, edit
     messages = watch(page)
     photo = library["tram"]
     log_in(page, live_server, "editor")
-    page.goto(f"{live_server.url}/admin/articles/photo/{photo.pk}/change/")
+    page.goto(f"{live_server.url}/admin/photos/photo/{photo.pk}/change/")
     picture = page.locator("[data-focal-form] img")
     loaded(picture)
     box = picture.bounding_box()
