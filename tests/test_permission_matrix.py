@@ -373,7 +373,7 @@ ENTRIES |= {
     ],
     # The photo picker: the library is everyone's who writes; changing a photo follows the
     # articles that show it (a published story's hero: its desk's editors only).
-    "admin/articles/photo/picker/": [
+    "admin/photos/photo/picker/": [
         case("login login 200 200 403 403 200", "/admin/photos/photo/picker/?q=platform"),
         case(
             "login login 400 400 403 403 400",
@@ -381,7 +381,7 @@ ENTRIES |= {
             label="page 0",
         ),
     ],
-    "admin/articles/photo/picker/upload/": [
+    "admin/photos/photo/picker/upload/": [
         case(
             "login login 400 400 403 403 400",
             "/admin/photos/photo/picker/upload/",
@@ -391,7 +391,7 @@ ENTRIES |= {
         ),
         case("login login 405 405 405 405 405", "/admin/photos/photo/picker/upload/", label="GET"),
     ],
-    "admin/articles/photo/<int:photo_id>/focal/": [
+    "admin/photos/photo/<int:photo_id>/focal/": [
         case(
             "login login 200 200 404 404 200",
             lambda o: f"/admin/photos/photo/{o.photo.pk}/focal/",
@@ -414,7 +414,7 @@ ENTRIES |= {
             label="no such photo",
         ),
     ],
-    "admin/articles/photo/<int:photo_id>/credits/": [
+    "admin/photos/photo/<int:photo_id>/credits/": [
         case(
             "login login 200 200 404 404 200",
             lambda o: f"/admin/photos/photo/{o.photo.pk}/credits/",
