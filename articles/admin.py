@@ -4,13 +4,12 @@ the path. The article desk's own admin (writing, the workflow) is editorial's.""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.http import (
-    HttpRequest,
-)
-from django.urls import reverse
+from django.http import HttpRequest, JsonResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from articles import rights, selectors, services
@@ -18,6 +17,9 @@ from articles.forms import (
     AuthorAdminForm,
     DeskAdminForm,
     PhotoAdminForm,
+    PhotoCreditsForm,
+    PhotoFocalForm,
+    PhotoPickerUploadForm,
 )
 from articles.models import (
     Article,
@@ -25,7 +27,10 @@ from articles.models import (
     Desk,
     Topic,
 )
+from articles.photo_picker import photo_json
 from core.clock import newsroom_time
+from core.params import parse_id, parse_page
+from photos import selectors as photo_selectors
 from photos.models import Photo
 from photos.services import photo_request_renditions
 
@@ -39,17 +44,22 @@ def photo_thumbnail(photo: Photo | None, *, width: int = THUMB_WIDTH) -> str:
     if photo is None or not photo.image:
         return "—"
     # The smallest JPEG rendition once made, rather than the (up to 25 MB) original.
-    small = min(
-        (r for r in photo.ready_renditions() if r.spec.startswith("w") and r.format == "jpeg"),
-        key=lambda r: r.width,
-        default=None,
-    )
+    small = photo.smallest_rendition()
     return format_html(
         '<img src="{}" alt="{}" width="{}" class="nr-thumb" loading="lazy">',
         small.url if small else photo.image.url,
         photo.alt_text,
         width,
     )
+
+
+def json_error(status: int, message: str, errors: dict | None = None) -> JsonResponse:
+    """The picker's endpoints answer their script in JSON, errors included."""
+    return JsonResponse({"error": message, "errors": errors or {}}, status=status)
+
+
+def form_errors(form) -> dict[str, list[str]]:
+    return {name: [str(m) for m in messages_] for name, messages_ in form.errors.items()}
 
 
 class ContentServiceMixin:
@@ -202,7 +212,13 @@ class PhotoAdmin(ObjectRightsMixin, ContentServiceMixin, admin.ModelAdmin):
     list_display_links = ("thumbnail", "alt_text")
     list_filter = ("status",)
     search_fields = ("alt_text", "caption", "credit_name")
-    readonly_fields = ("thumbnail", "dimensions", "renditions_status", "rendition_list")
+    readonly_fields = (
+        "thumbnail",
+        "dimensions",
+        "focal_point",
+        "renditions_status",
+        "rendition_list",
+    )
     actions = ("remake_renditions",)
     date_hierarchy = "created_at"
     fieldsets = (
@@ -211,18 +227,126 @@ class PhotoAdmin(ObjectRightsMixin, ContentServiceMixin, admin.ModelAdmin):
         (
             "Cropping",
             {
-                "fields": ("focal_x", "focal_y"),
-                "description": "The point that must stay in every crop of this photo.",
+                "fields": ("focal_point", "focal_x", "focal_y"),
+                "description": "The point that must stay in every crop of this photo: click "
+                "it on the picture (or move it with the arrow keys), then save.",
             },
         ),
         ("Renditions", {"fields": ("renditions_status", "rendition_list")}),
     )
 
     class Media:
-        css = {"all": ["css/admin.css"]}  # noqa: RUF012
+        css = {"all": ["css/admin.css", "css/photo_picker.css"]}  # noqa: RUF012
+        js = [forms.Script("js/photo_focal.js", type="module")]  # noqa: RUF012
 
     def editable_by(self, obj: Photo, user) -> bool:
         return rights.photo_editable_by(photo=obj, user=user)
+
+    @admin.display(description="Focal point")
+    def focal_point(self, photo: Photo) -> str:
+        """The picture to click on: it sets the fields below (which stay typeable). Read
+        only (no fields below) for someone who may not change the photo."""
+        if photo.pk is None or not photo.image:
+            return "Save the photo first, then click the point every crop must keep."
+        preview = photo_json(photo, editable=False)["preview"]
+        return format_html(
+            '<div class="nr-focal nr-focal--large" data-focal data-focal-form '
+            'data-focal-x="{}" data-focal-y="{}">'
+            '<img src="{}" alt="" width="{}" height="{}" class="nr-focal__image"></div>',
+            photo.focal_x,
+            photo.focal_y,
+            preview,
+            480,
+            round(480 * photo.height / photo.width) if photo.width and photo.height else 320,
+        )
+
+    # --- the article form's picker: the library, uploads, credits, the focal point -------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("picker/", view(self.picker_view), name="photos_photo_picker"),
+            path(
+                "picker/upload/", view(self.picker_upload_view), name="photos_photo_picker_upload"
+            ),
+            path("<int:photo_id>/focal/", view(self.focal_view), name="photos_photo_focal"),
+            path("<int:photo_id>/credits/", view(self.credits_view), name="photos_photo_credits"),
+            *super().get_urls(),
+        ]
+
+    def picker_view(self, request: HttpRequest) -> JsonResponse:
+        """A page of the library as JSON, newest first: `q` searches alt text, caption and
+        credit; `page` pages; `ids` (comma-separated) asks for given photos. Each says
+        whether this user may complete it (`editable`)."""
+        if request.method != "GET":
+            return json_error(405, "GET only.")
+        if not self.has_view_permission(request):
+            return json_error(403, "You cannot see the photo library.")
+        search = request.GET.get("q", "").strip()
+        try:
+            page = parse_page(request.GET.get("page") or "1")
+            ids = request.GET.get("ids")
+            ids = [parse_id(part) for part in ids.split(",")][:100] if ids is not None else None
+        except ValueError:
+            return json_error(400, "page must be a page number and ids a list of photo ids.")
+        if len(search) > 200:
+            return json_error(400, "Search for at most 200 characters.")
+        photos, more = photo_selectors.photos_for_picker(search=search, page=page, ids=ids)
+        editable = rights.photo_ids_editable_by(
+            user=request.user, photo_ids=[photo.pk for photo in photos]
+        )
+        return JsonResponse(
+            {
+                "results": [photo_json(p, editable=p.pk in editable) for p in photos],
+                "page": page,
+                "has_next": more,
+            }
+        )
+
+    def picker_upload_view(self, request: HttpRequest) -> JsonResponse:
+        """A new photo from the picker: the file, its alt text and credit; the photo as JSON
+        (renditions pending), or the form's errors by field."""
+        if request.method != "POST":
+            return json_error(405, "POST only.")
+        if not self.has_add_permission(request):
+            return json_error(403, "You cannot add photos.")
+        form = PhotoPickerUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return json_error(400, "The photo was not added: see each field.", form_errors(form))
+        try:
+            photo = services.photo_change(photo=form.instance, user=request.user)
+        except PermissionDenied as exc:
+            return json_error(403, str(exc))
+        return JsonResponse({"photo": photo_json(photo, editable=True)}, status=201)
+
+    def _photo_form_view(self, request: HttpRequest, photo_id: int, form_class, said: str):
+        """Change a few fields of a photo from the article form, as its own page would."""
+        if request.method != "POST":
+            return json_error(405, "POST only.")
+        photo = Photo.objects.filter(pk=photo_id).first()
+        if photo is None or not self.has_view_permission(request, photo):
+            return json_error(404, "No such photo.")
+        if not self.has_change_permission(request, photo):
+            return json_error(
+                403, "This photo is on articles you cannot edit: ask one of their editors."
+            )
+        form = form_class(request.POST, instance=photo)
+        if not form.is_valid():
+            return json_error(400, f"{said} was not saved: see each field.", form_errors(form))
+        try:
+            photo = services.photo_change(photo=form.instance, user=request.user)
+        except PermissionDenied as exc:
+            return json_error(403, str(exc))
+        photo.refresh_from_db()
+        return JsonResponse({"photo": photo_json(photo, editable=True)})
+
+    def focal_view(self, request: HttpRequest, photo_id: int) -> JsonResponse:
+        """Move the focal point (`focal_x`, `focal_y`, 0 to 1): the crops are remade."""
+        return self._photo_form_view(request, photo_id, PhotoFocalForm, "The focal point")
+
+    def credits_view(self, request: HttpRequest, photo_id: int) -> JsonResponse:
+        """Complete alt text, caption and credit from the article form's pop-up."""
+        return self._photo_form_view(request, photo_id, PhotoCreditsForm, "The photo")
 
     def get_deleted_objects(self, objs, request):
         """The confirmation names every article using the photos: a published one (live or

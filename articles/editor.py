@@ -17,7 +17,12 @@ from django.utils.safestring import SafeString, mark_safe
 from articles.body import sanitise_body
 from articles.models import READING_WORDS_PER_MINUTE
 
-EDITOR_MODULES = {"django-prose-editor/editor": "django_prose_editor/editor.js"}
+EDITOR_MODULES = {
+    "django-prose-editor/editor": "django_prose_editor/editor.js",
+    # The photo picker (static/js/photo_picker.js): the editor's "insert photo" opens it.
+    "newsroom/photo-picker": "js/photo_picker.js",
+    "newsroom/photo-focal": "js/photo_focal.js",
+}
 
 
 class ArticleBodyField(forms.CharField):

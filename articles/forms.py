@@ -75,6 +75,42 @@ class PhotoAdminForm(forms.ModelForm):
         help_texts: ClassVar[dict] = {"image": UPLOAD_HELP}
 
 
+class PhotoCreditsForm(forms.ModelForm):
+    """What the article form's pop-up completes on a photo: what publishing needs."""
+
+    class Meta:
+        model = Photo
+        fields = ("alt_text", "caption", "credit_name", "credit_url")
+        field_classes: ClassVar[dict] = {"caption": PlainTextField}
+
+
+class PhotoFocalForm(forms.ModelForm):
+    """The focal point set by a click on the picture (0-1 across and down)."""
+
+    class Meta:
+        model = Photo
+        fields = ("focal_x", "focal_y")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # Four decimals are finer than any pixel a crop moves by; the form's JSON stays short.
+        for name in ("focal_x", "focal_y"):
+            if cleaned.get(name) is not None:
+                cleaned[name] = round(cleaned[name], 4)
+        return cleaned
+
+
+class PhotoPickerUploadForm(forms.ModelForm):
+    """A new photo uploaded from the article form's picker: the file and what publishing
+    needs (the rest is on the photo's own page)."""
+
+    class Meta:
+        model = Photo
+        fields = ("image", "alt_text", "caption", "credit_name", "credit_url")
+        field_classes: ClassVar[dict] = {"image": PhotoUploadField, "caption": PlainTextField}
+        help_texts: ClassVar[dict] = {"image": UPLOAD_HELP}
+
+
 class AuthorAdminForm(forms.ModelForm):
     class Meta:
         model = Author

@@ -8,11 +8,13 @@ may open, save or read) are `articles.selectors`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from articles.body_render import body_photo_ids
 from articles.desk_roles import desk_ids_with_role, desk_role
 from articles.models import (
     Article,
@@ -100,7 +102,7 @@ def photo_editable_by(*, photo: Photo, user: User) -> bool:
     if not user.has_perm("photos.change_photo"):
         return False
     return photo.pk is None or _uses_only_changeable(
-        Article.objects.filter(hero_photo=photo.pk), user
+        Article.objects.filter(showing_photo(photo.pk)), user
     )
 
 
@@ -136,3 +138,35 @@ def require_writer(*, desk_id: int | None, user: User) -> None:
                 "your desks, or ask an editor to add you to this one."
             }
         )
+
+
+def body_figure(photo_id: int) -> str:
+    """How a body refers to a photo (articles.body writes exactly this)."""
+    return f'<figure data-photo-id="{int(photo_id)}">'
+
+
+def showing_photo(photo_id: int) -> models.Q:
+    """The articles showing a photo: as their hero, or inside their text."""
+    return models.Q(hero_photo=photo_id) | models.Q(body__contains=body_figure(photo_id))
+
+
+def photo_ids_editable_by(*, user: User, photo_ids: Iterable[int]) -> set[int]:
+    """`photo_editable_by` for many photos in one query: those of `photo_ids` the user may
+    change (the picker offers to complete their credits or move their focal point)."""
+    ids = set(photo_ids)
+    if not ids or not user.has_perm("photos.change_photo"):
+        return set()
+    showing = models.Q(hero_photo__in=ids)
+    for pk in ids:
+        showing |= models.Q(body__contains=body_figure(pk))
+    from articles.selectors import articles_changeable_by  # selectors build on these rights
+
+    others = (
+        Article.objects.filter(showing)
+        .exclude(pk__in=articles_changeable_by(user=user).values("pk"))
+        .values_list("hero_photo_id", "body")
+    )
+    blocked: set[int] = set()
+    for hero_photo_id, body in others:
+        blocked |= ids & {hero_photo_id, *body_photo_ids(body)}
+    return ids - blocked

@@ -21,7 +21,13 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
     User = AbstractBaseUser | AnonymousUser
-from articles.rights import PUBLISH_PERMISSION, REPORTER_STATUSES, WRITER_ROLES
+from articles.rights import (
+    PUBLISH_PERMISSION,
+    REPORTER_STATUSES,
+    WRITER_ROLES,
+    body_figure,
+    showing_photo,
+)
 
 
 def _desks_with(user: User, roles) -> models.QuerySet[Desk]:
@@ -106,13 +112,15 @@ def photo_uses(*, photo: Photo) -> list[tuple[Article, str]]:
     in_body = models.Q()
     for name in filter(None, names):
         in_body |= models.Q(body__contains=name)
-    articles = Article.objects.filter(models.Q(hero_photo=photo) | in_body).select_related("desk")
+    articles = Article.objects.filter(showing_photo(photo.pk) | in_body).select_related("desk")
     uses = []
     for article in articles.order_by("-published_at", "-pk"):
         places = []
         if article.hero_photo_id == photo.pk:
             places.append("hero photo")
-        if any(name and name in article.body for name in names):
+        if body_figure(photo.pk) in article.body or any(
+            name and name in article.body for name in names
+        ):
             places.append("in the body")
         uses.append((article, " and ".join(places)))
     return uses

@@ -10,9 +10,10 @@ transaction commits). Who may do what is `articles.rights`; read-only queries ar
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import formats, timezone
 
@@ -31,6 +32,7 @@ from articles.purges import purge_on_commit
 from articles.rights import (
     article_editable_by,
     desk_name,
+    photo_editable_by,
     user_can_publish,
     user_can_publish_on,
 )
@@ -230,6 +232,48 @@ def photo_deletable(*, photo: Photo) -> None:
             f"“{photo}” is used by published articles ({', '.join(published)}): replace it "
             "there first, then delete it."
         )
+
+
+def photo_change(*, photo: Photo, user: User) -> Photo:
+    """Save a photo changed from the article form (its credits completed, its focal point
+    moved, or a new upload), for someone with the right over it: every article that shows
+    it is one they may edit. Moving the focal point remakes the crops (Photo.save) and the
+    pages showing the photo are purged."""
+    if photo.pk is None:
+        if not user.has_perm("photos.add_photo"):
+            raise PermissionDenied("You cannot add photos.")
+    elif not photo_editable_by(photo=photo, user=user):
+        raise PermissionDenied(
+            "This photo is on articles you cannot edit: ask one of their editors to change it."
+        )
+    return content_save(instance=photo)
+
+
+@dataclass(frozen=True)
+class PhotoProblem:
+    """A photo that stops an article from being published, and where the article shows it."""
+
+    photo_id: int
+    photo: Photo | None  # None: deleted since it was put in the text
+    where: str
+    missing: tuple[str, ...]
+
+
+def article_photo_problems(*, hero_photo_id: int | None, body: str) -> list[PhotoProblem]:
+    """Every photo of an article (its hero, then those in the text, in order) lacking what
+    publishing needs, read in one query: the article form's notice says these."""
+    body_ids = body_photo_ids(body)
+    ids = [*([hero_photo_id] if hero_photo_id else []), *body_ids]
+    photos = {photo.pk: photo for photo in Photo.objects.filter(pk__in=ids)} if ids else {}
+    problems = []
+    places = [(hero_photo_id, "hero photo")] if hero_photo_id else []
+    places += [(pk, "in the text") for pk in body_ids if pk != hero_photo_id]
+    for pk, where in places:
+        photo = photos.get(pk)
+        missing = ("photo deleted",) if photo is None else tuple(photo.missing_for_publication())
+        if missing:
+            problems.append(PhotoProblem(photo_id=pk, photo=photo, where=where, missing=missing))
+    return problems
 
 
 # loaddemo still calls these three (its file is not this module's to change): drop them

@@ -26,16 +26,18 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.text import Truncator
 
 from articles import rights, selectors, services
-from articles.admin import BOTH_LOCATIONS, photo_thumbnail
+from articles.admin import BOTH_LOCATIONS, json_error
+from articles.body import sanitise_body
 from articles.forms import WithdrawCorrectionForm, add_service_errors
 from articles.models import Article, Author, Byline, Correction
+from articles.photo_picker import PhotoPickerWidget
 from core.clock import newsroom_time, zone_note
 from core.params import BadParameter, parse_id
 from editorial import revisions
@@ -205,7 +207,7 @@ class ArticleAdmin(admin.ModelAdmin):
     search_help_text = "Search headlines, standfirsts, slugs and author names."
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("headline",)}  # noqa: RUF012
-    autocomplete_fields = ("hero_photo", "topics")
+    autocomplete_fields = ("topics",)
     inlines = (BylineInline, CorrectionInline)
     actions = (
         "publish_selected",
@@ -217,7 +219,7 @@ class ArticleAdmin(admin.ModelAdmin):
     save_on_top = True
     fieldsets = (
         (None, {"fields": ("headline", "slug", "desk", "standfirst", "body")}),
-        ("Hero photo", {"fields": ("hero_photo", "hero_preview")}),
+        ("Hero photo", {"fields": ("hero_photo", "photo_notice")}),
         (
             "Publishing",
             {
@@ -275,6 +277,14 @@ class ArticleAdmin(admin.ModelAdmin):
         # their own), moderators the published ones, read-only.
         return articles.filter(pk__in=selectors.articles_visible_to(user=request.user).values("pk"))
 
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            # Read-only fields see only the article: the photo notice offers to complete
+            # the photos this user may change.
+            obj.opened_by = request.user
+        return obj
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
         if obj is not None and obj.is_public() and self.has_change_permission(request, obj):
@@ -296,7 +306,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # The Updated time follows from the kind of edit (an update or a correction).
-        fields = ["hero_preview", "approved_comment_count", "updated_at"]
+        fields = ["photo_notice", "approved_comment_count", "updated_at"]
         # An article on a desk: whether the user publishes on that desk (an editor elsewhere
         # who reports here sees the publishing fields read-only, as a reporter does).
         if obj is not None and obj.desk_id is not None:
@@ -306,6 +316,13 @@ class ArticleAdmin(admin.ModelAdmin):
         if not publishes:
             fields += PUBLISHING_FIELDS
         return fields
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "hero_photo":
+            # The library as thumbnails (the picker), not a select of alt texts; not wrapped
+            # in the admin's add/change links: the picker uploads and completes photos.
+            return db_field.formfield(widget=PhotoPickerWidget(user=request.user), **kwargs)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -583,6 +600,9 @@ class ArticleAdmin(admin.ModelAdmin):
                 name="articles_article_withdraw_correction",
             ),
             path("<int:article_id>/lock/", view(self.lock_view), name="articles_article_lock"),
+            path(
+                "photo-notice/", view(self.photo_notice_view), name="articles_article_photo_notice"
+            ),
             *super().get_urls(),
         ]
 
@@ -877,38 +897,66 @@ class ArticleAdmin(admin.ModelAdmin):
     def byline_names(self, article: Article) -> str:
         return ", ".join(byline.author.name for byline in article.bylines.all()) or "—"
 
-    @admin.display(description="Preview")
-    def hero_preview(self, article: Article) -> str:
-        photo = article.hero_photo
-        if photo is None:
-            return "No hero photo chosen. Choose one above, then save to see it here."
-        problems = []
-        if not photo.alt_text.strip():
-            problems.append("no alt text")
-        if not photo.has_credit:
-            problems.append("no credit")
-        credit = (
-            format_html("Photo: {}", photo.credit_name)
-            if photo.has_credit
-            else format_html('<strong class="nr-warning">{}</strong>', "Photo: no credit")
+    @admin.display(description="Photos and publishing")
+    def photo_notice(self, article: Article) -> str:
+        """Which photos (hero and in the text) stop publication, each with a button to
+        complete it in a pop-up; the page's script asks again as the form changes."""
+        return render_to_string(
+            "admin/articles/article/photo_notice.html",
+            {
+                "notice_url": reverse("admin:articles_article_photo_notice"),
+                **self._photo_notice_context(
+                    article.hero_photo_id, article.body, getattr(article, "opened_by", None)
+                ),
+            },
         )
-        warning = (
-            format_html(
-                '<p class="nr-warning">Cannot be published: {} (<a href="{}">edit the photo</a>)'
-                "</p>",
-                " and ".join(problems),
-                reverse("admin:photos_photo_change", args=[photo.pk]),
+
+    def _photo_notice_context(self, hero_photo_id: int | None, body: str, user) -> dict:
+        problems = services.article_photo_problems(hero_photo_id=hero_photo_id, body=body)
+        editable = (
+            rights.photo_ids_editable_by(
+                user=user, photo_ids=[p.photo_id for p in problems if p.photo is not None]
             )
-            if problems
-            else ""
+            if user is not None
+            else set()
         )
-        return format_html(
-            '<div class="nr-hero-preview">{}<div><p class="nr-credit">{}</p><p>{}</p>{}</div>'
-            "</div>",
-            photo_thumbnail(photo),
-            credit,
-            Truncator(photo.alt_text).chars(140) or "No alt text",
-            warning,
+        return {
+            "problems": [
+                {
+                    "problem": p,
+                    "editable": p.photo_id in editable,
+                    "missing": " and ".join(
+                        f"no {what}" if what != "photo deleted" else "deleted" for what in p.missing
+                    ),
+                }
+                for p in problems
+            ],
+            "has_photos": bool(hero_photo_id) or "data-photo-id" in (body or ""),
+        }
+
+    def photo_notice_view(self, request: HttpRequest) -> JsonResponse:
+        """The notice again, for the form as it is now (unsaved): POST `hero_photo` (an id
+        or empty) and `body`. Answers `{"html": …, "blocking": n}`."""
+        if request.method != "POST":
+            return json_error(405, "POST only.")
+        if not (
+            self.has_change_permission(request) or self.has_add_permission(request)
+        ) or not request.user.has_perm("photos.view_photo"):
+            return json_error(403, "You cannot write articles.")
+        hero = request.POST.get("hero_photo", "")
+        try:
+            hero_photo_id = parse_id(hero) if hero else None
+        except ValueError:
+            return json_error(400, "hero_photo must be a photo id.")
+        body = sanitise_body(request.POST.get("body", ""))
+        context = self._photo_notice_context(hero_photo_id, body, request.user)
+        return JsonResponse(
+            {
+                "html": render_to_string(
+                    "admin/articles/article/photo_notice_body.html", context, request=request
+                ),
+                "blocking": len(context["problems"]),
+            }
         )
 
     def render_change_form(self, request, context, *args: Any, **kwargs: Any):

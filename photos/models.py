@@ -114,6 +114,24 @@ class Photo(PageKeys, PlainText, models.Model):
     def has_credit(self) -> bool:
         return bool(self.credit_name.strip())
 
+    def missing_for_publication(self) -> list[str]:
+        """What an article showing this photo needs on it before it is published: alt text
+        for people who cannot see it, and the photographer's credit."""
+        missing = []
+        if not self.alt_text.strip():
+            missing.append("alt text")
+        if not self.has_credit:
+            missing.append("credit")
+        return missing
+
+    def smallest_rendition(self) -> Rendition | None:
+        """The smallest JPEG width rendition (thumbnails in the admin), once made."""
+        return min(
+            (r for r in self.ready_renditions() if r.spec.startswith("w") and r.format == "jpeg"),
+            key=lambda r: r.width,
+            default=None,
+        )
+
     def ready_renditions(self) -> list[Rendition]:
         """The renditions to show, or none while they are pending or failed (the templates
         then fall back to the original). Uses a prefetch of `renditions` when there is one."""

@@ -406,6 +406,90 @@ ENTRIES |= {
         ),
         case("login login 405 405 405 405 405 405", article_admin("draft", "lock/"), label="GET"),
     ],
+    # The article form's photo notice, asked again for the unsaved form: whoever writes
+    # articles and sees the library.
+    "admin/articles/article/photo-notice/": [
+        case(
+            "login login 200 200 403 403 200",
+            "/admin/articles/article/photo-notice/",
+            "post",
+            lambda o: {"hero_photo": str(o.photo.pk), "body": ""},
+        ),
+        case(
+            "login login 400 400 403 403 400",
+            "/admin/articles/article/photo-notice/",
+            "post",
+            lambda o: {"hero_photo": "x"},
+            label="not an id",
+        ),
+        case(
+            "login login 405 405 405 405 405", "/admin/articles/article/photo-notice/", label="GET"
+        ),
+    ],
+    # The photo picker: the library is everyone's who writes; changing a photo follows the
+    # articles that show it (a published story's hero: its desk's editors only).
+    "admin/photos/photo/picker/": [
+        case("login login 200 200 403 403 200", "/admin/photos/photo/picker/?q=platform"),
+        case(
+            "login login 400 400 403 403 400",
+            "/admin/photos/photo/picker/?page=0",
+            label="page 0",
+        ),
+    ],
+    "admin/photos/photo/picker/upload/": [
+        case(
+            "login login 400 400 403 403 400",
+            "/admin/photos/photo/picker/upload/",
+            "post",
+            lambda o: {"alt_text": "No file"},
+            label="no file",
+        ),
+        case("login login 405 405 405 405 405", "/admin/photos/photo/picker/upload/", label="GET"),
+    ],
+    "admin/photos/photo/<int:photo_id>/focal/": [
+        case(
+            "login login 200 200 404 404 200",
+            lambda o: f"/admin/photos/photo/{o.photo.pk}/focal/",
+            "post",
+            lambda o: {"focal_x": "0.25", "focal_y": "0.75"},
+            label="a photo nothing uses",
+        ),
+        case(
+            "login login 403 200 404 404 200",
+            lambda o: f"/admin/photos/photo/{o.story.hero_photo_id}/focal/",
+            "post",
+            lambda o: {"focal_x": "0.25", "focal_y": "0.75"},
+            label="a published story's hero",
+        ),
+        case(
+            "login login 404 404 404 404 404",
+            "/admin/photos/photo/999999/focal/",
+            "post",
+            lambda o: {"focal_x": "0.25", "focal_y": "0.75"},
+            label="no such photo",
+        ),
+    ],
+    "admin/photos/photo/<int:photo_id>/credits/": [
+        case(
+            "login login 200 200 404 404 200",
+            lambda o: f"/admin/photos/photo/{o.photo.pk}/credits/",
+            "post",
+            lambda o: {"alt_text": "A quay at dawn", "credit_name": "Ann Lee"},
+            label="a photo nothing uses",
+        ),
+        case(
+            "login login 403 200 404 404 200",
+            lambda o: f"/admin/photos/photo/{o.story.hero_photo_id}/credits/",
+            "post",
+            lambda o: {"alt_text": "A quay at dawn", "credit_name": "Ann Lee"},
+            label="a published story's hero",
+        ),
+        case(
+            "login login 405 405 405 405 405",
+            lambda o: f"/admin/photos/photo/{o.photo.pk}/credits/",
+            label="GET",
+        ),
+    ],
 }
 
 # --- Each admin model: changelist, add, change, delete, history --------------------------
@@ -776,7 +860,8 @@ def objects(reader, reporter, editor, moderator, outsider, superuser, settings) 
     reporters_author = AuthorFactory(user=reporter, slug="kim-reporter")
     draft = ArticleFactory(desk=desk, draft=True, created_by=reporter, slug="a-draft")
     BylineFactory(article=draft, author=reporters_author)
-    story = ArticleFactory(desk=desk, slug="tides", headline="Tides")  # not the reporter's
+    # Not the reporter's; its hero photo is changed by the desk's editors only.
+    story = ArticleFactory(desk=desk, slug="tides", headline="Tides", hero_photo=PhotoFactory())
     BylineFactory(article=story)
     story.topics.add(topic := TopicFactory(slug="energy"))
     comment = CommentFactory(article=story)

@@ -30,6 +30,7 @@ import {
   Text,
   updateAttrsDialog,
 } from "django-prose-editor/editor";
+import { photoNodeView, pickPhoto } from "newsroom/photo-picker";
 
 /* The boxed analysis: <aside class="aside"> holding blocks, its title an h2.aside__title. */
 const Aside = Node.create({
@@ -75,10 +76,6 @@ const AsideTitle = Heading.extend({
   },
 });
 
-const photoDialog = updateAttrsDialog(
-  { photoId: { type: "string", title: "Photo number (from Photos in the admin)", required: true } },
-  { title: "Insert a photo" },
-);
 const embedDialog = updateAttrsDialog(
   {
     url: {
@@ -107,16 +104,19 @@ const Photo = Node.create({
   renderHTML({ node }) {
     return ["figure", { "data-photo-id": node.attrs.id }];
   },
+  addNodeView() {
+    return photoNodeView;  // its thumbnail and credit, as the picker shows them
+  },
   addMenuItems({ menu, buttons }) {
     menu.defineItem({
       name: "photo",
       groups: "nodes",
       button: buttons.material("image", "insert photo"),
       command: (editor) => {
-        photoDialog(editor, {}).then((attrs) => {
-          const id = attrs && String(attrs.photoId).trim();
-          if (id && /^\d+$/.test(id)) {
-            editor.chain().focus().insertContent({ type: "photo", attrs: { id } }).run();
+        // The library's grid of thumbnails (static/js/photo_picker.js), uploads included.
+        pickPhoto({ title: "Put a photo in the text" }).then((photo) => {
+          if (photo) {
+            editor.chain().focus().insertContent({ type: "photo", attrs: { id: String(photo.id) } }).run();
           }
         });
       },

@@ -141,12 +141,15 @@ def test_list_links_drafts_to_their_preview_and_published_articles_to_the_site(e
 # --- The form -----------------------------------------------------------------------------
 
 
-def test_form_prepopulates_the_slug_and_autocompletes_photo_and_topics(editor_client):
+def test_form_prepopulates_the_slug_picks_the_photo_and_autocompletes_topics(editor_client):
     html = editor_client.get(reverse(ADD)).content.decode()
     assert "data-prepopulated-fields" in html and "&quot;#id_slug&quot;" in html
-    for field in ("hero_photo", "topics"):
-        tag = re.search(rf'<select[^>]*name="{field}"[^>]*>', html).group(0)
-        assert "admin-autocomplete" in tag, tag
+    tag = re.search(r'<select[^>]*name="topics"[^>]*>', html).group(0)
+    assert "admin-autocomplete" in tag, tag
+    # The hero photo: the library's picker (a group named as the field), its value hidden.
+    assert re.search(r'<input type="hidden" name="hero_photo" value="" id="id_hero_photo">', html)
+    assert 'role="group" aria-label="Hero photo" data-photo-picker' in html
+    assert 'id="id_hero_photo_choose" data-picker-open' in html
     assert 'name="bylines-__prefix__-order"' in html
     assert 'name="bylines-__prefix__-author"' in html
     assert "the boxed aside" in html  # the body editor's help text
@@ -164,7 +167,11 @@ def test_form_shows_the_hero_photo_thumbnail_with_its_credit(editor_client):
 def test_form_warns_beside_the_photo_when_it_cannot_be_published(editor_client):
     article = ArticleFactory(draft=True, hero_photo=PhotoFactory(credit_name=""))
     html = editor_client.get(change_url(article)).content.decode()
-    assert "Cannot be published: no credit" in html
+    notice = html[html.index('id="nr-photo-notice"') :]
+    assert "Cannot be published yet: a photo needs alt text and a credit." in notice
+    assert f"Hero photo, no. {article.hero_photo_id}" in notice
+    assert "no credit." in notice
+    assert f'data-complete-photo="{article.hero_photo_id}"' in notice  # the pop-up's button
     assert reverse("admin:photos_photo_change", args=[article.hero_photo_id]) in html
 
 

@@ -131,9 +131,9 @@ def test_a_video_loads_only_when_the_reader_clicks(page, live_server, settings):
 def test_a_photo_is_inserted_from_the_toolbar(editing, page):
     photo = PhotoFactory()
     page.evaluate("document.querySelector('.prose-editor').articleEditor.commands.setContent('')")
-    page.click(".prose-menubar [title='insert photo']")
-    page.fill("dialog.prose-editor-dialog input[name=photoId]", str(photo.pk))
-    page.click("dialog.prose-editor-dialog button[type=submit]")
+    page.click(".prose-menubar [title='insert photo']")  # the library's picker
+    page.click(f"dialog.nr-picker-dialog .nr-picker-item[data-photo-id='{photo.pk}']")
+    page.wait_for_function("!document.querySelector('dialog.nr-picker-dialog')")
     assert f'<figure data-photo-id="{photo.pk}"></figure>' in editor_html(page)
     assert page.evaluate("document.getElementById('id_body').value") == editor_html(page)
 

@@ -165,10 +165,13 @@ def test_an_editor_uploads_a_photo_writes_publishes_and_it_is_on_the_home_page_w
     page.locator(".prose-editor .ProseMirror[contenteditable=true]").fill(
         "The port switched its last diesel cranes off."
     )
-    # The hero photo is an autocomplete (select2): type, then pick the match.
-    page.locator(".field-hero_photo .select2-selection").click()
-    page.locator(".select2-container--open .select2-search__field").fill("cranes")
-    page.locator(".select2-results__option", has_text="Container cranes").click()
+    # The hero photo from the library's picker: search, then pick the thumbnail.
+    page.get_by_role("button", name="Choose from the library…").click()
+    picker = page.get_by_role("dialog", name="Choose the hero photo")
+    picker.get_by_label("Search alt text, caption and credit").fill("cranes")
+    picker.get_by_role("button", name="Search").click()
+    picker.locator(".nr-picker-item", has_text="Container cranes").click()
+    expect(page.locator(".nr-hero-preview")).to_contain_text("Photo: Lina Haddad")
     shot(page, "editor-2-article")
     page.get_by_role("button", name="Save and continue editing").first.click()
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
