@@ -39,7 +39,7 @@ from articles.validators import (
 
 # First path segments the site itself uses: a desk with one of these slugs would be hidden.
 RESERVED_DESK_SLUGS = frozenset(
-    {"admin", "authors", "corrections", "feed", "media", "moderation", "notifications"}
+    {"admin", "authors", "corrections", "feed", "live", "media", "moderation", "notifications"}
     | {"preview", "search", "static", "topics"}
 )
 
