@@ -37,6 +37,7 @@ from articles.models import Article, Author
 from articles.purges import purge_on_commit
 from articles.services import user_can_publish, user_works_on_desk
 from live.models import DeskLivePolicy, LiveBlog, LiveEntry, LiveEntryLog
+from live.selectors import forget_running
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -111,6 +112,9 @@ def _changed(*, blog: LiveBlog, entry: LiveEntry | None = None, listing: bool = 
     if entry is not None:
         keys.append(entry.cache_key())
     # Starting and ending also change the article's cards (the LIVE badge) and its page.
+    if listing:  # the badges: now, and again once committed (a render in between re-read it)
+        forget_running()
+        transaction.on_commit(forget_running)
     purge_on_commit(keys, articles=[blog.article] if listing else ())
 
 
