@@ -1,7 +1,7 @@
 """One audit page across the site (/admin/audit/), read-only over the logs the services
 already write: the articles' workflow (Transition), corrections, updates and restores
-(Revision), moderation decisions (ModerationLog) and desk memberships
-(DeskMembershipChange). Filterable by who did it, desk and day (in newsroom time).
+(Revision), moderation decisions (ModerationLog), desk memberships
+(DeskMembershipChange) and, for those who may read it, the live blogs' log (LiveEntryLog). Filterable by who did it, desk and day (in newsroom time).
 
 It needs the right to view every one of those logs (superusers have it; others are given
 it in Users or Groups), since it shows all desks' steps and who changed whose rights.
@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from articles.models import Desk, DeskMembershipChange, Revision, Transition
 from comments.models import ModerationLog
+from live.models import LiveEntryLog
 from newsroom.params import BadParameter, query_id
 
 # The newest steps shown; filtering by day (or person, or desk) reaches older ones.
@@ -83,7 +84,9 @@ def _article_url(article_id: int) -> str:
     return reverse("admin:articles_article_change", args=[article_id])
 
 
-def _steps(*, user_id: int | None, desk_id: int | None, span) -> list[Step]:
+def _steps(
+    *, user_id: int | None, desk_id: int | None, span, live: bool = False
+) -> list[Step]:
     def narrowed(rows, *, who: str, desk: str):
         if user_id is not None:
             rows = rows.filter(**{f"{who}_id": user_id})
@@ -112,6 +115,15 @@ def _steps(*, user_id: int | None, desk_id: int | None, span) -> list[Step]:
     )
     memberships = narrowed(
         DeskMembershipChange.objects.select_related("desk", "member", "by"), who="by", desk="desk"
+    )
+    live_steps = (
+        narrowed(
+            LiveEntryLog.objects.select_related("user", "blog__article__desk", "entry"),
+            who="user",
+            desk="blog__article__desk",
+        )
+        if live
+        else []
     )
     steps = chain(
         (
@@ -169,6 +181,19 @@ def _steps(*, user_id: int | None, desk_id: int | None, span) -> list[Step]:
             )
             for m in memberships
         ),
+        (
+            Step(
+                row.created_at,
+                row.user,
+                f"Live: {row.get_action_display().lower()}"
+                + (f" (entry {row.entry_id})" if row.entry_id else ""),
+                row.blog.article.headline,
+                reverse("admin:live_liveblog_change", args=[row.blog_id]),
+                row.blog.article.desk.name,
+                row.note,
+            )
+            for row in live_steps
+        ),
     )
     return sorted(steps, key=lambda step: step.when, reverse=True)[:LIMIT]
 
@@ -183,7 +208,12 @@ def audit_view(request: HttpRequest) -> HttpResponse:
         {
             **admin.site.each_context(request),
             "title": "Audit log",
-            "steps": _steps(user_id=user_id, desk_id=desk_id, span=span),
+            "steps": _steps(
+                user_id=user_id,
+                desk_id=desk_id,
+                span=span,
+                live=request.user.has_perm("live.view_liveentrylog"),
+            ),
             "limit": LIMIT,
             "people": get_user_model().objects.filter(is_staff=True).order_by("username"),
             "desks": Desk.objects.order_by("name").only("name"),
