@@ -1,7 +1,8 @@
 """One audit page across the site (/admin/audit/), read-only over the logs the services
 already write: the articles' workflow (Transition), corrections, updates and restores
 (Revision), moderation decisions (ModerationLog), desk memberships
-(DeskMembershipChange) and, for those who may read it, the live blogs' log (LiveEntryLog). Filterable by who did it, desk and day (in newsroom time).
+(DeskMembershipChange) and, for those who may read it, the live blogs' log
+(LiveEntryLog). Filterable by who did it, desk and day (in newsroom time).
 
 It needs the right to view every one of those logs (superusers have it; others are given
 it in Users or Groups), since it shows all desks' steps and who changed whose rights.
