@@ -86,9 +86,7 @@ class LiveBlogAdmin(admin.ModelAdmin):
     # --- the composer ------------------------------------------------------------------
 
     def _blog(self, request: HttpRequest, blog_id: int) -> LiveBlog:
-        blog = (
-            self.get_queryset(request).select_related("article__desk").filter(pk=blog_id).first()
-        )
+        blog = self.get_queryset(request).select_related("article__desk").filter(pk=blog_id).first()
         if blog is None or not self.has_view_permission(request, blog):
             raise Http404("No such live blog")
         return blog
@@ -350,5 +348,3 @@ class LiveEntryLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-
