@@ -91,11 +91,16 @@ class LiveBlogAdmin(admin.ModelAdmin):
             raise Http404("No such live blog")
         return blog
 
-    def _entries(self, request: HttpRequest, blog: LiveBlog) -> list[LiveEntry]:
-        """What the composer lists: entries awaiting an editor first, then the newest."""
+    def _entries(
+        self, request: HttpRequest, blog: LiveBlog, only: LiveEntry | None = None
+    ) -> list[LiveEntry]:
+        """What the composer lists: entries awaiting an editor first, then the newest (or
+        `only` that one, just posted)."""
+        entries = LiveEntry.objects.filter(blog=blog)
+        if only is not None:
+            entries = entries.filter(pk=only.pk)
         rows = list(
-            LiveEntry.objects.filter(blog=blog)
-            .exclude(status=LiveEntry.Status.WITHDRAWN)
+            entries.exclude(status=LiveEntry.Status.WITHDRAWN)
             .select_related("created_by")
             .prefetch_related("authors")
             .order_by("status", "-published_at", "-id")[:COMPOSER_ENTRIES]
@@ -107,12 +112,14 @@ class LiveBlogAdmin(admin.ModelAdmin):
             entry.when = newsroom_time(entry.published_at or entry.created_at, with_date=False)
         return selectors.with_html(rows)
 
-    def _entries_html(self, request: HttpRequest, blog: LiveBlog) -> str:
+    def _entries_html(
+        self, request: HttpRequest, blog: LiveBlog, only: LiveEntry | None = None
+    ) -> str:
         return render_to_string(
             "admin/live/liveblog/entries.html",
             {
                 "blog": blog,
-                "entries": self._entries(request, blog),
+                "entries": self._entries(request, blog, only),
                 "runs": services.user_runs_blog(user=request.user, blog=blog),
             },
             request=request,
@@ -152,7 +159,7 @@ class LiveBlogAdmin(admin.ModelAdmin):
         return HttpResponse(self._entries_html(request, blog))
 
     def post_view(self, request: HttpRequest, blog_id: int) -> HttpResponse:
-        """A new entry. From the composer's script: JSON (the entries list, or the errors)
+        """A new entry. From the composer's script: JSON (the new entry's HTML, or the errors)
         and the page stays; without JavaScript: back to the composer (303)."""
         if request.method != "POST":
             return redirect("admin:live_liveblog_change", blog_id)
@@ -189,7 +196,9 @@ class LiveBlogAdmin(admin.ModelAdmin):
                     "entry": entry.pk,
                     "status": entry.status,
                     "message": said,
-                    "entries_html": self._entries_html(request, blog),
+                    # The new entry alone: the page puts it on top of its list at once;
+                    # others' entries come with the list's own refresh.
+                    "entry_html": self._entries_html(request, blog, only=entry),
                 }
             )
         self.message_user(request, said, messages.SUCCESS)

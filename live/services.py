@@ -107,7 +107,6 @@ def _changed(*, blog: LiveBlog, entry: LiveEntry | None = None, listing: bool = 
     """The blog's readers must see this change: move its version (row-locked, so two
     changes at once both count) and purge its page and poll URL once committed."""
     LiveBlog.objects.filter(pk=blog.pk).update(version=F("version") + 1)
-    blog.refresh_from_db(fields=["version"])
     keys = [blog.cache_key()]
     if entry is not None:
         keys.append(entry.cache_key())
@@ -222,7 +221,7 @@ def live_entry_post(
         entry.status = LiveEntry.Status.PUBLISHED
         entry.published_at = timezone.now()
     entry.save()
-    entry.authors.set(list(authors) if authors is not None else _default_authors(user))
+    entry.authors.add(*(authors if authors is not None else _default_authors(user)))
     if directly:
         _log(blog=blog, user=user, action=LiveEntryLog.Action.POST, entry=entry)
         _changed(blog=blog, entry=entry)

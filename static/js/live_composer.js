@@ -1,7 +1,7 @@
 /* The live blog's composer (templates/admin/live/liveblog/composer.html), built for speed.
 
    - Post without leaving the page: the form is sent with fetch; the answer carries the
-     newest entries, which replace the list under the form; the editor empties for the next
+     new entry, put on top of the list under the form; the editor empties for the next
      one. Without JavaScript the form posts and the page comes back (303).
    - Ctrl+Enter (⌘+Enter on a Mac) posts from anywhere in the form.
    - The entry being written is kept in this browser (localStorage) a moment after each
@@ -122,7 +122,8 @@ if (form) {
         return;
       }
       errors.hidden = true;
-      list.innerHTML = data.entries_html;
+      list.querySelector(".nr-empty")?.remove();
+      list.insertAdjacentHTML("afterbegin", data.entry_html);
       window.clearTimeout(timer);
       window.localStorage.removeItem(key);
       editor?.commands.clearContent(true);

@@ -42,7 +42,7 @@ def test_posting_from_the_script_answers_json_with_the_entries(client, blog, des
     data = answer.json()
     entry = LiveEntry.objects.get(pk=data["entry"])
     assert entry.status == "published" and entry.is_key_event and entry.headline == "Fire out"
-    assert "The fire is out." in data["entries_html"] and data["message"] == "Posted."
+    assert "The fire is out." in data["entry_html"] and data["message"] == "Posted."
 
 
 def test_posting_without_javascript_comes_back_to_the_composer(client, blog, desk_reporter):

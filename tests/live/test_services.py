@@ -46,7 +46,7 @@ def blog_keys(blog, entry):
 def test_an_editor_posts_an_entry_that_goes_out_at_once(
     blog, desk_editor, purges, django_capture_on_commit_callbacks
 ):
-    version = blog.version
+    version = LiveBlog.objects.get(pk=blog.pk).version
     with django_capture_on_commit_callbacks(execute=True):
         entry = post(blog, desk_editor, headline="Fire reported")
     assert entry.status == LiveEntry.Status.PUBLISHED and entry.published_at is not None
