@@ -95,16 +95,18 @@ class LiveBlogAdmin(admin.ModelAdmin):
         self, request: HttpRequest, blog: LiveBlog, only: LiveEntry | None = None
     ) -> list[LiveEntry]:
         """What the composer lists: entries awaiting an editor first, then the newest (or
-        `only` that one, just posted)."""
-        entries = LiveEntry.objects.filter(blog=blog)
+        `only` that one, just posted by this user, as the service returned it)."""
         if only is not None:
-            entries = entries.filter(pk=only.pk)
-        rows = list(
-            entries.exclude(status=LiveEntry.Status.WITHDRAWN)
-            .select_related("created_by")
-            .prefetch_related("authors")
-            .order_by("status", "-published_at", "-id")[:COMPOSER_ENTRIES]
-        )
+            only.created_by = request.user
+            rows = [only]
+        else:
+            rows = list(
+                LiveEntry.objects.filter(blog=blog)
+                .exclude(status=LiveEntry.Status.WITHDRAWN)
+                .select_related("created_by")
+                .prefetch_related("authors")
+                .order_by("status", "-published_at", "-id")[:COMPOSER_ENTRIES]
+            )
         for entry in rows:
             entry.blog = blog
             entry.may_edit = services.entry_editable_by(entry=entry, user=request.user)

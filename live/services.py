@@ -221,13 +221,23 @@ def live_entry_post(
         entry.status = LiveEntry.Status.PUBLISHED
         entry.published_at = timezone.now()
     entry.save()
-    entry.authors.add(*(authors if authors is not None else _default_authors(user)))
+    chosen = list(authors) if authors is not None else _default_authors(user)
+    entry.authors.add(*chosen)
+    _known_authors(entry, chosen)
     if directly:
         _log(blog=blog, user=user, action=LiveEntryLog.Action.POST, entry=entry)
         _changed(blog=blog, entry=entry)
     else:
         _log(blog=blog, user=user, action=LiveEntryLog.Action.SUBMIT, entry=entry)
     return entry
+
+
+def _known_authors(entry: LiveEntry, authors: list[Author]) -> None:
+    """Keep the authors just set on the entry, as a prefetch would: showing the new entry
+    (the composer answers with it) asks the database nothing more."""
+    known = entry.authors.all()
+    known._result_cache, known._prefetch_done = list(authors), True
+    entry._prefetched_objects_cache = {"authors": known}
 
 
 def _locked(entry: LiveEntry) -> LiveEntry:
