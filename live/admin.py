@@ -26,9 +26,23 @@ COMPOSER_ENTRIES = 30  # the newest entries kept in view under the form
 
 
 class StartForm(forms.ModelForm):
+    user = None  # set by LiveBlogAdmin.get_form: whose rights are checked
+
     class Meta:
         model = LiveBlog
         fields = ("article", "started_at")
+
+    def validate_unique(self) -> None:
+        pass  # an ended blog of the article starts again (live.services)
+
+    def clean(self):
+        cleaned = super().clean()
+        article = cleaned.get("article")
+        if article is not None and not services.user_may_start(user=self.user, article=article):
+            self.add_error("article", "Only the desk's editors can start a live blog on it.")
+        elif article is not None and LiveBlog.objects.running().filter(article=article).exists():
+            self.add_error("article", "This article is already a running live blog.")
+        return cleaned
 
 
 @admin.register(LiveBlog)
@@ -50,6 +64,11 @@ class LiveBlogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # entries are part of the record: end the blog instead
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user
+        return form
 
     def save_model(self, request, obj, form, change) -> None:
         try:

@@ -92,6 +92,11 @@ def entry_withdrawable_by(*, entry: LiveEntry, user: User) -> bool:
     )
 
 
+def user_may_start(*, user: User, article: Article) -> bool:
+    """The article's desk editors switch it to a live blog (and back on)."""
+    return user_can_publish(user) and user_works_on_desk(user=user, desk_id=article.desk_id)
+
+
 def _desk_id(blog: LiveBlog) -> int:
     return blog.article.desk_id
 
@@ -135,7 +140,7 @@ def live_blog_start(
 ) -> LiveBlog:
     """Run `article` as a live blog from `started_at` (now by default). An ended blog of
     the article starts again."""
-    if not (user_can_publish(user) and user_works_on_desk(user=user, desk_id=article.desk_id)):
+    if not user_may_start(user=user, article=article):
         _refuse("Only the desk's editors can start a live blog on its articles.")
     blog, created = LiveBlog.objects.select_for_update().get_or_create(
         article=article,

@@ -85,9 +85,7 @@ def _article_url(article_id: int) -> str:
     return reverse("admin:articles_article_change", args=[article_id])
 
 
-def _steps(
-    *, user_id: int | None, desk_id: int | None, span, live: bool = False
-) -> list[Step]:
+def _steps(*, user_id: int | None, desk_id: int | None, span, live: bool = False) -> list[Step]:
     def narrowed(rows, *, who: str, desk: str):
         if user_id is not None:
             rows = rows.filter(**{f"{who}_id": user_id})

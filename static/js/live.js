@@ -131,14 +131,14 @@ if (section) {
       }
     }
     if (firstPage) {
+      // New: what the list has above the newest entry this page already shows.
       const known = new Set(shown().map(idOf));
-      const newest = onPage.length ? idOf(onPage[0]) : null;
       const ids = [];
       for (const [id] of data.entries) {
-        if (id === newest) {
+        if (known.has(id)) {
           break;
         }
-        if (!known.has(id) && !waiting.has(id)) {
+        if (!waiting.has(id)) {
           ids.push(id);
         }
       }

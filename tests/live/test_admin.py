@@ -159,3 +159,16 @@ def test_the_site_audit_log_shows_live_steps_with_their_reasons(client, blog, su
     client.force_login(superuser)
     html = client.get("/admin/audit/").content.decode()
     assert "Live: withdrawn" in html and "Duplicate entry" in html and "Live: posted" in html
+
+
+def test_only_the_desks_editors_can_switch_an_article_to_live_in_the_admin(
+    client, desk, desk_reporter, other_editor
+):
+    article = ArticleFactory(desk=desk)
+    data = {"article": article.pk, "started_at_0": "2026-01-01", "started_at_1": "10:00:00"}
+    client.force_login(desk_reporter)
+    assert client.post(reverse("admin:live_liveblog_add"), data).status_code == 403
+    client.force_login(other_editor)
+    answer = client.post(reverse("admin:live_liveblog_add"), data)
+    assert answer.status_code == 200 and b"Only the desk&#x27;s editors" in answer.content
+    assert not LiveBlog.objects.exists()
