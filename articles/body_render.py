@@ -21,8 +21,8 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.embeds import embed_for
-from articles.models import Photo, Rendition
 from articles.search import uses_postgres
+from photos.models import Photo, Rendition
 
 # The canonical form articles.body writes: exactly one attribute, empty content.
 FIGURE = re.compile(r'<figure data-(photo-id|embed-url)="([^"]*)"></figure>')

@@ -18,7 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.body import sanitise_body
-from articles.models import Article, Author, Desk, PlainText
+from articles.models import Article, Author, Desk
+from core.pagecache import PageKeys
+from core.text import PlainText
 
 
 class LiveBlogQuerySet(models.QuerySet):
@@ -32,7 +34,9 @@ class LiveBlogQuerySet(models.QuerySet):
         return self.filter(article__in=Article.objects.published(at).values("pk"))
 
 
-class LiveBlog(models.Model):
+class LiveBlog(PageKeys, models.Model):
+    key_prefix = "live"  # the blog's page, its older pages, its poll URL and feed
+
     article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="live_blog")
     started_at = models.DateTimeField(
         default=timezone.now, help_text="When the coverage begins (shown and in JSON-LD)."
@@ -60,10 +64,6 @@ class LiveBlog(models.Model):
     def is_running(self, at: datetime | None = None) -> bool:
         now = at or timezone.now()
         return self.started_at <= now and (self.ended_at is None or self.ended_at > now)
-
-    def cache_key(self) -> str:
-        """The page-cache key of the blog's page and its poll URL: every entry change purges it."""
-        return f"live-{self.pk}"
 
     def poll_url(self) -> str:
         return reverse("live:poll", kwargs={"blog_id": self.pk})
@@ -94,7 +94,9 @@ class LiveEntryQuerySet(models.QuerySet):
         return self.filter(status=LiveEntry.Status.PUBLISHED).order_by("-published_at", "-id")
 
 
-class LiveEntry(PlainText, models.Model):
+class LiveEntry(PageKeys, PlainText, models.Model):
+    key_prefix = "live-entry"  # the entry's own URL
+
     class Status(models.TextChoices):
         PENDING = "pending", "Awaiting an editor"
         PUBLISHED = "published", "Published"
@@ -143,9 +145,6 @@ class LiveEntry(PlainText, models.Model):
 
     def fragment_url(self) -> str:
         return reverse("live:entry", kwargs={"blog_id": self.blog_id, "entry_id": self.pk})
-
-    def cache_key(self) -> str:
-        return f"live-entry-{self.pk}"
 
     @property
     def anchor(self) -> str:

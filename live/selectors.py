@@ -16,6 +16,7 @@ from django.utils.text import Truncator
 from articles.body_render import body_photo_ids, render_body
 from articles.models import Author
 from live.models import LiveBlog, LiveEntry
+from photos.models import Photo
 
 logger = logging.getLogger(__name__)
 
@@ -89,8 +90,8 @@ def with_html(entries: list[LiveEntry]) -> list[LiveEntry]:
 
 def entry_page_keys(entries: list[LiveEntry]) -> list[str]:
     """The keys of what entries show beside their own text: authors and photos."""
-    keys = {f"author-{author.pk}" for entry in entries for author in entry.authors.all()}
-    keys |= {f"photo-{pk}" for entry in entries for pk in body_photo_ids(entry.body)}
+    keys = {author.page_key for entry in entries for author in entry.authors.all()}
+    keys |= {Photo.page_key_for(pk) for entry in entries for pk in body_photo_ids(entry.body)}
     return sorted(keys)
 
 

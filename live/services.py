@@ -112,9 +112,9 @@ def _changed(*, blog: LiveBlog, entry: LiveEntry | None = None, listing: bool = 
     """The blog's readers must see this change: move its version (row-locked, so two
     changes at once both count) and purge its page and poll URL once committed."""
     LiveBlog.objects.filter(pk=blog.pk).update(version=F("version") + 1)
-    keys = [blog.cache_key()]
+    keys = [blog.page_key]
     if entry is not None:
-        keys.append(entry.cache_key())
+        keys.append(entry.page_key)
     # Starting and ending also change the article's cards (the LIVE badge) and its page.
     if listing:  # the badges: now, and again once committed (a render in between re-read it)
         forget_running()

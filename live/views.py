@@ -25,12 +25,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import strip_tags
 
 from articles.feeds import MediaRssFeed
+from articles.models import Article
 from articles.seo import absolute_url
 from articles.views import ArticleView, CountingPaginator
+from core.pagecache import tag_response
 from live import selectors
 from live.models import LiveBlog, LiveEntry
 from live.seo import live_blog_schema
-from newsroom.pagecache import tag_response
 
 
 class LiveArticleView(ArticleView):
@@ -80,7 +81,7 @@ class LiveArticleView(ArticleView):
         blog = context.get("blog")
         keys = getattr(response, "surrogate_keys", None)
         if blog is not None and keys is not None:  # a public page (a preview has none)
-            extra = [blog.cache_key(), *selectors.entry_page_keys(context["entries"])]
+            extra = [blog.page_key, *selectors.entry_page_keys(context["entries"])]
             tag_response(response, [*keys, *extra])
         return response
 
@@ -109,7 +110,7 @@ def poll(request: HttpRequest, blog_id: int) -> HttpResponse:
     body = json.dumps(selectors.poll_payload(blog), separators=(",", ":"))
     response = HttpResponse(body, content_type="application/json")
     response.headers["X-Robots-Tag"] = "noindex"
-    return tag_response(response, [blog.cache_key(), f"article-{blog.article_id}"])
+    return tag_response(response, [blog.page_key, Article.page_key_for(blog.article_id)])
 
 
 def entry_fragment(request: HttpRequest, blog_id: int, entry_id: int) -> HttpResponse:
@@ -119,7 +120,8 @@ def entry_fragment(request: HttpRequest, blog_id: int, entry_id: int) -> HttpRes
     selectors.with_html([entry])
     response = render(request, "live/entry.html", {"entry": entry, "blog": blog})
     response.headers["X-Robots-Tag"] = "noindex"
-    keys = [entry.cache_key(), f"article-{blog.article_id}", *selectors.entry_page_keys([entry])]
+    keys = [entry.page_key, Article.page_key_for(blog.article_id)]
+    keys += selectors.entry_page_keys([entry])
     return tag_response(response, keys)
 
 
@@ -131,7 +133,7 @@ class LiveBlogFeed(Feed):
     def __call__(self, request, *args, **kwargs):
         response = super().__call__(request, *args, **kwargs)
         blog = request.live_blog
-        return tag_response(response, [blog.cache_key(), f"article-{blog.article_id}"])
+        return tag_response(response, [blog.page_key, Article.page_key_for(blog.article_id)])
 
     def get_object(self, request, blog_id: int) -> LiveBlog:
         request.live_blog = _public_blog(blog_id)

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def purges(monkeypatch):
     """Each purge's keys and whether it was soft."""
-    from newsroom import pagecache
+    from core import pagecache
 
     calls = []
     monkeypatch.setattr(
