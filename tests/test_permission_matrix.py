@@ -31,6 +31,8 @@ from articles.models import Article, Correction
 from comments import services as comment_services
 from comments.models import Comment, ModerationLog, Report, Term
 from editorial import services as editorial_services
+from live import services as live_services
+from live.models import DeskLivePolicy, LiveEntryLog
 from notifications.models import (
     MODERATOR_DIGEST,
     Mailbox,
@@ -84,6 +86,10 @@ def tampered(url: str) -> str:
     """The same address with the token's last character changed."""
     last = url[-2]
     return url[:-2] + ("A" if last != "A" else "B") + "/"
+
+
+def live_admin(o: SimpleNamespace, suffix: str) -> str:
+    return f"/admin/live/liveblog/{o.live_blog.pk}/{suffix}"
 
 
 def article_admin(article_key: str, suffix: str) -> Callable:
@@ -266,8 +272,9 @@ ENTRIES |= {
             lambda o: f"/admin/r/{ContentType.objects.get_for_model(Article).pk}/{o.story.pk}/",
         )
     ],
-    r"admin/^(?P<app_label>auth|articles|photos|editorial|comments|notifications)/$": [
+    r"admin/^(?P<app_label>auth|articles|photos|editorial|comments|notifications|live)/$": [
         case("login login 200 200 200 404 200", "/admin/articles/"),
+        case("login login 200 200 404 404 200", "/admin/live/"),
         case("login login 404 200 200 404 200", "/admin/comments/"),
         case("login login 404 404 404 404 200", "/admin/auth/"),
         case("login login 404 404 404 404 200", "/admin/notifications/"),
@@ -350,6 +357,59 @@ ENTRIES |= {
             label="refresh own draft's lock",
         ),
         case("login login 405 405 405 405 405", article_admin("draft", "lock/"), label="GET"),
+    ],
+    # Live blogs: the public side is everyone's; an entry's permalink redirects to its page.
+    "<slug:desk>/<yyyy:year>/<nn:month>/<nn:day>/<slug:slug>/entries/<int:entry_id>/": [
+        case(
+            "302 302 302 302 302 302 302",
+            lambda o: o.live_entry.get_absolute_url(),
+            label="a published entry",
+        )
+    ],
+    "live/<int:blog_id>/poll.json": [case(EVERYONE_200, lambda o: o.live_blog.poll_url())],
+    "live/<int:blog_id>/entries/<int:entry_id>/": [
+        case(EVERYONE_200, lambda o: o.live_entry.fragment_url())
+    ],
+    "live/<int:blog_id>/feed/": [case(EVERYONE_200, lambda o: f"/live/{o.live_blog.pk}/feed/")],
+    # The composer: the desk's people (reporters and editors here work on every desk);
+    # anyone else is not told the blog exists.
+    "admin/live/liveblog/<int:blog_id>/change/": [
+        case("login login 200 200 404 404 200", lambda o: live_admin(o, "change/"))
+    ],
+    "admin/live/liveblog/<int:blog_id>/entries/": [
+        case("login login 200 200 404 404 200", lambda o: live_admin(o, "entries/"))
+    ],
+    "admin/live/liveblog/<int:blog_id>/post/": [
+        case(
+            "login login 303 303 404 404 303",
+            lambda o: live_admin(o, "post/"),
+            "post",
+            lambda o: {"body": "<p>From the scene.</p>"},
+            label="a new entry (a reporter's waits for approval)",
+        )
+    ],
+    "admin/live/liveblog/<int:blog_id>/entries/<int:entry_id>/edit/": [
+        case(
+            "login login 403 200 404 404 200",
+            lambda o: live_admin(o, f"entries/{o.live_entry.pk}/edit/"),
+            label="an editor's published entry",
+        )
+    ],
+    "admin/live/liveblog/<int:blog_id>/entries/<int:entry_id>/<str:action>/": [
+        case(
+            "login login 303 303 404 404 303",
+            lambda o: live_admin(o, f"entries/{o.live_entry.pk}/pin/"),
+            "post",
+            lambda o: {},
+            label="pin (a reporter's is refused with a message)",
+        )
+    ],
+    "admin/live/liveblog/<int:blog_id>/end/": [
+        case(
+            "login login 302 302 302 302 302",
+            lambda o: live_admin(o, "end/"),
+            label="GET: back to the composer",
+        )
     ],
 }
 
@@ -508,6 +568,38 @@ ADMIN_MODELS: dict[str, tuple[str, dict[str, object]]] = {
             "history": SUPERUSER_ONLY,
         },
     ),
+    # Live blogs are ended, never deleted; the composer is their change page. Desk live
+    # policies are the desks' editors'; the live log is read-only.
+    "live.liveblog": (
+        "live_blog",
+        {
+            "changelist": "login login 200 200 403 403 200",
+            "add": "login login 403 200 403 403 200",
+            "change": "login login 200 200 404 404 200",
+            "delete": NOBODY,
+            "history": "login login 200 200 302 302 200",
+        },
+    ),
+    "live.desklivepolicy": (
+        "live_policy",
+        {
+            "changelist": "login login 200 200 403 403 200",
+            "add": "login login 403 200 403 403 200",
+            "change": "login login 200 200 403 403 200",
+            "delete": SUPERUSER_ONLY,
+            "history": "login login 200 200 403 403 200",
+        },
+    ),
+    "live.liveentrylog": (
+        "live_log",
+        {
+            "changelist": "login login 200 200 403 403 200",
+            "add": NOBODY,
+            "change": "login login 200 200 403 403 200",
+            "delete": NOBODY,
+            "history": "login login 200 200 302 302 200",
+        },
+    ),
 }
 
 # --- Each admin action, POSTed to its changelist ----------------------------------------
@@ -532,6 +624,9 @@ DELETERS = {
     "notifications.notificationpreference": "login login 403 403 403 403 ran",
     "notifications.suppression": "login login 403 403 403 403 ran",
     "notifications.mailbox": "login login 403 403 403 403 ran",
+    "live.liveblog": "login login refused refused 403 403 refused",
+    "live.desklivepolicy": "login login refused refused 403 403 ran",
+    "live.liveentrylog": "login login refused refused 403 403 refused",
 }
 ACTIONS: dict[tuple[str, str], tuple[str, str]] = {
     **{
@@ -649,7 +744,15 @@ def objects(reader, reporter, editor, moderator, outsider, superuser) -> SimpleN
         draft.headline = headline
         draft.save()
         editorial_services.article_record_revision(article=draft, user=reporter)
+    live_blog = live_services.live_blog_start(article=story, user=editor)
+    live_entry = live_services.live_entry_post(
+        blog=live_blog, user=editor, body="<p>Tide gauges rising.</p>"
+    )
     return SimpleNamespace(
+        live_blog=live_blog,
+        live_entry=live_entry,
+        live_policy=DeskLivePolicy.objects.create(desk=desk),
+        live_log=LiveEntryLog.objects.filter(entry=live_entry).get(),
         review=review,
         correction=Correction.objects.create(article=story, text="A date was wrong."),
         share_link=editorial_services.share_link_create(article=draft, user=reporter),
