@@ -28,7 +28,7 @@ from photos.uploads import UploadedImageField
 
 # First path segments the site itself uses: a desk with one of these slugs would be hidden.
 RESERVED_DESK_SLUGS = frozenset(
-    {"admin", "authors", "corrections", "feed", "media", "moderation", "notifications"}
+    {"admin", "authors", "corrections", "feed", "live", "media", "moderation", "notifications"}
     | {"preview", "search", "static", "topics"}
 )
 

@@ -71,6 +71,12 @@ def manage(*args: str, env: dict | None = None) -> str:
 
 def prepare() -> str:
     """A fresh bench database with the demo newsroom; returns the seed article's path."""
+    prepare_database()
+    return manage("shell", "-c", SEED_COMMENTS).strip().splitlines()[-1]
+
+
+def prepare_database() -> None:
+    """A fresh bench database with the demo newsroom and the static files collected."""
     import psycopg
 
     admin_url = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
@@ -81,7 +87,6 @@ def prepare() -> str:
     manage("migrate", "--noinput", "-v0")
     manage("loaddemo")
     manage("collectstatic", "--noinput", "-v0")
-    return manage("shell", "-c", SEED_COMMENTS).strip().splitlines()[-1]
 
 
 # 300 approved comments on the seed article, written in one bulk insert, and 120 pending

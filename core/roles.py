@@ -68,6 +68,14 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
             "view_moderationlog",
             "view_term",
         ),
+        # Live blogs: start and end them, post, approve, edit, pin and withdraw entries
+        # (on their desks: live.services), and say whether a desk's reporters post directly.
+        "live": (
+            *(f"{verb}_{model}" for model in ("liveblog", "liveentry") for verb in EVERY),
+            "view_liveentrylog",
+            "change_desklivepolicy",
+            "view_desklivepolicy",
+        ),
     },
     REPORTERS: {
         "articles": (
@@ -85,6 +93,15 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "photos": ("add_photo", "change_photo", "view_photo", "view_rendition"),
         "editorial": ("view_transition", "view_revision", "add_sharelink", "view_sharelink"),
+        # Post entries to their desks' live blogs (live or for approval, as the desk says).
+        "live": (
+            "view_liveblog",
+            "add_liveentry",
+            "change_liveentry",
+            "view_liveentry",
+            "view_liveentrylog",
+            "view_desklivepolicy",
+        ),
     },
     MODERATORS: {
         "articles": ("view_article",),

@@ -2,7 +2,8 @@
 already write: the articles' workflow (Transition), corrections, updates and restores
 (Revision), moderation decisions (ModerationLog), desk roles (DeskMembershipChange: added,
 removed, role changed, joined by invitation, deactivated) and invitations sent or withdrawn
-(Invitation). Filterable by person (who did it; for a change to someone's roles, also the
+(Invitation), and, for those who may read it, the live blogs' log
+(LiveEntryLog). Filterable by person (who did it; for a change to someone's roles, also the
 person it was about), desk and day (in newsroom time).
 
 It needs the right to view every one of those logs (superusers have it; others are given
@@ -28,6 +29,7 @@ from articles.models import Desk, DeskMembershipChange, Invitation
 from comments.models import ModerationLog
 from core.params import BadParameter, query_id
 from editorial.models import Revision, Transition
+from live.models import LiveEntryLog
 
 # The newest steps shown; filtering by day (or person, or desk) reaches older ones.
 LIMIT = 200
@@ -101,7 +103,7 @@ def _article_url(article_id: int) -> str:
     return reverse("admin:articles_article_change", args=[article_id])
 
 
-def _steps(*, user_id: int | None, desk_id: int | None, span) -> list[Step]:
+def _steps(*, user_id: int | None, desk_id: int | None, span, live: bool = False) -> list[Step]:
     def narrowed(rows, *, who: str | None, desk: str, when: str = "created_at"):
         if user_id is not None and who is not None:
             rows = rows.filter(**{f"{who}_id": user_id})
@@ -142,6 +144,15 @@ def _steps(*, user_id: int | None, desk_id: int | None, span) -> list[Step]:
         who="withdrawn_by",
         desk="desk",
         when="withdrawn_at",
+    )
+    live_steps = (
+        narrowed(
+            LiveEntryLog.objects.select_related("user", "blog__article__desk", "entry"),
+            who="user",
+            desk="blog__article__desk",
+        )
+        if live
+        else []
     )
     steps = chain(
         (
@@ -226,6 +237,19 @@ def _steps(*, user_id: int | None, desk_id: int | None, span) -> list[Step]:
             )
             for i in withdrawals
         ),
+        (
+            Step(
+                row.created_at,
+                row.user,
+                f"Live: {row.get_action_display().lower()}"
+                + (f" (entry {row.entry_id})" if row.entry_id else ""),
+                row.blog.article.headline,
+                reverse("admin:live_liveblog_change", args=[row.blog_id]),
+                row.blog.article.desk.name,
+                row.note,
+            )
+            for row in live_steps
+        ),
     )
     return sorted(steps, key=lambda step: step.when, reverse=True)[:LIMIT]
 
@@ -240,7 +264,12 @@ def audit_view(request: HttpRequest) -> HttpResponse:
         {
             **admin.site.each_context(request),
             "title": "Audit log",
-            "steps": _steps(user_id=user_id, desk_id=desk_id, span=span),
+            "steps": _steps(
+                user_id=user_id,
+                desk_id=desk_id,
+                span=span,
+                live=request.user.has_perm("live.view_liveentrylog"),
+            ),
             "limit": LIMIT,
             "people": get_user_model().objects.filter(is_staff=True).order_by("username"),
             "desks": Desk.objects.order_by("name").only("name"),

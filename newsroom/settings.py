@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "editorial",
     "comments",
     "notifications",
+    "live",
     "demo",  # `manage.py loaddemo`: leave it out and nothing else changes
 ]
 
@@ -405,6 +406,13 @@ PAGE_CACHE_STALE_WHILE_REVALIDATE = env_int("PAGE_CACHE_STALE_WHILE_REVALIDATE",
 PAGE_CACHE_STALE_IF_ERROR = env_int("PAGE_CACHE_STALE_IF_ERROR", 86400)  # the app is down
 # Redis down: a render cannot be checked against purges, so fronts keep it only this long.
 PAGE_CACHE_UNSURE_S_MAXAGE = env_int("PAGE_CACHE_UNSURE_S_MAXAGE", 5)
+
+# Live blogs (live/): how often a reader's page asks the blog's poll URL for news, and how
+# many entries a page of the blog shows.
+LIVE_POLL_SECONDS = env_int("LIVE_POLL_SECONDS", 10)
+if LIVE_POLL_SECONDS < 1:
+    raise ConfigError("LIVE_POLL_SECONDS", "must be at least 1")
+LIVE_PAGE_SIZE = env_int("LIVE_PAGE_SIZE", 20)
 # Where purges go: each Varnish's address (the shipped VCL takes PURGE from the app's hosts).
 VARNISH_URLS = env_list("VARNISH_URLS")
 for _url in VARNISH_URLS:

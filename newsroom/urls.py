@@ -20,6 +20,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("", include("comments.urls")),
     path("", include("editorial.urls")),
+    path("", include("live.urls")),  # before articles: the article page shows live blogs
     path("", include("articles.urls")),
 ]
 # Uploaded photos and renditions: served here under `make run` (DEBUG) only; in production

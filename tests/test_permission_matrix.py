@@ -34,6 +34,8 @@ from articles.models import Article, Correction
 from comments import services as comment_services
 from comments.models import Comment, ModerationLog, Report, Term
 from editorial.services import revisions, share_links
+from live import services as live_services
+from live.models import DeskLivePolicy, LiveEntryLog
 from notifications.models import (
     MODERATOR_DIGEST,
     Mailbox,
@@ -102,6 +104,10 @@ def tampered(url: str) -> str:
     """The same address with the token's last character changed."""
     last = url[-2]
     return url[:-2] + ("A" if last != "A" else "B") + "/"
+
+
+def live_admin(o: SimpleNamespace, suffix: str) -> str:
+    return f"/admin/live/liveblog/{o.live_blog.pk}/{suffix}"
 
 
 def article_admin(article_key: str, suffix: str) -> Callable:
@@ -321,11 +327,12 @@ ENTRIES |= {
             lambda o: f"/admin/r/{ContentType.objects.get_for_model(Article).pk}/{o.story.pk}/",
         )
     ],
-    r"admin/^(?P<app_label>auth|articles|photos|editorial|comments|notifications)/$": [
+    r"admin/^(?P<app_label>auth|articles|photos|editorial|comments|notifications|live)/$": [
         case("login login 200 200 200 404 200 200", "/admin/articles/"),
         case("login login 404 200 200 404 200 200", "/admin/comments/"),
         case("login login 404 404 404 404 200 404", "/admin/auth/"),
         case("login login 404 404 404 404 200 404", "/admin/notifications/"),
+        case("login login 200 200 404 404 200 404", "/admin/live/"),
     ],
     "admin/(?P<url>.*)$": [case("login login 404 404 404 404 404 404", "/admin/no-such-page/")],
     "admin/auth/user/<id>/password/": [
@@ -410,59 +417,63 @@ ENTRIES |= {
     # articles and sees the library.
     "admin/articles/article/photo-notice/": [
         case(
-            "login login 200 200 403 403 200",
+            "login login 200 200 403 403 200 403",
             "/admin/articles/article/photo-notice/",
             "post",
             lambda o: {"hero_photo": str(o.photo.pk), "body": ""},
         ),
         case(
-            "login login 400 400 403 403 400",
+            "login login 400 400 403 403 400 403",
             "/admin/articles/article/photo-notice/",
             "post",
             lambda o: {"hero_photo": "x"},
             label="not an id",
         ),
         case(
-            "login login 405 405 405 405 405", "/admin/articles/article/photo-notice/", label="GET"
+            "login login 405 405 405 405 405 405",
+            "/admin/articles/article/photo-notice/",
+            label="GET",
         ),
     ],
     # The photo picker: the library is everyone's who writes; changing a photo follows the
     # articles that show it (a published story's hero: its desk's editors only).
     "admin/photos/photo/picker/": [
-        case("login login 200 200 403 403 200", "/admin/photos/photo/picker/?q=platform"),
+        case("login login 200 200 403 403 200 403", "/admin/photos/photo/picker/?q=platform"),
         case(
-            "login login 400 400 403 403 400",
+            "login login 400 400 403 403 400 403",
             "/admin/photos/photo/picker/?page=0",
             label="page 0",
         ),
     ],
     "admin/photos/photo/picker/upload/": [
         case(
-            "login login 400 400 403 403 400",
+            "login login 400 400 403 403 400 403",
             "/admin/photos/photo/picker/upload/",
             "post",
             lambda o: {"alt_text": "No file"},
             label="no file",
         ),
-        case("login login 405 405 405 405 405", "/admin/photos/photo/picker/upload/", label="GET"),
+        case(
+            "login login 405 405 405 405 405 405", "/admin/photos/photo/picker/upload/", label="GET"
+        ),
     ],
     "admin/photos/photo/<int:photo_id>/focal/": [
         case(
-            "login login 200 200 404 404 200",
+            "login login 200 200 404 404 200 404",
             lambda o: f"/admin/photos/photo/{o.photo.pk}/focal/",
             "post",
             lambda o: {"focal_x": "0.25", "focal_y": "0.75"},
             label="a photo nothing uses",
         ),
         case(
-            "login login 403 200 404 404 200",
+            "login login 403 200 404 404 200 404",
             lambda o: f"/admin/photos/photo/{o.story.hero_photo_id}/focal/",
             "post",
             lambda o: {"focal_x": "0.25", "focal_y": "0.75"},
             label="a published story's hero",
         ),
         case(
-            "login login 404 404 404 404 404",
+            "login login 404 404 404 404 404 404",
             "/admin/photos/photo/999999/focal/",
             "post",
             lambda o: {"focal_x": "0.25", "focal_y": "0.75"},
@@ -471,24 +482,77 @@ ENTRIES |= {
     ],
     "admin/photos/photo/<int:photo_id>/credits/": [
         case(
-            "login login 200 200 404 404 200",
+            "login login 200 200 404 404 200 404",
             lambda o: f"/admin/photos/photo/{o.photo.pk}/credits/",
             "post",
             lambda o: {"alt_text": "A quay at dawn", "credit_name": "Ann Lee"},
             label="a photo nothing uses",
         ),
         case(
-            "login login 403 200 404 404 200",
+            "login login 403 200 404 404 200 404",
             lambda o: f"/admin/photos/photo/{o.story.hero_photo_id}/credits/",
             "post",
             lambda o: {"alt_text": "A quay at dawn", "credit_name": "Ann Lee"},
             label="a published story's hero",
         ),
         case(
-            "login login 405 405 405 405 405",
+            "login login 405 405 405 405 405 405",
             lambda o: f"/admin/photos/photo/{o.photo.pk}/credits/",
             label="GET",
         ),
+    ],
+    # Live blogs: the public side is everyone's; an entry's permalink redirects to its page.
+    "<slug:desk>/<yyyy:year>/<nn:month>/<nn:day>/<slug:slug>/entries/<int:entry_id>/": [
+        case(
+            "302 302 302 302 302 302 302",
+            lambda o: o.live_entry.get_absolute_url(),
+            label="a published entry",
+        )
+    ],
+    "live/<int:blog_id>/poll.json": [case(EVERYONE_200, lambda o: o.live_blog.poll_url())],
+    "live/<int:blog_id>/entries/<int:entry_id>/": [
+        case(EVERYONE_200, lambda o: o.live_entry.fragment_url())
+    ],
+    "live/<int:blog_id>/feed/": [case(EVERYONE_200, lambda o: f"/live/{o.live_blog.pk}/feed/")],
+    # The composer: the desk's people (reporters and editors here work on every desk);
+    # anyone else is not told the blog exists.
+    "admin/live/liveblog/<int:blog_id>/change/": [
+        case("login login 200 200 404 404 200 404", lambda o: live_admin(o, "change/"))
+    ],
+    "admin/live/liveblog/<int:blog_id>/entries/": [
+        case("login login 200 200 404 404 200 404", lambda o: live_admin(o, "entries/"))
+    ],
+    "admin/live/liveblog/<int:blog_id>/post/": [
+        case(
+            "login login 303 303 404 404 303 404",
+            lambda o: live_admin(o, "post/"),
+            "post",
+            lambda o: {"body": "<p>From the scene.</p>"},
+            label="a new entry (a reporter's waits for approval)",
+        )
+    ],
+    "admin/live/liveblog/<int:blog_id>/entries/<int:entry_id>/edit/": [
+        case(
+            "login login 403 200 404 404 200 404",
+            lambda o: live_admin(o, f"entries/{o.live_entry.pk}/edit/"),
+            label="an editor's published entry",
+        )
+    ],
+    "admin/live/liveblog/<int:blog_id>/entries/<int:entry_id>/<str:action>/": [
+        case(
+            "login login 303 303 404 404 303 404",
+            lambda o: live_admin(o, f"entries/{o.live_entry.pk}/pin/"),
+            "post",
+            lambda o: {},
+            label="pin (a reporter's is refused with a message)",
+        )
+    ],
+    "admin/live/liveblog/<int:blog_id>/end/": [
+        case(
+            "login login 302 302 302 302 302 302",
+            lambda o: live_admin(o, "end/"),
+            label="GET: back to the composer",
+        )
     ],
 }
 
@@ -669,6 +733,38 @@ ADMIN_MODELS: dict[str, tuple[str, dict[str, object]]] = {
             "history": SUPERUSER_ONLY,
         },
     ),
+    # Live blogs are ended, never deleted; the composer is their change page. Desk live
+    # policies are the desks' editors'; the live log is read-only.
+    "live.liveblog": (
+        "live_blog",
+        {
+            "changelist": "login login 200 200 403 403 200 403",
+            "add": "login login 403 200 403 403 200 403",
+            "change": "login login 200 200 404 404 200 404",
+            "delete": NOBODY,
+            "history": "login login 200 200 302 302 200 302",
+        },
+    ),
+    "live.desklivepolicy": (
+        "live_policy",
+        {
+            "changelist": "login login 200 200 403 403 200 403",
+            "add": "login login 403 200 403 403 200 403",
+            "change": "login login 200 200 403 403 200 403",
+            "delete": SUPERUSER_ONLY,
+            "history": "login login 200 200 403 403 200 403",
+        },
+    ),
+    "live.liveentrylog": (
+        "live_log",
+        {
+            "changelist": "login login 200 200 403 403 200 403",
+            "add": NOBODY,
+            "change": "login login 200 200 403 403 200 403",
+            "delete": NOBODY,
+            "history": "login login 200 200 302 302 200 302",
+        },
+    ),
 }
 
 # --- Each admin action, POSTed to its changelist ----------------------------------------
@@ -695,6 +791,9 @@ DELETERS = {
     "notifications.mailbox": "login login 403 403 403 403 ran 403",
     "articles.deskmembership": "login login 403 ran 403 403 ran 403",
     "articles.invitation": "login login 403 refused 403 403 refused 403",
+    "live.liveblog": "login login refused refused 403 403 refused 403",
+    "live.desklivepolicy": "login login refused refused 403 403 ran 403",
+    "live.liveentrylog": "login login refused refused 403 403 refused 403",
 }
 ACTIONS: dict[tuple[str, str], tuple[str, str]] = {
     **{
@@ -885,7 +984,15 @@ def objects(reader, reporter, editor, moderator, outsider, superuser, settings) 
     invitation = staff.invitation_create(
         email="new@example.org", desk=desk, role="reporter", by=superuser
     )
+    live_blog = live_services.live_blog_start(article=story, user=editor)
+    live_entry = live_services.live_entry_post(
+        blog=live_blog, user=editor, body="<p>Tide gauges rising.</p>"
+    )
     return SimpleNamespace(
+        live_blog=live_blog,
+        live_entry=live_entry,
+        live_policy=DeskLivePolicy.objects.create(desk=desk),
+        live_log=LiveEntryLog.objects.filter(entry=live_entry).get(),
         membership=membership,
         leaving=staff.membership_set(desk=desk, person=leaver, role="reporter", by=None),
         invitation=invitation,

@@ -94,8 +94,8 @@ sub newsroom_known_parameters {
         set req.url = regsuball(req.url, "([?&])(?!(?:q=[^&]*|page=[0-9]{1,6})(?:&|$))[^&]*", "\1");
     } elsif (req.url ~ "^/[^/?]+/[0-9]{4}/[0-9]{2}/[0-9]{2}/[^/?]+/\?") {
         # An article: its comment pages and order, the reply form, the confirmations after
-        # a post and after a report.
-        set req.url = regsuball(req.url, "([?&])(?!(?:cpage=[0-9]{1,6}|reply_to=[0-9]{1,12}|posted=(?:awaiting|published)|reported=thanks|sort=(?:oldest|newest|picks))(?:&|$))[^&]*", "\1");
+        # a post and after a report; a live blog's pages of older entries.
+        set req.url = regsuball(req.url, "([?&])(?!(?:page=[0-9]{1,6}|cpage=[0-9]{1,6}|reply_to=[0-9]{1,12}|posted=(?:awaiting|published)|reported=thanks|sort=(?:oldest|newest|picks))(?:&|$))[^&]*", "\1");
     } elsif (req.url ~ "^/(news-)?sitemap") {
         set req.url = regsuball(req.url, "([?&])(?!(?:p=[0-9]{1,6})(?:&|$))[^&]*", "\1");
     } else {

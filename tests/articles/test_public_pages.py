@@ -186,7 +186,8 @@ def test_desk_page_stays_within_its_query_budget(client, django_assert_max_num_q
     desk = DeskFactory(slug="world")
     for n in range(15):
         BylineFactory(article=ArticleFactory(desk=desk, hero_photo=photo(ready=n >= 12)))
-    with django_assert_max_num_queries(5):
+    # 6: one is the running live blogs (the cards' LIVE badge), read while the cache is cold.
+    with django_assert_max_num_queries(6):
         response = client.get("/world/")
     assert len(Page(response.content.decode()).select("picture")) == 3
 
@@ -232,7 +233,8 @@ def test_author_page_stays_within_its_query_budget(client, author, django_assert
         article = ArticleFactory(hero_photo=photo(ready=n >= 12))
         BylineFactory(author=author, article=article)
         BylineFactory(article=article, order=1)
-    with django_assert_max_num_queries(5):
+    # 6: one is the running live blogs (the cards' LIVE badge), read while the cache is cold.
+    with django_assert_max_num_queries(6):
         response = client.get("/authors/mei-lin/")
     assert len(Page(response.content.decode()).select("picture")) == 3
 
@@ -256,7 +258,8 @@ def test_topic_page_stays_within_its_query_budget(client, django_assert_max_num_
         article = ArticleFactory(hero_photo=photo(ready=n >= 12))
         article.topics.add(topic)
         BylineFactory(article=article)
-    with django_assert_max_num_queries(5):
+    # 6: one is the running live blogs (the cards' LIVE badge), read while the cache is cold.
+    with django_assert_max_num_queries(6):
         response = client.get("/topics/chips/")
     assert len(Page(response.content.decode()).select("picture")) == 3
 

@@ -23,6 +23,7 @@ from articles import services, staff
 from articles.markdown import body_from_markdown
 from articles.models import Article, Author, Byline, Correction, Desk, DeskRole, Topic
 from demo import content
+from demo.live import ARTICLE, live_demo_load
 from demo.scenes import draw_scene
 from editorial.services import saving, workflow
 from photos.models import Photo
@@ -78,10 +79,34 @@ class Command(BaseCommand):
                     editor=users["editor"],
                 )
             made += 1
+        made += self.live_blog(desks=desks, authors=authors, topics=topics, now=now, users=users)
         self.stdout.write(
             f"Demo newsroom: {len(desks)} desks, {len(authors)} authors, {len(topics)} topics, "
             f"{len(everything)} articles ({made} new)."
         )
+
+    def live_blog(self, *, desks, authors, topics, now, users) -> int:
+        """The running live blog on the Technology desk (demo/live.py)."""
+        desk = desks[ARTICLE["desk"]]
+        if Article.objects.filter(desk=desk, slug=ARTICLE["slug"]).exists():
+            return 0
+        with transaction.atomic():
+            article = self.article(
+                ARTICLE,
+                desk=desk,
+                authors=authors,
+                topics=topics,
+                now=now,
+                owner=users["reporter"],
+                editor=users["editor"],
+            )
+            live_demo_load(
+                article=article,
+                editor=users["editor"],
+                reporter=users["reporter"],
+                make_photo=self.photo,
+            )
+        return 1
 
     def make_users(self) -> dict[str, User]:
         password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(9)
