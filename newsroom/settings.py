@@ -15,6 +15,7 @@ from django.utils.csp import CSP
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+# --- Reading the environment: a bad value stops start-up, never a silent default --------------
 class ConfigError(SystemExit):
     """A bad environment variable: stop with one clear line, no traceback."""
 
@@ -68,6 +69,7 @@ def env_url(name: str, default: str, schemes: set[str]) -> str:
     return value
 
 
+# --- The site: its name and address; secrets and hosts required outside debug -----------------
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
@@ -91,6 +93,7 @@ CSRF_TRUSTED_ORIGINS = list(
 )
 SITE_LANGUAGE = env("SITE_LANGUAGE", "en")
 
+# --- What Django runs: the apps (core first), middleware in order, templates ------------------
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -154,6 +157,7 @@ TEMPLATES = [
     },
 ]
 
+# --- Data: the database, an optional read replica, the Redis cache ----------------------------
 # Database: SQLite file for `make run` when DATABASE_URL is unset; Postgres otherwise.
 _database_url = env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 try:
@@ -194,6 +198,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- Background work: the worker's queue and the beat's one schedule --------------------------
 # Celery: eager (in-process) when no broker is configured, as under `make run`.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 if CELERY_BROKER_URL:
@@ -229,6 +234,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "notifications-digests": {"task": "notifications.flush_digests", "schedule": 60.0},
 }
 
+# --- Mail: one mailer, chosen by the environment ----------------------------------------------
 # Email through Django 6.1's MAILERS: console by default, SMTP from EMAIL_URL or EMAIL_HOST.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <newsroom@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -265,6 +271,7 @@ else:
     _mailer = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
 MAILERS = {"default": _mailer}
 
+# --- Accounts, language and the newsroom's time zone ------------------------------------------
 # Django's own permissions (users' and groups'), then those a person's desk roles give
 # (articles/desk_roles.py): an editor on one desk has the editors' rights in the admin,
 # and the desk decides where they use them.
@@ -288,6 +295,7 @@ TIME_ZONE = env("TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True
 
+# --- Files: static (WhiteNoise) and media (local disk or S3) ----------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -316,6 +324,7 @@ if env("AWS_STORAGE_BUCKET_NAME"):
         },
     }
 
+# --- Request limits: what is too big is refused before it is read -----------------------------
 # Request sizes Django accepts (the front's own limit is in deploy/). Form fields, without
 # files: the article form is the largest (a long read is a few hundred KB of Markdown).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
@@ -337,6 +346,7 @@ for _name in (
     if globals()[_name] < 1:
         raise ConfigError(_name, "must be at least 1")
 
+# --- The admin and staff sign-in --------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -344,6 +354,7 @@ LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"  # the only sign-in is staff's: never /accounts/profile/
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 
+# --- Security: HTTPS, cookies, headers, the CSP and the players it frames ---------------------
 # Security. Production values are the defaults; `make run` turns DEBUG on.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
@@ -384,6 +395,7 @@ if unknown := set(EMBED_PROVIDERS) - EMBED_PLAYER_HOSTS.keys():
     raise ConfigError("EMBED_PROVIDERS", f"unknown: {', '.join(sorted(unknown))}")
 SECURE_CSP["frame-src"] = [EMBED_PLAYER_HOSTS[name] for name in EMBED_PROVIDERS] or [CSP.NONE]
 
+# --- Clients: login throttling, and where the client's address is read ------------------------
 # Admin login throttling (core/login_throttle.py).
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_IP_FAILURE_LIMIT = env_int("LOGIN_IP_FAILURE_LIMIT", 20)
@@ -399,6 +411,7 @@ if env("TRUST_X_FORWARDED_FOR"):
         "TRUST_X_FORWARDED_FOR", "is gone: set TRUSTED_PROXY_HOPS (1 behind the shipped Varnish)"
     )
 
+# --- The page cache: how long fronts keep pages, where purges go ------------------------------
 # Shared caching of public pages (core/pagecache.py): Varnish in front (make serve,
 # docker-compose.yml), a CDN optionally in front of it. Pages are purged by key.
 PAGE_CACHE_S_MAXAGE = env_int("PAGE_CACHE_S_MAXAGE", 3600)  # purges make pages stale sooner
@@ -422,6 +435,7 @@ PAGE_PURGE_HOOK = env("PAGE_PURGE_HOOK", "core.pagecache.noop_purge_hook")
 # A page read from the replica right after a purge may miss the purged change for this long.
 DATABASE_REPLICA_MAX_LAG = env_int("DATABASE_REPLICA_MAX_LAG", 5)
 
+# --- Each app's own knobs: comments, the editorial workflow, the outbox -----------------------
 # Comments and moderation (comments/services.py): limits, time thresholds, trust.
 COMMENTS_RATE_PER_MINUTE = env_int("COMMENTS_RATE_PER_MINUTE", 5)  # per client and per email
 COMMENTS_RATE_PER_DAY = env_int("COMMENTS_RATE_PER_DAY", 30)
