@@ -22,6 +22,9 @@ from articles.validators import (
     validate_plain_text,
 )
 
+# Far beyond any story (a long read is some 100,000 characters of HTML), but a bound.
+AUTOSAVE_BODY_MAX_CHARS = 1_000_000
+
 
 def one_kind_of_line_break(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
@@ -175,6 +178,9 @@ class ArticleAdminForm(forms.ModelForm):
             "standfirst",
             "body",
             "hero_photo",
+            "social_title",
+            "social_description",
+            "social_photo",
             "topics",
             "status",
             *PUBLISHING_FIELDS,
@@ -184,11 +190,13 @@ class ArticleAdminForm(forms.ModelForm):
         widgets: ClassVar[dict] = {"body": ArticleBodyWidget}
         # The body compares as stored (ArticleBodyField): line breaks are no edit there too.
         field_classes: ClassVar[dict] = {"body": ArticleBodyField, "standfirst": PlainTextField}
+        # The description is one line on every card: a textarea invites paragraphs.
         help_texts: ClassVar[dict] = {
             "body": (
                 "Headings, bold, italic, links, lists, quotes and the boxed aside from the "
-                "toolbar; photos from the library and links to embed (YouTube, Vimeo, X, "
-                "Bluesky, any https page) by their buttons, or paste a link alone on a line. "
+                "toolbar; photos from the library and links to embed (YouTube, Vimeo, "
+                "Instagram, TikTok, Datawrapper, Flourish, X, Bluesky, any https page) by "
+                "their buttons, or paste a link alone on a line. "
                 "Pasting from Google Docs or Word keeps the structure, not the styles."
             ),
             "breaking_until": (
@@ -412,3 +420,17 @@ class ShareLinkForm(forms.ModelForm):
         if article is not None and self.user is not None:
             # Only articles the user may edit; a crafted POST with another is refused.
             article.queryset = services.articles_editable_by(user=self.user)
+
+
+class AutosaveForm(forms.Form):
+    """What the change form's script posts every few seconds: its text fields as typed,
+    unchecked beyond their size (the real save checks the rest)."""
+
+    headline = forms.CharField(required=False, strip=False, max_length=200)
+    standfirst = PlainTextField(required=False, strip=False, max_length=10_000)
+    body = forms.CharField(required=False, strip=False, max_length=AUTOSAVE_BODY_MAX_CHARS)
+
+    def clean(self) -> dict[str, Any]:
+        if not any(name in self.data for name in self.fields):
+            raise ValidationError("Nothing to autosave: no headline, standfirst or body sent.")
+        return super().clean()

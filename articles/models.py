@@ -288,6 +288,14 @@ class Photo(PlainText, models.Model):
             models.prefetch_related_objects([self], "renditions")
         return list(self.renditions.all())
 
+    def use_rendition_rows(self, rows: list[dict] | None) -> None:
+        """Take the renditions read as JSON rows inside another query (`rendition_rows`) as
+        if prefetched, so showing the photo asks the database nothing more."""
+        prefetched = self.renditions.all()
+        prefetched._result_cache = [Rendition(**row) for row in rows or []]
+        prefetched._prefetch_done = True
+        self._prefetched_objects_cache = {"renditions": prefetched}
+
     def crop(self, ratio: str = "16x9") -> Rendition | None:
         """The 16x9, 4x3 or 1x1 crop around the focal point, once made."""
         return next((r for r in self.ready_renditions() if r.spec == ratio), None)
@@ -426,6 +434,19 @@ def related_candidates(*, exclude_pk, desk_id, topic_ids) -> models.QuerySet:
     )
 
 
+RENDITION_FIELDS = ("id", "photo_id", "spec", "format", "file", "width", "height", "bytes")
+RENDITION_FIELDS += ("source",)
+
+
+def rendition_rows(photo_id) -> ArraySubquery:
+    """A photo's renditions as an array of JSON rows, to read inside another query (Postgres):
+    `Photo.use_rendition_rows` takes them."""
+    rows = Rendition.objects.filter(photo_id=photo_id).values(
+        row=JSONObject(**{name: name for name in RENDITION_FIELDS})
+    )
+    return ArraySubquery(rows)
+
+
 class ArticleQuerySet(models.QuerySet):
     def at_address(self, *, desk: str, day: date, slug: str) -> Article | None:
         """The article of this queryset at this address now: desk, day and slug."""
@@ -479,6 +500,22 @@ class ArticleQuerySet(models.QuerySet):
         )[:limit]
         return self.annotate(related_rows=ArraySubquery(candidates))
 
+    def with_page_photos(self) -> ArticleQuerySet:
+        """The hero and social card photos with their renditions, and the titles fetched for
+        the body's embeds, inside the article's own query on Postgres (arrays of rows, taken
+        by `Article.use_page_rows`); elsewhere each is asked for when shown."""
+        articles = self.select_related("hero_photo", "social_photo")
+        if not uses_postgres(self):
+            return articles
+        titles = EmbedMetadata.objects.filter(article_id=OuterRef("pk")).values(
+            row=JSONObject(url="url", title="title")
+        )
+        return articles.annotate(
+            hero_rendition_rows=rendition_rows(OuterRef("hero_photo_id")),
+            social_rendition_rows=rendition_rows(OuterRef("social_photo_id")),
+            embed_title_rows=ArraySubquery(titles),
+        )
+
     def for_listing(self) -> ArticleQuerySet:
         """Everything a card shows, in a fixed number of queries."""
         return self.select_related("desk", "hero_photo").prefetch_related(
@@ -514,6 +551,22 @@ class Article(PlainText, models.Model):
         Photo, null=True, blank=True, on_delete=models.SET_NULL, related_name="hero_of"
     )
     topics = models.ManyToManyField(Topic, blank=True, related_name="articles")
+    # The card a link to the article shows when shared or in search (articles.seo.social_card):
+    # each empty one falls back to the headline, the standfirst and the hero photo.
+    social_title = models.CharField(
+        max_length=200, blank=True, help_text="Shown instead of the headline when shared."
+    )
+    social_description = models.CharField(
+        max_length=300, blank=True, help_text="Shown instead of the standfirst when shared."
+    )
+    social_photo = models.ForeignKey(
+        Photo,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="social_card_of",
+        help_text="Shown instead of the hero photo when shared.",
+    )
     status = models.CharField(max_length=12, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(
         null=True, blank=True, help_text="A future time schedules the article."
@@ -556,7 +609,7 @@ class Article(PlainText, models.Model):
 
     objects = ArticleQuerySet.as_manager()
 
-    plain_text_fields = ("headline", "standfirst")
+    plain_text_fields = ("headline", "standfirst", "social_title", "social_description")
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -684,6 +737,21 @@ class Article(PlainText, models.Model):
             for row in self.related_rows or []
         ]
 
+    def use_page_rows(self) -> Article:
+        """Give the photos the renditions `with_page_photos` read with the row (no query)."""
+        for photo, name in ((self.hero_photo, "hero"), (self.social_photo, "social")):
+            rows = getattr(self, f"{name}_rendition_rows", None)
+            if photo is not None and rows is not None:
+                photo.use_rendition_rows(rows)
+        return self
+
+    def embed_titles(self) -> dict[str, str]:
+        """The titles fetched for the body's embedded links, by address."""
+        rows = getattr(self, "embed_title_rows", None)
+        if rows is None:  # not read with the page (SQLite under `make run`)
+            rows = self.embed_metadata.values("url", "title") if self.pk else []
+        return {row["url"]: row["title"] for row in rows}
+
     @property
     def reading_minutes(self) -> int:
         words = len(strip_tags(self.body_html or self.body).split())
@@ -714,6 +782,26 @@ def article_path(*, desk_slug: str, day: date, slug: str) -> str:
             "slug": slug,
         },
     )
+
+
+class EmbedMetadata(models.Model):
+    """What a link embedded in an article's body is called (its oEmbed or page title),
+    fetched by a Celery task after a save (articles.embed_metadata), never while a page
+    renders. Read with the article's own row; a link without one shows its plain
+    placeholder."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="embed_metadata")
+    url = models.CharField(max_length=2000)
+    title = models.CharField(max_length=300)
+    fetched_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "url"], name="one_embed_metadata_per_url")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class ArticleAddress(models.Model):
@@ -896,10 +984,29 @@ class Transition(models.Model):
         return f"{self.get_action_display()}: {self.article_id}"
 
 
+class KeptRevisionManager(models.Manager):
+    """The article's history: every revision but the autosaves. The default manager (and so
+    `article.revisions`), so no list, comparison, restore or audit can show an autosave by
+    forgetting to leave it out."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(is_autosave=False)
+
+
+class AutosaveManager(models.Manager):
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(is_autosave=True)
+
+
 class Revision(models.Model):
     """One save of an article's text, photo or bylines. `changes` holds only the fields that
     changed from the revision before (the first: all that are set), so a long article edited a
-    hundred times is stored about once; `articles.revisions` rebuilds any version."""
+    hundred times is stored about once; `articles.revisions` rebuilds any version.
+
+    An autosave (`is_autosave`) is not part of that history: the text of a form someone is
+    still typing in, one row per article and user (the article is empty for a story not
+    saved yet), overwritten every few seconds and deleted when they save. Its `changes` hold
+    the form's text fields whole, its `number` is 0 and `created_at` is its last write."""
 
     class Kind(models.TextChoices):
         EDIT = "edit", "Edit"
@@ -908,7 +1015,9 @@ class Revision(models.Model):
         CORRECTION = "correction", "Correction"
         RESTORE = "restore", "Restored"
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="revisions"
+    )
     number = models.PositiveIntegerField()
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -921,14 +1030,41 @@ class Revision(models.Model):
     note = models.TextField(blank=True)
     changes = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(default=timezone.now)
+    is_autosave = models.BooleanField(default=False, editable=False)
+
+    every = models.Manager()  # kept revisions and autosaves alike
+    objects = KeptRevisionManager()
+    autosaves = AutosaveManager()
 
     class Meta:
         ordering = ["-number"]
+        default_manager_name = "objects"
+        base_manager_name = "every"
         constraints = [
-            models.UniqueConstraint(fields=["article", "number"], name="one_revision_number")
+            models.UniqueConstraint(
+                fields=["article", "number"],
+                condition=Q(is_autosave=False),
+                name="one_revision_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_autosave=True) | Q(article__isnull=False),
+                name="revision_has_an_article",
+            ),
+            models.UniqueConstraint(
+                fields=["article", "user"],
+                condition=Q(is_autosave=True),
+                name="one_autosave_per_article_and_user",
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(is_autosave=True, article__isnull=True),
+                name="one_new_article_autosave_per_user",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.is_autosave:
+            return f"Autosave of article {self.article_id or '(new)'} by user {self.user_id}"
         return f"Revision {self.number} of article {self.article_id}"
 
 

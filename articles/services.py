@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.db import models, transaction
@@ -23,7 +23,8 @@ from django.urls import reverse
 from django.utils import formats, timezone
 
 from articles import renditions, revisions
-from articles.body_render import body_photo_ids
+from articles.body import sanitise_body
+from articles.body_render import body_photo_ids, embed_urls
 from articles.clock import newsroom_time
 from articles.models import (
     Article,
@@ -34,6 +35,7 @@ from articles.models import (
     Desk,
     DeskMembershipChange,
     EditLock,
+    EmbedMetadata,
     Photo,
     Rendition,
     Revision,
@@ -45,6 +47,7 @@ from articles.models import (
     works_on_every_desk,
 )
 from articles.purges import purge_on_commit
+from articles.selectors import AUTOSAVED_FIELDS
 from newsroom import pagecache
 from notifications.services import notification_enqueue
 
@@ -52,6 +55,8 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
     User = AbstractBaseUser | AnonymousUser
+
+logger = logging.getLogger(__name__)
 
 PUBLISH_PERMISSION = "articles.publish_article"
 # The statuses a reporter works in; published and unpublished belong to editors.
@@ -814,6 +819,7 @@ def article_save(
         Correction.objects.create(
             article=article, kind=change_kind, text=change_note, created_at=now
         )
+    _queue_embed_titles(article)
     return article
 
 
@@ -1020,6 +1026,121 @@ def article_restore_revision(
     )
 
 
+# --- Autosave ------------------------------------------------------------------------
+# The text of a form still being typed in, kept on the server every few seconds so that a
+# closed tab or a crashed browser loses nothing. An autosave is a Revision marked autosave:
+# out of the history, one per article and user, never touching the article's row, so
+# neither the page readers see nor the version the save check compares moves.
+
+
+@transaction.atomic
+def article_autosave(*, article: Article | None, user: User, fields: dict[str, str]) -> Revision:
+    """Keep `fields` (headline, standfirst, body: the form's text) as `user`'s autosave of
+    `article`, or of the new article they are writing when `article` is None.
+
+    Only someone who may edit the article, and only while they hold its edit lock: whoever
+    took the lock over is the one editing now, and the other's page must not keep writing
+    (PermissionDenied for rights, ValidationError with code "not_lock_holder" for the lock).
+    A new article has no lock: nobody else can open a story not saved yet."""
+    if article is None:
+        if not user.has_perm("articles.add_article"):
+            raise PermissionDenied("You cannot write articles.")
+    else:
+        if not article_editable_by(article=article, user=user):
+            raise PermissionDenied("You cannot edit this article.")
+        lock = EditLock.objects.select_for_update().filter(article=article).first()
+        live = lock is not None and lock.is_live()
+        if not live or lock.user_id != user.pk:
+            raise ValidationError(
+                f"{_person(lock.user)} is editing this article now: autosave has stopped "
+                "here, so nothing of theirs is overwritten."
+                if live
+                else "You no longer hold this article's edit lock: autosave has stopped. "
+                "Reload the page to edit it again.",
+                code="not_lock_holder",
+            )
+    changes = {name: fields.get(name, "") for name in AUTOSAVED_FIELDS}
+    changes["body"] = sanitise_body(changes["body"])
+    now = timezone.now()
+    autosave, _ = Revision.autosaves.update_or_create(
+        article=article,
+        user=user,
+        defaults={"changes": changes, "created_at": now},
+        create_defaults={"changes": changes, "created_at": now, "is_autosave": True, "number": 0},
+    )
+    return autosave
+
+
+def article_autosave_discard(*, article_id: int | None, user: User) -> bool:
+    """Forget the user's autosave of the article (None: of their new article): they saved,
+    or chose not to restore it."""
+    deleted, _ = Revision.autosaves.filter(article_id=article_id, user_id=user.pk).delete()
+    return bool(deleted)
+
+
+# --- Titles of embedded links ---------------------------------------------------------
+EMBED_TITLE_DAYS = 7  # a title fetched for the same address this recently is reused
+
+
+def _queue_embed_titles(article: Article) -> None:
+    """After commit, ask the worker for the titles of the body's embedded links."""
+    if not settings.EMBED_FETCH_METADATA or not embed_urls(article.body):
+        return
+    from articles.tasks import fetch_embed_titles  # the task calls back into this module
+
+    article_id = article.pk
+    transaction.on_commit(lambda: fetch_embed_titles.delay(article_id=article_id))
+
+
+def embed_titles_refresh(*, article_id: int) -> dict[str, str]:
+    """Fetch (or reuse) a title for each link embedded in the article's body, keep them, and
+    drop those of links no longer in it; the page is purged when one changed. A link whose
+    title cannot be had keeps its plain placeholder. Called by the worker, never by a page."""
+    from articles import embed_metadata
+
+    body = Article.objects.filter(pk=article_id).values_list("body", flat=True).first()
+    if body is None:
+        return {}
+    urls = embed_urls(body)
+    fresh_since = timezone.now() - datetime.timedelta(days=EMBED_TITLE_DAYS)
+    kept = {row.url: row for row in EmbedMetadata.objects.filter(article_id=article_id)}
+    titles: dict[str, str] = {}
+    changed = False
+    for url in urls:
+        row = kept.get(url)
+        if row is not None and row.fetched_at >= fresh_since:
+            titles[url] = row.title
+            continue
+        known = (
+            EmbedMetadata.objects.filter(url=url, fetched_at__gte=fresh_since)
+            .exclude(article_id=article_id)
+            .values_list("title", flat=True)
+            .first()
+        )
+        if known is None:
+            try:
+                known = embed_metadata.fetch_title(url)
+            except embed_metadata.Refused as refused:
+                logger.info("No title for an embedded link: %s", refused)
+                known = ""
+        if not known:
+            continue
+        titles[url] = known
+        if row is None or row.title != known:
+            changed = True
+        EmbedMetadata.objects.update_or_create(
+            article_id=article_id,
+            url=url,
+            defaults={"title": known, "fetched_at": timezone.now()},
+        )
+    gone = EmbedMetadata.objects.filter(article_id=article_id).exclude(url__in=urls)
+    if gone.delete()[0]:
+        changed = True
+    if changed:
+        purge_on_commit([f"article-{article_id}"])
+    return titles
+
+
 def corrections_standing(*, article: Article) -> models.QuerySet[Correction]:
     """The article's corrections and updates that still stand: not withdrawn."""
     return Correction.objects.filter(article=article, withdrawal__isnull=True).exclude(
@@ -1150,12 +1271,16 @@ def photo_uses(*, photo: Photo) -> list[tuple[Article, str]]:
     in_body = models.Q()
     for name in filter(None, names):
         in_body |= models.Q(body__contains=name)
-    articles = Article.objects.filter(models.Q(hero_photo=photo) | in_body).select_related("desk")
+    articles = Article.objects.filter(
+        models.Q(hero_photo=photo) | models.Q(social_photo=photo) | in_body
+    ).select_related("desk")
     uses = []
     for article in articles.order_by("-published_at", "-pk"):
         places = []
         if article.hero_photo_id == photo.pk:
             places.append("hero photo")
+        if article.social_photo_id == photo.pk:
+            places.append("social card")
         if any(name and name in article.body for name in names):
             places.append("in the body")
         uses.append((article, " and ".join(places)))

@@ -110,3 +110,16 @@ def make_renditions(self, *, photo_id: int, force: bool = False) -> str:
             raise
         raise self.retry(exc=exc, countdown=10 * 2**self.request.retries) from exc
     return photo.status if photo else "deleted"
+
+
+# Titles of embedded links -------------------------------------------------------------
+# Queued after a save whose body embeds links (EMBED_FETCH_METADATA): a short fetch from
+# each provider's oEmbed (or the page's title), public addresses only. A failure leaves the
+# plain placeholder; nothing is retried, a later save asks again.
+
+
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
+def fetch_embed_titles(*, article_id: int) -> dict[str, str]:
+    from articles.services import embed_titles_refresh
+
+    return embed_titles_refresh(article_id=article_id)

@@ -42,6 +42,7 @@ from articles.models import (
     mark_withdrawn,
 )
 from articles.search import search_articles
+from articles.seo import social_card
 from newsroom.pagecache import tag_response
 from newsroom.params import parse_page
 
@@ -236,6 +237,8 @@ def article_page_keys(article: Article) -> list[str]:
     keys += [f"topic-{topic.pk}" for topic in article.topics.all()]
     if article.hero_photo_id:
         keys.append(f"photo-{article.hero_photo_id}")
+    if article.social_photo_id:
+        keys.append(f"photo-{article.social_photo_id}")  # the page's og:image
     # The photos in its text: a new crop or credit shows at once there too.
     keys += [f"photo-{pk}" for pk in body_photo_ids(article.body_html)]
     return keys
@@ -244,9 +247,10 @@ def article_page_keys(article: Article) -> list[str]:
 def with_page_data(articles):
     """Everything the article page shows, in a fixed number of queries."""
     return (
-        articles.select_related("desk", "hero_photo")
+        articles.select_related("desk")
         .defer("search_vector")
         .with_related()
+        .with_page_photos()
         .prefetch_related(
             Prefetch("bylines", queryset=Byline.objects.select_related("author")),
             Prefetch("topics", queryset=Topic.objects.only("name", "slug")),
@@ -290,6 +294,9 @@ class ArticleView(DetailView):
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_object(self, queryset=None):
+        return self._find_object().use_page_rows()
+
+    def _find_object(self) -> Article:
         day = address_date(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
         if day is None:
             raise Http404("No such date")
@@ -331,6 +338,7 @@ class ArticleView(DetailView):
             breaking=article.is_breaking_now(now),
             current_desk=article.desk.slug,
             related=article.related_stories(),
+            card=social_card(article),
             **kwargs,
         )
 
@@ -370,6 +378,7 @@ class SharePreviewView(ArticleView):
             response.headers["Referrer-Policy"] = "no-referrer"
             return response
         self.object = with_page_data(Article.objects.filter(pk=link.article_id)).get()
+        self.object.use_page_rows()
         if self.object.is_public():
             return redirect(self.object.get_absolute_url())
         context = self.get_context_data(object=self.object, share_link=link)

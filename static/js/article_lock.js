@@ -37,7 +37,8 @@ function startEditLock() {
     }
   });
   window.addEventListener("pagehide", function () {
-    if (!saving) {
+    // Unsaved text is posted by the autosave script, which lets the lock go after keeping it.
+    if (!saving && !lock.hasAttribute("data-released-by-autosave")) {
       navigator.sendBeacon(url, body("release"));
     }
   });
