@@ -169,27 +169,3 @@ def test_the_editor_reads_every_demo_body_back_byte_for_byte(editing, page):
     for body, html in zip(bodies, read_back, strict=True):
         assert html == body
         assert sanitise_body(html) == html
-
-
-def test_unsaved_text_is_kept_in_the_browser_while_the_lock_is_held(editing, page):
-    article, _messages = editing
-    assert page.locator("#nr-lock").count() == 1  # this editor holds the lock
-    body = page.locator(".prose-editor .ProseMirror[contenteditable=true]")
-    body.locator("p").first.click()
-    page.keyboard.press("Control+Home")
-    page.keyboard.type("Autosaved words. ")
-    page.wait_for_timeout(1500)
-    page.reload()
-    page.wait_for_selector(".nr-autosave")
-    assert "Autosaved words." not in page.evaluate(
-        "document.getElementById('id_body').value"
-    )  # nothing changes until asked
-    page.get_by_role("button", name="Restore it").click()
-    assert page.evaluate("document.getElementById('id_body').value").startswith(
-        "<p>Autosaved words. The Chinese"
-    )
-    page.get_by_role("button", name="Save and continue editing").first.click()
-    page.wait_for_selector(".messagelist")
-    article.refresh_from_db()
-    assert article.body.startswith("<p>Autosaved words. The Chinese")
-    assert page.locator(".nr-autosave").count() == 0  # saved: forgotten
