@@ -17,6 +17,7 @@ from django.test import Client
 
 from comments import services
 from tests.articles import seed_article as seed
+from tests.articles.rich_article import build_rich_article
 from tests.browser import ARTIFACTS
 from tests.comments.conftest import CommentFactory
 
@@ -96,12 +97,14 @@ def test_the_public_pages_and_the_queue_have_no_axe_violations(
     ARTIFACTS.mkdir(exist_ok=True)
     context = browser.new_context(viewport={"width": w, "height": h})
     found = {}
+    rich = build_rich_article()  # in-body photos, embeds, related coverage
     try:
         page = context.new_page()
         pages = {
             "home": "/",
             "desk": "/technology/",
             "article": newsroom.get_absolute_url(),
+            "article with photos and embeds": rich.get_absolute_url(),
             "author": "/authors/mei-lin/",
             "search": "/search/?q=deepseek",
         }
