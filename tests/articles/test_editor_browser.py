@@ -169,3 +169,27 @@ def test_the_editor_reads_every_demo_body_back_byte_for_byte(editing, page):
     for body, html in zip(bodies, read_back, strict=True):
         assert html == body
         assert sanitise_body(html) == html
+
+
+def test_a_3000_word_google_docs_paste_keeps_its_structure_in_the_editor(editing, page):
+    from tests.articles.test_body import LONG_DOCS, counts, words
+
+    pasted = LONG_DOCS.read_text()
+    page.evaluate("document.querySelector('.prose-editor').articleEditor.commands.setContent('')")
+    page.click(".ProseMirror[contenteditable=true]")
+    page.evaluate(
+        """(html) => {
+          const data = new DataTransfer();
+          data.setData("text/html", html);
+          data.setData("text/plain", "The long read");
+          const event = new ClipboardEvent("paste", { clipboardData: data, bubbles: true });
+          document.querySelector(".ProseMirror[contenteditable=true]").dispatchEvent(event);
+        }""",
+        pasted,
+    )
+    html = editor_html(page)
+    assert counts(html) == counts(pasted)
+    assert len(words(html)) >= 3000 and words(html) == words(pasted)
+    assert "style=" not in html
+    assert sanitise_body(pasted) == html
+    assert page.evaluate("window.__csp") == []
