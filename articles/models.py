@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils import timezone
@@ -434,6 +434,18 @@ def related_candidates(*, exclude_pk, desk_id, topic_ids) -> models.QuerySet:
     )
 
 
+def card_image(thumb: dict | None, image: str | None, width, height) -> dict | None:
+    """A related story's small picture: its smallest rendition, else its original (pending
+    renditions), else nothing. Names to URLs through the storage, as the fields would."""
+    if thumb and thumb.get("file"):
+        url = Rendition._meta.get_field("file").storage.url(thumb["file"])
+        return {"url": url, "width": thumb["width"], "height": thumb["height"]}
+    if image:
+        url = Photo._meta.get_field("image").storage.url(image)
+        return {"url": url, "width": width, "height": height}
+    return None
+
+
 RENDITION_FIELDS = ("id", "photo_id", "spec", "format", "file", "width", "height", "bytes")
 RENDITION_FIELDS += ("source",)
 
@@ -496,6 +508,17 @@ class ArticleQuerySet(models.QuerySet):
                 published_at="published_at",
                 desk_name="desk__name",
                 desk_slug="desk__slug",
+                # Its card photo: the smallest JPEG width, else the original while pending.
+                thumb=Subquery(
+                    Rendition.objects.filter(
+                        photo_id=OuterRef("hero_photo_id"), format="jpeg", spec__startswith="w"
+                    )
+                    .order_by("width")
+                    .values(row=JSONObject(file="file", width="width", height="height"))[:1]
+                ),
+                image="hero_photo__image",
+                image_width="hero_photo__width",
+                image_height="hero_photo__height",
             )
         )[:limit]
         return self.annotate(related_rows=ArraySubquery(candidates))
@@ -719,23 +742,42 @@ class Article(PlainText, models.Model):
         articles that know their address and desk (no query)."""
         if not hasattr(self, "related_rows"):  # not loaded with the page (SQLite)
             topic_ids = Article.topics.through.objects.filter(article_id=self.pk)
-            return list(
+            stories = list(
                 related_candidates(
                     exclude_pk=self.pk,
                     desk_id=self.desk_id,
                     topic_ids=topic_ids.values("topic_id"),
-                ).select_related("desk")[:RELATED_LIMIT]
+                ).select_related("desk", "hero_photo")[:RELATED_LIMIT]
             )
-        return [
-            Article(
+            for story in stories:
+                photo = story.hero_photo
+                widths = (
+                    [r for r in photo.ready_renditions() if r.spec.startswith("w")] if photo else []
+                )
+                jpegs = sorted((r for r in widths if r.format == "jpeg"), key=lambda r: r.width)
+                story.card_image = card_image(
+                    {"file": jpegs[0].file.name, "width": jpegs[0].width, "height": jpegs[0].height}
+                    if jpegs
+                    else None,
+                    photo.image.name if photo else "",
+                    photo.width if photo else None,
+                    photo.height if photo else None,
+                )
+            return stories
+        stories = []
+        for row in self.related_rows or []:
+            story = Article(
                 pk=row["pk"],
                 headline=row["headline"],
                 slug=row["slug"],
                 published_at=parse_datetime(row["published_at"]),
                 desk=Desk(name=row["desk_name"], slug=row["desk_slug"]),
             )
-            for row in self.related_rows or []
-        ]
+            story.card_image = card_image(
+                row.get("thumb"), row.get("image"), row.get("image_width"), row.get("image_height")
+            )
+            stories.append(story)
+        return stories
 
     def use_page_rows(self) -> Article:
         """Give the photos the renditions `with_page_photos` read with the row (no query)."""
