@@ -13,7 +13,8 @@ from django.utils import timezone
 from articles import services
 from articles.clock import zone_note
 from articles.editor import ArticleBodyField, ArticleBodyWidget
-from articles.models import Article, Author, Desk, ShareLink
+from articles.models import Article, Author, Desk
+from editorial.models import ShareLink
 from core.text import validate_plain_text
 from photos.models import Photo
 from photos.validators import MAX_PIXELS, MAX_UPLOAD_BYTES, check_upload_once, pixel_limit

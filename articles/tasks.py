@@ -53,7 +53,7 @@ def go_live(self, *, article_id: int) -> bool:
     """At an article's publication minute: purge the pages that now show it, log it, mail
     its writers. A worker whose clock runs a little early waits for the minute."""
     from articles.models import Article
-    from articles.services import article_go_live
+    from editorial.services import article_go_live
 
     went = article_go_live(article_id=article_id)
     if not went:
@@ -71,7 +71,7 @@ def go_live(self, *, article_id: int) -> bool:
 def go_live_sweep() -> list[int]:
     """Every minute: the going-live work of articles whose time came and whose task never
     ran (broker or worker down at the minute)."""
-    from articles.services import article_go_live_sweep
+    from editorial.services import article_go_live_sweep
 
     return article_go_live_sweep()
 
@@ -79,6 +79,6 @@ def go_live_sweep() -> list[int]:
 @shared_task(acks_late=True)
 def end_breaking(*, article_id: int) -> bool:
     """When a breaking flag's time is up: clear it and purge the home page."""
-    from articles.services import article_end_breaking
+    from editorial.services import article_end_breaking
 
     return article_end_breaking(article_id=article_id)

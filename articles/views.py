@@ -29,18 +29,8 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from articles import services
 from articles.body_render import body_photo_ids
-from articles.models import (
-    SHARE_LINK_SALT,
-    Article,
-    Author,
-    Byline,
-    Correction,
-    Desk,
-    ShareLink,
-    Topic,
-    address_date,
-    mark_withdrawn,
-)
+from articles.models import Article, Author, Byline, Correction, Desk, Topic, address_date, mark_withdrawn
+from editorial.models import SHARE_LINK_SALT, ShareLink
 from articles.search import search_articles
 from core.pagecache import tag_response
 from core.params import parse_page

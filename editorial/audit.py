@@ -21,7 +21,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Desk, DeskMembershipChange, Revision, Transition
+from articles.models import Desk, DeskMembershipChange
+from editorial.models import Revision, Transition
 from comments.models import ModerationLog
 from core.params import BadParameter, query_id
 

@@ -16,7 +16,8 @@ from typing import Any
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Article, Byline, Revision
+from articles.models import Article, Byline
+from editorial.models import Revision
 
 # What a revision keeps, in the order the diff shows it.
 TRACKED = ("headline", "standfirst", "body", "bylines", "hero_photo")

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import services
-from articles.models import Article, EditLock
+from articles.models import Article
+from editorial.models import EditLock
 from tests.articles.admin_helpers import CHANGELIST, action, article_form, change_url, errors
 from tests.factories import ArticleFactory, PhotoFactory
 

@@ -144,7 +144,8 @@ def test_the_data_migration_records_only_the_dates_the_log_shows(editor):
 
     from django.apps import apps
 
-    from articles.models import Transition, article_path
+    from articles.models import article_path
+from editorial.models import Transition
 
     migration = importlib.import_module("articles.migrations.0011_article_address_history")
     moved = ArticleFactory(desk=DeskFactory(slug="world"), slug="summit-ends")

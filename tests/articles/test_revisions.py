@@ -5,8 +5,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from articles import revisions, services
-from articles.models import Article, Revision
+from editorial import revisions, services
+from articles.models import Article
+from editorial.models import Revision
 from tests.articles.admin_helpers import article_form, change_url, errors
 from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, PhotoFactory
 

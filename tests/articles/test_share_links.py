@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import services
-from articles.models import ShareLink
+from editorial.models import ShareLink
 from tests.articles.admin_helpers import action, change_url
 from tests.articles.public_html import Page
 from tests.factories import ArticleFactory, DeskFactory, PhotoFactory

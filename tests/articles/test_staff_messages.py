@@ -11,7 +11,8 @@ import time_machine
 from django.urls import reverse
 
 from articles import services
-from articles.models import Article, Transition
+from articles.models import Article
+from editorial.models import Transition
 from tests.articles.admin_helpers import CHANGELIST, action, article_form, change_url, errors
 from tests.factories import ArticleFactory, DeskFactory, PhotoFactory
 from tests.factories import desk_member as member

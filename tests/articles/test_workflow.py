@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import services
-from articles.models import Article, Transition
+from articles.models import Article
+from editorial.models import Transition
 from notifications.models import Notification
 from notifications.services import notification_deliver
 from tests.articles.admin_helpers import CHANGELIST, action, article_form, change_url, errors

@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles import services
-from articles.models import EditLock
+from editorial.models import EditLock
 from tests.browser import ARTIFACTS
 from tests.conftest import _every_desk, _role_group
 from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, DeskFactory, PhotoFactory

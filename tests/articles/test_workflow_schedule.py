@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import services
-from articles.models import Article, Transition
+from articles.models import Article
+from editorial.models import Transition
 from articles.tasks import end_breaking, go_live, go_live_sweep
 from notifications.models import Notification
 from photos.models import Photo

@@ -10,7 +10,8 @@ import pytest
 from django.utils import timezone
 
 from articles import services
-from articles.models import DeskMembershipChange, Revision
+from articles.models import DeskMembershipChange
+from editorial.models import Revision
 from comments.models import ModerationLog
 from tests.comments.conftest import CommentFactory
 from tests.factories import ArticleFactory, DeskFactory, PhotoFactory
