@@ -2,7 +2,6 @@
 services, so the rules (who may change what, which cached pages go stale) hold whatever
 the path. The article desk's own admin (writing, the workflow) is editorial's."""
 
-
 from __future__ import annotations
 
 from django.contrib import admin, messages

@@ -42,8 +42,6 @@ if TYPE_CHECKING:
 PUBLISH_PERMISSION = "articles.publish_article"
 # The statuses a reporter works in; published and unpublished belong to editors.
 REPORTER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
-BREAKING_DEFAULT_HOURS = 6
-BREAKING_NOW_HOURS = 2  # the admin's one-click "breaking for 2 hours"
 
 
 # --- Who may do what -------------------------------------------------------------------------

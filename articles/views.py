@@ -18,19 +18,26 @@ from __future__ import annotations
 import functools
 from collections import OrderedDict
 
-from django.core import signing
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
 from articles import services
 from articles.body_render import body_photo_ids
-from articles.models import Article, Author, Byline, Correction, Desk, Topic, address_date, mark_withdrawn
-from editorial.models import SHARE_LINK_SALT, ShareLink
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    Correction,
+    Desk,
+    Topic,
+    address_date,
+    mark_withdrawn,
+)
 from articles.search import search_articles
 from core.pagecache import tag_response
 from core.params import parse_page
@@ -337,42 +344,6 @@ class ArticleView(DetailView):
         # The related stories' own changes (a new headline, unpublished) purge this page too.
         related = [f"article-{story.pk}" for story in context.get("related", [])]
         return tag_response(response, [*article_page_keys(article), *related])
-
-
-class SharePreviewView(ArticleView):
-    """A share link: someone without a login reads an unpublished or embargoed
-    article, marked Preview. A changed token fails its signature and is a plain 404; an
-    expired or revoked link says so (410); once the article is public, the link goes to it."""
-
-    def get(self, request, *args, **kwargs):
-        link = share_link_from(self.kwargs["token"])
-        if link is None:
-            raise Http404("No such preview")
-        if not link.is_active():
-            response = render(
-                request,
-                "articles/share_link_ended.html",
-                {"revoked": link.revoked_at is not None},
-                status=410,
-            )
-            response.headers["Cache-Control"] = "private, no-store"
-            response.headers["X-Robots-Tag"] = "noindex, nofollow"
-            response.headers["Referrer-Policy"] = "no-referrer"
-            return response
-        self.object = with_page_data(Article.objects.filter(pk=link.article_id)).get()
-        if self.object.is_public():
-            return redirect(self.object.get_absolute_url())
-        context = self.get_context_data(object=self.object, share_link=link)
-        return self.render_to_response(context)
-
-
-def share_link_from(signed: str) -> ShareLink | None:
-    """The link a signed token names, or None when the signature does not match."""
-    try:
-        token = signing.Signer(salt=SHARE_LINK_SALT).unsign(signed)
-    except signing.BadSignature:
-        return None
-    return ShareLink.objects.filter(token=token).first()
 
 
 class CorrectionsView(TaggedMixin, ListView):

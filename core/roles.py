@@ -4,7 +4,8 @@ Editors: everything on articles, desks, authors, photos; publish; moderate comme
 Reporters: write and edit their own drafts, submit for review; never publish.
 Moderators: read articles, moderate comments, keep the word lists; nothing else.
 What a role may do to one object (whose it is, which desk, whether readers see it) is the
-services' business (articles/services.py); this module only says which rights each role has.
+services' business (articles/services.py, editorial/services.py); this module only says
+which rights each role has.
 
 `roles_apply` runs in the data migration and again after every `migrate` and every flush
 (post_migrate, see core/apps.py), so a role has a right as soon as its model exists, a

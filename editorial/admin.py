@@ -3,7 +3,6 @@ moderators look; the workflow's views (scheduled, revisions, compare, restore, s
 edit locks) and share links. Every write goes through the services, so the rules (who may
 publish, what a story needs first, which cached pages go stale) hold whatever the path."""
 
-
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -35,20 +34,20 @@ from django.utils.text import Truncator
 from articles import services
 from articles.admin import BOTH_LOCATIONS, photo_thumbnail
 from articles.clock import newsroom_time, zone_note
-from articles.forms import (
+from articles.forms import WithdrawCorrectionForm, add_service_errors
+from articles.models import Article, Author, Byline, Correction
+from core.params import BadParameter, parse_id
+from editorial import revisions
+from editorial import services as editorial
+from editorial.forms import (
     PUBLISHING_FIELDS,
     ArticleAdminForm,
     RestoreForm,
     ReturnForm,
     ShareLinkForm,
     UnpublishForm,
-    WithdrawCorrectionForm,
-    add_service_errors,
 )
-from articles.models import Article, Author, Byline, Correction
 from editorial.models import Revision, ShareLink, Transition
-from core.params import BadParameter, parse_id
-from editorial import revisions
 
 
 def said_submitted(article: Article) -> str:
@@ -349,7 +348,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         stored = Article.objects.select_related("desk").filter(pk=obj.pk).first()
-        services.article_save(
+        editorial.article_save(
             article=obj,
             user=request.user,
             version=form.cleaned_data.get("version"),
@@ -384,8 +383,8 @@ class ArticleAdmin(admin.ModelAdmin):
         if getattr(form, "public_edit", False):
             kind = form.cleaned_data.get("change_kind") or Revision.Kind.SILENT
             note = form.cleaned_data.get("change_note") or "" if kind != "silent" else ""
-        services.article_record_revision(article=article, user=request.user, kind=kind, note=note)
-        services.article_lock_release(article_id=article.pk, user=request.user)
+        editorial.article_record_revision(article=article, user=request.user, kind=kind, note=note)
+        editorial.article_lock_release(article_id=article.pk, user=request.user)
 
     def delete_model(self, request, obj):
         services.article_delete(article=obj)
@@ -451,7 +450,7 @@ class ArticleAdmin(admin.ModelAdmin):
         self._run(
             request,
             queryset,
-            services.article_publish,
+            editorial.article_publish,
             done="published",
             skip_status=Article.Status.PUBLISHED,
             describe=said_published,
@@ -472,7 +471,7 @@ class ArticleAdmin(admin.ModelAdmin):
         confirmed = request.POST.get("confirm") == "yes"
         form = UnpublishForm(request.POST if confirmed else None)
         if confirmed and form.is_valid():
-            unpublish = partial(services.article_unpublish, note=form.cleaned_data["note"])
+            unpublish = partial(editorial.article_unpublish, note=form.cleaned_data["note"])
             self._run(request, queryset, unpublish, done="unpublished", describe=said_unpublished)
             return None
         return self._page(
@@ -494,7 +493,7 @@ class ArticleAdmin(admin.ModelAdmin):
         self._run(
             request,
             queryset,
-            services.article_submit,
+            editorial.article_submit,
             done="submitted",
             skip_status=Article.Status.IN_REVIEW,
             describe=said_submitted,
@@ -502,22 +501,22 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(
         permissions=["publish"],
-        description=f"Breaking for {services.BREAKING_NOW_HOURS} hours",
-        description_plural=f"Mark selected breaking for {services.BREAKING_NOW_HOURS} hours",
+        description=f"Breaking for {editorial.BREAKING_NOW_HOURS} hours",
+        description_plural=f"Mark selected breaking for {editorial.BREAKING_NOW_HOURS} hours",
         location=BOTH_LOCATIONS,
     )
     def breaking_for_two_hours(self, request, queryset):
         self._run(
             request,
             queryset,
-            services.article_mark_breaking,
+            editorial.article_mark_breaking,
             done="marked breaking",
-            summary=f"Breaking for {services.BREAKING_NOW_HOURS} hours: {{count}} {{noun}}. "
+            summary=f"Breaking for {editorial.BREAKING_NOW_HOURS} hours: {{count}} {{noun}}. "
             "The flag and the home page banner switch off by themselves.",
         )
 
     def has_share_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("articles.add_sharelink")
+        return request.user.has_perm("editorial.add_sharelink")
 
     @admin.action(
         permissions=["share"],
@@ -528,7 +527,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def make_share_link(self, request, queryset):
         for article in queryset:
             try:
-                link = services.share_link_create(article=article, user=request.user)
+                link = editorial.share_link_create(article=article, user=request.user)
             except ValidationError as exc:
                 self.message_user(
                     request, f"“{article.headline}”: {' '.join(exc.messages)}", messages.ERROR
@@ -704,7 +703,7 @@ class ArticleAdmin(admin.ModelAdmin):
         )
         if request.method == "POST" and form.is_valid():
             try:
-                revision = services.article_restore_revision(
+                revision = editorial.article_restore_revision(
                     article=article,
                     number=number,
                     user=request.user,
@@ -744,7 +743,7 @@ class ArticleAdmin(admin.ModelAdmin):
         form = ReturnForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                services.article_return(
+                editorial.article_return(
                     article=article, user=request.user, note=form.cleaned_data["note"]
                 )
             except ValidationError as exc:
@@ -808,13 +807,13 @@ class ArticleAdmin(admin.ModelAdmin):
             raise PermissionDenied
         action = request.POST.get("action")
         if action == "release":
-            services.article_lock_release(article_id=article.pk, user=request.user)
+            editorial.article_lock_release(article_id=article.pk, user=request.user)
             return HttpResponse(status=204)
         if action == "refresh":
-            lock = services.article_lock_take(article=article, user=request.user)
+            lock = editorial.article_lock_take(article=article, user=request.user)
             return JsonResponse({"mine": lock.user_id == request.user.pk})
         if action == "take_over":
-            services.article_lock_take(article=article, user=request.user, take_over=True)
+            editorial.article_lock_take(article=article, user=request.user, take_over=True)
             self.message_user(
                 request,
                 "You are editing this article now. The person editing before you is told "
@@ -940,7 +939,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def _lock_context(self, request: HttpRequest, article: Article) -> dict[str, Any]:
         """Opening the form takes the soft lock, or shows who holds it."""
-        lock = services.article_lock_take(article=article, user=request.user)
+        lock = editorial.article_lock_take(article=article, user=request.user)
         mine = lock.user_id == request.user.pk
         since = timezone.localtime(lock.since)
         same_day = since.date() == timezone.localdate()
@@ -1019,10 +1018,12 @@ class ShareLinkAdmin(admin.ModelAdmin):
 
     def has_revoke_permission(self, request: HttpRequest) -> bool:
         user = request.user
-        return user.has_perm("articles.change_sharelink") or user.has_perm("articles.add_sharelink")
+        return user.has_perm("editorial.change_sharelink") or user.has_perm(
+            "editorial.add_sharelink"
+        )
 
     def save_model(self, request, obj, form, change):
-        link = services.share_link_create(
+        link = editorial.share_link_create(
             article=obj.article,
             user=request.user,
             days=form.cleaned_data["days"],
@@ -1055,7 +1056,7 @@ class ShareLinkAdmin(admin.ModelAdmin):
         revoked, refused = 0, []
         for link in queryset.select_related("article"):
             try:
-                services.share_link_revoke(link=link, user=request.user)
+                editorial.share_link_revoke(link=link, user=request.user)
             except ValidationError as exc:
                 refused.append(f"“{link.article.headline}”: {' '.join(exc.messages)}")
             else:

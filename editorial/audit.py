@@ -22,15 +22,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Desk, DeskMembershipChange
-from editorial.models import Revision, Transition
 from comments.models import ModerationLog
 from core.params import BadParameter, query_id
+from editorial.models import Revision, Transition
 
 # The newest steps shown; filtering by day (or person, or desk) reaches older ones.
 LIMIT = 200
 AUDIT_PERMISSIONS = (
-    "articles.view_transition",
-    "articles.view_revision",
+    "editorial.view_transition",
+    "editorial.view_revision",
     "articles.view_deskmembershipchange",
     "comments.view_moderationlog",
 )

@@ -16,12 +16,12 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from editorial import revisions
 from articles.clock import newsroom_time
 from articles.models import Article, ArticleAddress, Author, Byline, Correction, day_in_address
-from editorial.models import EditLock, Revision, ShareLink, Transition
 from articles.purges import purge_on_commit
 from articles.services import (
+    PUBLISH_PERMISSION,
+    REPORTER_STATUSES,
     article_check_publishable,
     article_editable_by,
     corrections_standing,
@@ -32,6 +32,8 @@ from articles.services import (
     user_works_on_desk,
 )
 from core import pagecache
+from editorial import revisions
+from editorial.models import EditLock, Revision, ShareLink, Transition
 from notifications.services import notification_enqueue
 from photos.models import Photo
 
@@ -40,9 +42,6 @@ if TYPE_CHECKING:
 
     User = AbstractBaseUser | AnonymousUser
 
-PUBLISH_PERMISSION = "articles.publish_article"
-# The statuses a reporter works in; published and unpublished belong to editors.
-REPORTER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
 BREAKING_DEFAULT_HOURS = 6
 BREAKING_NOW_HOURS = 2  # the admin's one-click "breaking for 2 hours"
 
@@ -360,7 +359,7 @@ def _start_breaking(*, article: Article, before: dict | None) -> bool:
 
 def _queue_end_breaking(article: Article) -> None:
     """After commit, queue the task that clears the flag and the home page's banner."""
-    from articles.tasks import end_breaking  # the task calls back into this module
+    from editorial.tasks import end_breaking  # the task calls back into this module
 
     if not end_breaking.app.conf.task_always_eager and article.breaking_until is not None:
         article_id, until = article.pk, article.breaking_until
@@ -371,7 +370,7 @@ def _queue_end_breaking(article: Article) -> None:
 
 def _queue_go_live(article: Article) -> None:
     """After commit, queue the going-live work for the article's minute (a Celery ETA)."""
-    from articles.tasks import go_live  # the task calls back into this module
+    from editorial.tasks import go_live  # the task calls back into this module
 
     article_id, when = article.pk, article.goes_live_at()
     if go_live.app.conf.task_always_eager:
@@ -763,7 +762,7 @@ def share_link_create(
     note: str = "",
 ) -> ShareLink:
     """A preview link for someone without a login, working for `days` (SHARE_LINK_DAYS)."""
-    if not user.has_perm("articles.add_sharelink") or not article_editable_by(
+    if not user.has_perm("editorial.add_sharelink") or not article_editable_by(
         article=article, user=user
     ):
         raise ValidationError("You can only share articles you can edit.")
@@ -783,7 +782,7 @@ def share_link_create(
 @transaction.atomic
 def share_link_revoke(*, link: ShareLink, user: User) -> ShareLink:
     """Stop a share link working now. It stays listed, revoked, for the record."""
-    if not user.has_perm("articles.change_sharelink") and link.created_by_id != user.pk:
+    if not user.has_perm("editorial.change_sharelink") and link.created_by_id != user.pk:
         raise ValidationError("You can only revoke your own share links.")
     if link.revoked_at is None:
         link.revoked_at = timezone.now()

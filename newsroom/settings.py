@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "core",
     "photos",
     "articles",
+    "editorial",
     "comments",
     "notifications",
 ]
@@ -430,8 +431,9 @@ CELERY_BEAT_SCHEDULE["articles-purge-due-pages"] = {
     "schedule": 60.0,
 }
 
-# Editorial workflow (articles/services.py). Scheduled articles go live by a task
-# queued with an ETA for their minute; this sweep catches any whose task was lost.
+# Editorial workflow (editorial/services.py, editorial/tasks.py). Scheduled articles go live
+# by a task queued with an ETA for their minute; this sweep catches any whose task was lost.
+# The task keeps its name from before editorial was its own app (see editorial/tasks.py).
 CELERY_BEAT_SCHEDULE["articles-go-live-sweep"] = {
     "task": "articles.tasks.go_live_sweep",
     "schedule": 60.0,

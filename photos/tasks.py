@@ -11,7 +11,9 @@ from django.db import DatabaseError
 # admin's "remake renditions" action and by `remake_renditions --queue`.
 
 
-@shared_task(bind=True, acks_late=True, max_retries=3)
+# The name it had before photos were their own app: messages queued before an upgrade
+# still find their task after it.
+@shared_task(name="articles.tasks.make_renditions", bind=True, acks_late=True, max_retries=3)
 def make_renditions(self, *, photo_id: int, force: bool = False) -> str:
     """Make one photo's renditions. A bad file ends as the photo's failed state with the
     reason, and the worker goes on; a storage or database hiccup is retried."""

@@ -266,7 +266,7 @@ ENTRIES |= {
             lambda o: f"/admin/r/{ContentType.objects.get_for_model(Article).pk}/{o.story.pk}/",
         )
     ],
-    r"admin/^(?P<app_label>auth|articles|comments|notifications)/$": [
+    r"admin/^(?P<app_label>auth|articles|photos|editorial|comments|notifications)/$": [
         case("login login 200 200 200 404 200", "/admin/articles/"),
         case("login login 404 200 200 404 200", "/admin/comments/"),
         case("login login 404 404 404 404 200", "/admin/auth/"),
@@ -415,7 +415,7 @@ ADMIN_MODELS: dict[str, tuple[str, dict[str, object]]] = {
     ),
     # Share links are never edited or deleted, only revoked; reporters see their own
     # articles' links, editors their desks'.
-    "articles.sharelink": (
+    "editorial.sharelink": (
         "share_link",
         {
             "changelist": "login login 200 200 403 403 200",
@@ -522,7 +522,7 @@ DELETERS = {
     "articles.author": "login login refused ran 403 403 ran",
     "photos.photo": "login login refused ran 403 403 ran",
     "articles.article": "login login refused ran refused 403 ran",
-    "articles.sharelink": "login login refused refused 403 403 refused",
+    "editorial.sharelink": "login login refused refused 403 403 refused",
     "comments.comment": "login login 403 refused refused 403 ran",
     "comments.moderationlog": "login login 403 refused refused 403 refused",
     "comments.term": "login login 403 refused ran 403 ran",
@@ -550,7 +550,7 @@ ACTIONS: dict[tuple[str, str], tuple[str, str]] = {
         "login login refused ran refused 403 ran",
     ),
     ("articles.article", "make_share_link"): ("draft", "login login ran ran refused 403 ran"),
-    ("articles.sharelink", "revoke"): ("share_link", "login login ran ran 403 403 ran"),
+    ("editorial.sharelink", "revoke"): ("share_link", "login login ran ran 403 403 ran"),
     ("comments.comment", "approve_comments"): ("comment", "login login 403 ran ran 403 ran"),
     ("comments.comment", "reject_comments"): ("comment", "login login 403 ran ran 403 ran"),
     ("comments.comment", "spam_comments"): ("comment", "login login 403 ran ran 403 ran"),

@@ -14,7 +14,7 @@ from tests.articles.test_admin_browser import log_in
 from tests.factories import ArticleFactory, PhotoFactory
 
 pytestmark = pytest.mark.e2e
-GROUPS_MIGRATION = importlib.import_module("newsroom.migrations.0001_groups")
+GROUPS_MIGRATION = importlib.import_module("core.migrations.0001_groups")
 CLIPBOARD = Path(__file__).parent / "clipboard"
 
 WATCH_CSP = """

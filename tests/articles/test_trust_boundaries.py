@@ -16,8 +16,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import services
 from articles.models import Article, Author, Desk, DeskMembershipChange, Topic
+from editorial import services as editorial_services
 from photos.models import Photo
 from tests.articles.admin_helpers import article_form, change_url, model_form
 from tests.factories import (
@@ -47,7 +47,7 @@ def logged_in(user: User) -> Client:
 
 
 def admin_url(obj, view: str = "change") -> str:
-    return reverse(f"admin:articles_{obj._meta.model_name}_{view}", args=[obj.pk])
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_{view}", args=[obj.pk])
 
 
 @pytest.fixture(autouse=True)
@@ -159,7 +159,7 @@ def test_another_desks_editor_cannot_bulk_delete_its_objects(cleo, live, kind):
     # The photo of a Transport story; a desk with no articles (nothing but rights stops it).
     obj = live.hero_photo if kind == "photo" else DeskFactory(slug="empty")
     response = logged_in(cleo).post(
-        reverse(f"admin:articles_{kind}_changelist"),
+        reverse(f"admin:{obj._meta.app_label}_{kind}_changelist"),
         {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"},
     )
     assert response.status_code == 403
@@ -288,7 +288,7 @@ def test_an_editor_cannot_add_themselves_to_another_desk(cleo, transport):
     assert not transport.members.filter(pk=cleo.pk).exists()
     cleo = User.objects.get(pk=cleo.pk)
     with pytest.raises(ValidationError):
-        services.article_publish(article=draft, user=cleo)
+        editorial_services.article_publish(article=draft, user=cleo)
     assert not DeskMembershipChange.objects.exists()
 
 

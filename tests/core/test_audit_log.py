@@ -9,10 +9,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from articles import services
 from articles.models import DeskMembershipChange
-from editorial.models import Revision
 from comments.models import ModerationLog
+from editorial import services as editorial_services
+from editorial.models import Revision
 from tests.comments.conftest import CommentFactory
 from tests.factories import ArticleFactory, DeskFactory, PhotoFactory
 
@@ -28,8 +28,8 @@ def record(editor, moderator, superuser):
     fares = ArticleFactory(
         draft=True, desk=business, headline="Fares rise", hero_photo=PhotoFactory()
     )
-    services.article_publish(article=fares, user=editor)
-    services.article_unpublish(article=fares, user=editor, note="Legal hold")
+    editorial_services.article_publish(article=fares, user=editor)
+    editorial_services.article_unpublish(article=fares, user=editor, note="Legal hold")
     Revision.objects.create(
         article=fares, number=9, user=editor, kind=Revision.Kind.RESTORE, note="Back to 2"
     )

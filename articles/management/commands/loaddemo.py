@@ -24,6 +24,7 @@ from articles.demo import content
 from articles.demo.scenes import draw_scene
 from articles.markdown import body_from_markdown
 from articles.models import Article, Author, Byline, Correction, Desk, Topic
+from editorial import services as editorial_services
 from photos.models import Photo
 
 DEMO_USERS = [("editor", "Editors"), ("reporter", "Reporters"), ("moderator", "Moderators")]
@@ -171,7 +172,7 @@ class Command(BaseCommand):
         if breaking:
             article.is_breaking = True
             article.breaking_until = now + timedelta(hours=breaking)
-        article = services.article_save(article=article, user=editor)
+        article = editorial_services.article_save(article=article, user=editor)
         for order, (author, role) in enumerate(spec["bylines"]):
             Byline.objects.create(article=article, author=authors[author], role=role, order=order)
         article.topics.set([topics[slug] for slug in spec["topics"]])
@@ -180,12 +181,12 @@ class Command(BaseCommand):
                 article=article, text=spec["correction"], created_at=now - timedelta(hours=1)
             )
         if status == Article.Status.PUBLISHED:
-            services.article_publish(
+            editorial_services.article_publish(
                 article=article,
                 user=editor,
                 at=now - timedelta(hours=spec["hours_ago"]),
                 notify=False,  # backdated demo stories: no "your article is live" mail
             )
         elif status == Article.Status.IN_REVIEW:
-            services.article_submit(article=article, user=owner)
+            editorial_services.article_submit(article=article, user=owner)
         return article
