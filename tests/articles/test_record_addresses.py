@@ -155,6 +155,7 @@ def test_the_data_migration_records_only_the_dates_the_log_shows(editor):
         article=moved, action="publish", to_status="published", at=moved.published_at
     )
     untouched = ArticleFactory()
+
     # The migration names Transition by its app label of the time; it is editorial's now.
     class OldLabels:
         @staticmethod

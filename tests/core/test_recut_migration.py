@@ -2,14 +2,19 @@
 backlog in articles and the project package) migrates to the new layout with nothing lost:
 its rows, the rights groups hold on the moved models, and the admin's history of them."""
 
+import io
+
 import pytest
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
+from PIL import Image
 
 # The last migrations of the old layout; photos and editorial did not exist.
 OLD_LAYOUT = [
@@ -20,6 +25,7 @@ OLD_LAYOUT = [
     ("photos", None),
     ("editorial", None),
 ]
+ADMIN_HISTORY = ("admin", "0003_logentry_add_action_flag_choices")
 
 
 @pytest.fixture
@@ -32,11 +38,16 @@ def old_database(transactional_db):
     recorder.migration_qs.filter(app="core").delete()
     for name in ("0001_groups", "0002_purge_backlog"):
         recorder.record_applied("newsroom", name)
-    yield MigrationExecutor(connection).loader.project_state(
-        [node for node in OLD_LAYOUT if node[1]]
-    ).apps
+    nodes = [node for node in OLD_LAYOUT if node[1]] + [ADMIN_HISTORY]
+    yield MigrationExecutor(connection).loader.project_state(nodes).apps
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def _jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), "steelblue").save(out, "JPEG")
+    return out.getvalue()
 
 
 def _old_rows(apps) -> dict:
@@ -54,7 +65,8 @@ def _old_rows(apps) -> dict:
 
     editor = User.objects.create(username="ed", is_staff=True)
     desk = Desk.objects.create(name="World", slug="world", title="World")
-    photo = Photo.objects.create(image="photos/2026/01/harbour.jpg", alt_text="The harbour")
+    image = default_storage.save("photos/2026/01/harbour.jpg", ContentFile(_jpeg()))
+    photo = Photo.objects.create(image=image, alt_text="The harbour")
     Rendition.objects.create(
         photo=photo,
         spec="w640",
