@@ -139,8 +139,8 @@ def test_a_photo_is_inserted_from_the_toolbar(editing, page):
 
 
 def test_the_editor_reads_every_demo_body_back_byte_for_byte(editing, page):
-    from articles.demo import content
     from articles.markdown import body_from_markdown
+    from demo import content
 
     bodies = [
         body_from_markdown(spec["body"])

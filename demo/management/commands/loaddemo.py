@@ -20,10 +20,10 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from articles import services
-from articles.demo import content
-from articles.demo.scenes import draw_scene
 from articles.markdown import body_from_markdown
 from articles.models import Article, Author, Byline, Correction, Desk, Topic
+from demo import content
+from demo.scenes import draw_scene
 from editorial import services as editorial_services
 from photos.models import Photo
 
