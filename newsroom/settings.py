@@ -211,6 +211,24 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = env("TIME_ZONE", "Europe/London")
+# Celery beat: the one schedule, every app's clock-driven work in one place.
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Purges a front missed (it was down), replayed until it takes them (core/pagecache.py).
+    "newsroom-replay-purges": {"task": "core.tasks.replay_purges", "schedule": 10.0},
+    # Cached pages the clock changes (a scheduled article going live, an embargo lifting, a
+    # breaking flag expiring), purged within a minute (articles/tasks.py).
+    "articles-purge-due-pages": {"task": "articles.tasks.purge_due_pages", "schedule": 60.0},
+    # Scheduled articles go live by a task queued with an ETA for their minute; this sweep
+    # catches any whose task was lost (editorial/tasks.py, which keeps the task's old name).
+    "articles-go-live-sweep": {"task": "articles.tasks.go_live_sweep", "schedule": 60.0},
+    "comments-clear-old-ip-hashes": {
+        "task": "comments.tasks.clear_old_ip_hashes",
+        "schedule": 3600.0,
+    },
+    # The notification outbox (notifications/tasks.py): retries and digests.
+    "notifications-sweep": {"task": "notifications.sweep", "schedule": 60.0},
+    "notifications-digests": {"task": "notifications.flush_digests", "schedule": 60.0},
+}
 
 # Email through Django 6.1's MAILERS: console by default, SMTP from EMAIL_URL or EMAIL_HOST.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <newsroom@localhost>")
@@ -411,34 +429,13 @@ COMMENTS_REPORTS_PER_DAY = env_int("COMMENTS_REPORTS_PER_DAY", 20)
 COMMENTS_REPORT_HIDE_AT = env_int("COMMENTS_REPORT_HIDE_AT", 0)
 CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 URLIZE_ASSUME_HTTPS = True  # comment links: https:// for bare "www." links (Django 7 default)
-# Celery beat: one schedule for every app (add entries to this dict rather than a new one).
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {
-    "comments-clear-old-ip-hashes": {
-        "task": "comments.tasks.clear_old_ip_hashes",
-        "schedule": 3600.0,
-    },
-}
+# When Redis is down the comment rate limits cannot be counted: fail open (true, the
+# default) lets comments through to the moderation queue, where every first-time comment
+# waits anyway; false refuses them with a 503 until Redis is back.
+COMMENTS_RATE_LIMIT_FAIL_OPEN = env_bool("COMMENTS_RATE_LIMIT_FAIL_OPEN", True)
 
-# Purges a front missed (it was down), replayed until it takes them (core/pagecache.py).
-CELERY_BEAT_SCHEDULE["newsroom-replay-purges"] = {
-    "task": "core.tasks.replay_purges",
-    "schedule": 10.0,
-}
 
-# Public site (articles/tasks.py): purge cached pages that the clock changes (a scheduled
-# article going live, an embargo lifting, a breaking flag expiring) within a minute.
-CELERY_BEAT_SCHEDULE["articles-purge-due-pages"] = {
-    "task": "articles.tasks.purge_due_pages",
-    "schedule": 60.0,
-}
-
-# Editorial workflow (editorial/services.py, editorial/tasks.py). Scheduled articles go live
-# by a task queued with an ETA for their minute; this sweep catches any whose task was lost.
-# The task keeps its name from before editorial was its own app (see editorial/tasks.py).
-CELERY_BEAT_SCHEDULE["articles-go-live-sweep"] = {
-    "task": "articles.tasks.go_live_sweep",
-    "schedule": 60.0,
-}
+# Editorial workflow (editorial/): edit locks and share links.
 ARTICLE_LOCK_MINUTES = env_int("ARTICLE_LOCK_MINUTES", 15)  # a soft edit lock's life
 SHARE_LINK_DAYS = env_int("SHARE_LINK_DAYS", 7)  # how long a new preview link works
 SHARE_LINK_MAX_DAYS = env_int("SHARE_LINK_MAX_DAYS", 30)
@@ -469,17 +466,6 @@ for _name in (
         raise ConfigError(_name, "must not be negative")
 if NOTIFICATIONS_MAX_ATTEMPTS < 1:
     raise ConfigError("NOTIFICATIONS_MAX_ATTEMPTS", "must be at least 1")
-CELERY_BEAT_SCHEDULE["notifications-sweep"] = {"task": "notifications.sweep", "schedule": 60.0}
-CELERY_BEAT_SCHEDULE["notifications-digests"] = {
-    "task": "notifications.flush_digests",
-    "schedule": 60.0,
-}
-
-# Hardening (README "Security and privacy"). When Redis is down the comment rate
-# limits cannot be counted: fail open (true, default) lets comments through to the moderation
-# queue, where every first-time comment waits anyway; false refuses them with a 503 until
-# Redis is back.
-COMMENTS_RATE_LIMIT_FAIL_OPEN = env_bool("COMMENTS_RATE_LIMIT_FAIL_OPEN", True)
 
 LOGGING = {
     "version": 1,
