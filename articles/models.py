@@ -22,6 +22,7 @@ from django.utils.html import strip_tags
 from articles.body import sanitise_body
 from articles.purges import purge_on_commit
 from articles.search import SEARCHED_FIELDS, search_document, uses_postgres
+from core.pagecache import PageKeys
 from core.text import PlainText, validate_name
 from photos.uploads import UploadedImageField
 
@@ -40,7 +41,9 @@ def validate_desk_slug(value: str) -> None:
         )
 
 
-class Desk(PlainText, models.Model):
+class Desk(PageKeys, PlainText, models.Model):
+    key_prefix = "desk"
+
     name = models.CharField(max_length=60, help_text='Short label, e.g. "Technology".')
     slug = models.SlugField(max_length=60, unique=True, validators=[validate_desk_slug])
     title = models.CharField(max_length=120, help_text='Full title, e.g. "The Technology Desk".')
@@ -94,7 +97,9 @@ class DeskMembershipChange(models.Model):
         return f"{self.get_action_display()} {self.member_id} on desk {self.desk_id}"
 
 
-class Author(PlainText, models.Model):
+class Author(PageKeys, PlainText, models.Model):
+    key_prefix = "author"
+
     """A person in a byline: separate from logins, so freelancers need no account."""
 
     user = models.OneToOneField(
@@ -128,7 +133,9 @@ class Author(PlainText, models.Model):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
 
-class Topic(PlainText, models.Model):
+class Topic(PageKeys, PlainText, models.Model):
+    key_prefix = "topic"
+
     name = models.CharField(max_length=80)
     slug = models.SlugField(max_length=80, unique=True)
 
@@ -254,7 +261,9 @@ class ArticleQuerySet(models.QuerySet):
 COUNTED_BY_COMMENTS = frozenset({"approved_comment_count"})
 
 
-class Article(PlainText, models.Model):
+class Article(PageKeys, PlainText, models.Model):
+    key_prefix = "article"
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         IN_REVIEW = "in_review", "In review"
@@ -385,7 +394,7 @@ class Article(PlainText, models.Model):
         its own page and the lists of cards that show it, as the database has it now (a
         draft is on no list: saving one purges no home page, feed or sitemap)."""
         return [
-            f"article-{self.pk}",
+            self.page_key,
             *listing_keys(type(self).objects.published().filter(pk=self.pk)),
         ]
 
@@ -519,9 +528,9 @@ def listing_keys(articles: models.QuerySet[Article]) -> list[str]:
     authors = Byline.objects.filter(article__in=ids).values_list("author_id", flat=True)
     topics = Topic.objects.filter(articles__in=ids).values_list("pk", flat=True)
     keys = {"list-all"}
-    keys |= {f"list-desk-{pk}" for pk in desks}
-    keys |= {f"list-author-{pk}" for pk in authors}
-    keys |= {f"list-topic-{pk}" for pk in topics}
+    keys |= {Desk.list_key_for(pk) for pk in desks}
+    keys |= {Author.list_key_for(pk) for pk in authors}
+    keys |= {Topic.list_key_for(pk) for pk in topics}
     return sorted(keys)
 
 

@@ -356,21 +356,21 @@ def _page_keys(instance: models.Model) -> list[str]:
     whose cards show it (an author's name in bylines, a photo on cards). A desk is in every
     page's navigation (`desks`)."""
     if isinstance(instance, Desk):
-        return [f"desk-{instance.pk}", "desks"]
+        return [instance.page_key, "desks"]
     if isinstance(instance, Author):
         return [
-            f"author-{instance.pk}",
+            instance.page_key,
             *listing_keys(Article.objects.filter(bylines__author=instance)),
         ]
     if isinstance(instance, Topic):
-        return [f"topic-{instance.pk}", f"list-topic-{instance.pk}"]
+        return [instance.page_key, instance.list_key]
     if isinstance(instance, Photo):
         return _photo_page_keys(instance.pk)
     raise TypeError(f"no public pages for {type(instance).__name__}")
 
 
 def _photo_page_keys(photo_id: int) -> list[str]:
-    return [f"photo-{photo_id}", *articles_showing_photo(photo_id)]
+    return [Photo.page_key_for(photo_id), *articles_showing_photo(photo_id)]
 
 
 def articles_showing_photo(photo_id: int) -> list[str]:

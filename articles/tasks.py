@@ -35,7 +35,7 @@ def purge_due_pages() -> list[str]:
     ).values_list("pk", flat=True)
     # Published ones only: an embargo still running or a draft is on no list.
     listed = Article.objects.published(now).filter(pk__in=due)
-    keys = sorted({*(f"article-{pk}" for pk in due), *listing_keys(listed)}) if due else []
+    keys = sorted({*(Article.page_key_for(pk) for pk in due), *listing_keys(listed)}) if due else []
     purge(keys)
     cache.set(LAST_RUN_KEY, now, timeout=None)
     return keys

@@ -41,6 +41,7 @@ from articles.models import (
 from articles.search import search_articles
 from core.pagecache import tag_response
 from core.params import parse_page
+from photos.models import Photo
 
 LATEST_PER_DESK = 3  # one row of cards beside the desk's name
 TOP_STORIES = 5
@@ -182,7 +183,7 @@ class DeskView(ArticleListView):
         return super().get_context_data(current_desk=self.subject.slug, **kwargs)
 
     def cache_keys(self) -> list[str]:
-        return [f"desk-{self.subject.pk}", f"list-desk-{self.subject.pk}", "desks"]
+        return [self.subject.page_key, self.subject.list_key, "desks"]
 
 
 class AuthorView(ArticleListView):
@@ -195,7 +196,7 @@ class AuthorView(ArticleListView):
         return cards(Article.objects.filter(bylines__author=self.subject))
 
     def cache_keys(self) -> list[str]:
-        return [f"author-{self.subject.pk}", f"list-author-{self.subject.pk}", "desks"]
+        return [self.subject.page_key, self.subject.list_key, "desks"]
 
 
 class TopicView(ArticleListView):
@@ -208,7 +209,7 @@ class TopicView(ArticleListView):
         return cards(self.subject.articles.all())
 
     def cache_keys(self) -> list[str]:
-        return [f"topic-{self.subject.pk}", f"list-topic-{self.subject.pk}", "desks"]
+        return [self.subject.page_key, self.subject.list_key, "desks"]
 
 
 class SearchView(ListView):
@@ -228,13 +229,13 @@ class SearchView(ListView):
 
 
 def article_page_keys(article: Article) -> list[str]:
-    keys = [f"article-{article.pk}", f"desk-{article.desk_id}", "desks"]
-    keys += [f"author-{byline.author_id}" for byline in article.bylines.all()]
-    keys += [f"topic-{topic.pk}" for topic in article.topics.all()]
+    keys = [article.page_key, Desk.page_key_for(article.desk_id), "desks"]
+    keys += [Author.page_key_for(byline.author_id) for byline in article.bylines.all()]
+    keys += [topic.page_key for topic in article.topics.all()]
     if article.hero_photo_id:
-        keys.append(f"photo-{article.hero_photo_id}")
+        keys.append(Photo.page_key_for(article.hero_photo_id))
     # The photos in its text: a new crop or credit shows at once there too.
-    keys += [f"photo-{pk}" for pk in body_photo_ids(article.body_html)]
+    keys += [Photo.page_key_for(pk) for pk in body_photo_ids(article.body_html)]
     return keys
 
 
@@ -342,7 +343,7 @@ class ArticleView(DetailView):
             response.headers["Referrer-Policy"] = "no-referrer"
             return response
         # The related stories' own changes (a new headline, unpublished) purge this page too.
-        related = [f"article-{story.pk}" for story in context.get("related", [])]
+        related = [story.page_key for story in context.get("related", [])]
         return tag_response(response, [*article_page_keys(article), *related])
 
 

@@ -546,7 +546,7 @@ def _count_shown(comment: Comment, *, entering: bool) -> None:
 def _purge_on_commit(article_ids: Iterable[int], *, soft: bool = False) -> None:
     """Once the transaction commits, purge the cached pages of these articles (once each):
     hard unless `soft` (see `core.pagecache.purge`)."""
-    keys = [f"article-{pk}" for pk in sorted(set(article_ids))]
+    keys = [Article.page_key_for(pk) for pk in sorted(set(article_ids))]
     if keys:
         transaction.on_commit(lambda: pagecache.purge(keys, soft=soft))
 

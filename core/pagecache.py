@@ -32,6 +32,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from typing import ClassVar
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -48,6 +49,31 @@ TAG_PREFIX = "pc:tag:"
 HARD_PREFIX = "pc:hard:"  # the version of a key's last removal
 PRIVATE_PREFIXES = ("/admin/", "/moderation/", "/notifications/", "/healthz", "/livez")
 STARTED = "_page_cache_started"  # the purge counter read as the request began
+
+
+class PageKeys:
+    """A model whose pages are tagged for the page cache, saying its keys itself:
+    `<key_prefix>-<pk>` on every page that shows it, `list-<key_prefix>-<pk>` on its own list
+    of cards (a desk's, an author's or a topic's page and feed). The one place a model's
+    key is spelled: views tag with it, services purge with it."""
+
+    key_prefix: ClassVar[str]
+
+    @classmethod
+    def page_key_for(cls, pk: object) -> str:
+        return f"{cls.key_prefix}-{pk}"
+
+    @classmethod
+    def list_key_for(cls, pk: object) -> str:
+        return f"list-{cls.key_prefix}-{pk}"
+
+    @property
+    def page_key(self) -> str:
+        return self.page_key_for(self.pk)
+
+    @property
+    def list_key(self) -> str:
+        return self.list_key_for(self.pk)
 
 
 def tag_response(response: HttpResponse, keys: Iterable[str]) -> HttpResponse:

@@ -10,12 +10,15 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 
+from core.pagecache import PageKeys
 from core.text import PlainText, validate_name, without_control_characters
 from photos import renditions
 from photos.uploads import UploadedImageField
 
 
-class Photo(PlainText, models.Model):
+class Photo(PageKeys, PlainText, models.Model):
+    key_prefix = "photo"
+
     class Status(models.TextChoices):
         PENDING = "pending", "Renditions pending"
         READY = "ready", "Ready"

@@ -28,7 +28,8 @@ def photo_shown_on(finder: Callable[[int], list[str]]) -> None:
 
 def photo_page_keys(photo_id: int) -> list[str]:
     """Every page showing the photo: those tagged with it (photo-N), and the other apps'."""
-    return [f"photo-{photo_id}", *(key for finder in _shown_on for key in finder(photo_id))]
+    shown_on = (key for finder in _shown_on for key in finder(photo_id))
+    return [Photo.page_key_for(photo_id), *shown_on]
 
 
 def photo_process(*, photo_id: int, force: bool = False) -> Photo | None:

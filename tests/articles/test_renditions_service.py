@@ -251,7 +251,7 @@ def test_a_photo_changed_while_it_was_processed_keeps_nothing_from_that_run(
 ):
     """An editor moves the focal point while the worker renders: the old run's files are
     dropped; the task queued by that edit does the work."""
-    from articles import services
+    from photos import services
 
     photo = upload(images.jpeg())
     real_render = services.renditions.render
@@ -270,7 +270,7 @@ def test_a_photo_changed_while_it_was_processed_keeps_nothing_from_that_run(
 
 
 def test_a_failure_while_storing_leaves_no_files_and_no_rows(monkeypatch):
-    from articles import services
+    from photos import services
 
     photo = upload(images.jpeg())
     storage = Rendition.file.field.storage
