@@ -27,10 +27,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from articles import services as article_services
 from articles.models import Article, Correction
 from comments import services as comment_services
 from comments.models import Comment, ModerationLog, Report, Term
+from editorial import services as editorial_services
 from notifications.models import (
     MODERATOR_DIGEST,
     Mailbox,
@@ -648,11 +648,11 @@ def objects(reader, reporter, editor, moderator, outsider, superuser) -> SimpleN
     for headline in ("First words", "Second words"):  # revisions 1 and 2 of the draft
         draft.headline = headline
         draft.save()
-        article_services.article_record_revision(article=draft, user=reporter)
+        editorial_services.article_record_revision(article=draft, user=reporter)
     return SimpleNamespace(
         review=review,
         correction=Correction.objects.create(article=story, text="A date was wrong."),
-        share_link=article_services.share_link_create(article=draft, user=reporter),
+        share_link=editorial_services.share_link_create(article=draft, user=reporter),
         desk=desk,
         topic=topic,
         author=reporters_author,
