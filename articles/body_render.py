@@ -19,8 +19,8 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.embeds import embed_for
-from articles.models import Photo, rendition_rows
 from articles.search import uses_postgres
+from photos.models import Photo, rendition_rows
 
 # The canonical form articles.body writes: exactly one attribute, empty content.
 FIGURE = re.compile(r'<figure data-(photo-id|embed-url)="([^"]*)"></figure>')

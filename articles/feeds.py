@@ -13,9 +13,9 @@ from django.utils.feedgenerator import Rss201rev2Feed
 
 from articles.models import Article, Author, Desk
 from articles.seo import absolute_url, photo_url
-from articles.validators import without_control_characters
 from articles.views import cards
-from newsroom.pagecache import tag_response
+from core.pagecache import tag_response
+from core.text import without_control_characters
 
 FEED_SIZE = 30
 
@@ -160,7 +160,7 @@ class DeskFeed(ArticleFeed):
         return cards(obj.articles.all())
 
     def cache_keys(self, obj: Desk) -> list[str]:
-        return [f"desk-{obj.pk}", f"list-desk-{obj.pk}"]
+        return [obj.page_key, obj.list_key]
 
 
 class AuthorFeed(ArticleFeed):
@@ -183,4 +183,4 @@ class AuthorFeed(ArticleFeed):
         return cards(Article.objects.filter(bylines__author=obj))
 
     def cache_keys(self, obj: Author) -> list[str]:
-        return [f"author-{obj.pk}", f"list-author-{obj.pk}"]
+        return [obj.page_key, obj.list_key]

@@ -4,20 +4,14 @@ from __future__ import annotations
 
 import math
 import re
-import secrets
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from typing import Any, ClassVar
-from urllib.parse import urljoin
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchVectorField
-from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
-from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import JSONObject
 from django.urls import reverse
@@ -25,17 +19,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
 
-from articles import renditions
 from articles.body import sanitise_body
 from articles.purges import purge_on_commit
 from articles.search import SEARCHED_FIELDS, search_document, uses_postgres
-from articles.uploads import UploadedImageField
-from articles.validators import (
-    validate_name,
-    validate_photo_upload,  # noqa: F401 - migration 0003 names it
-    validate_plain_text,
-    without_control_characters,
-)
+from core.pagecache import PageKeys
+from core.text import PlainText, validate_name
+from photos.models import Photo, Rendition, rendition_rows
+from photos.uploads import UploadedImageField
 
 # First path segments the site itself uses: a desk with one of these slugs would be hidden.
 RESERVED_DESK_SLUGS = frozenset(
@@ -52,31 +42,9 @@ def validate_desk_slug(value: str) -> None:
         )
 
 
-class PlainText:
-    """A model whose `plain_text_fields` refuse control characters (`validate_plain_text`):
-    the text that feeds and JSON-LD carry, checked wherever the model is cleaned (every
-    admin form, inlines included), declared once per model."""
+class Desk(PageKeys, PlainText, models.Model):
+    key_prefix = "desk"
 
-    plain_text_fields: ClassVar[tuple[str, ...]] = ()
-
-    def clean_fields(self, exclude=None) -> None:
-        errors: dict[str, list] = {}
-        try:
-            super().clean_fields(exclude=exclude)
-        except ValidationError as exc:
-            errors = exc.update_error_dict(errors)
-        for name in self.plain_text_fields:
-            if name in (exclude or ()) or name in errors:
-                continue
-            try:
-                validate_plain_text(getattr(self, name))
-            except ValidationError as exc:
-                errors[name] = exc.error_list
-        if errors:
-            raise ValidationError(errors)
-
-
-class Desk(PlainText, models.Model):
     name = models.CharField(max_length=60, help_text='Short label, e.g. "Technology".')
     slug = models.SlugField(max_length=60, unique=True, validators=[validate_desk_slug])
     title = models.CharField(max_length=120, help_text='Full title, e.g. "The Technology Desk".')
@@ -130,7 +98,9 @@ class DeskMembershipChange(models.Model):
         return f"{self.get_action_display()} {self.member_id} on desk {self.desk_id}"
 
 
-class Author(PlainText, models.Model):
+class Author(PageKeys, PlainText, models.Model):
+    key_prefix = "author"
+
     """A person in a byline: separate from logins, so freelancers need no account."""
 
     user = models.OneToOneField(
@@ -164,7 +134,9 @@ class Author(PlainText, models.Model):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
 
-class Topic(PlainText, models.Model):
+class Topic(PageKeys, PlainText, models.Model):
+    key_prefix = "topic"
+
     name = models.CharField(max_length=80)
     slug = models.SlugField(max_length=80, unique=True)
 
@@ -178,216 +150,6 @@ class Topic(PlainText, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:topic", kwargs={"slug": self.slug})
-
-
-# Migration 0003 names the field by this name.
-PhotoImageField = UploadedImageField
-
-
-class Photo(PlainText, models.Model):
-    class Status(models.TextChoices):
-        PENDING = "pending", "Renditions pending"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
-
-    image = UploadedImageField(
-        upload_to="photos/%Y/%m/",
-        width_field="width",
-        height_field="height",
-        help_text="A JPEG, PNG or WebP photo. Location and camera data are removed on upload.",
-    )
-    alt_text = models.CharField(
-        max_length=300, help_text="Describe the picture for people who cannot see it."
-    )
-    caption = models.TextField(blank=True)
-    credit_name = models.CharField(
-        max_length=120,
-        blank=True,
-        validators=[validate_name],
-        help_text='Shown as "Photo: NAME".',
-    )
-    credit_url = models.URLField(blank=True, help_text="The photographer's page.")
-    copyright_notice = models.CharField(max_length=200, blank=True)
-    license_url = models.URLField(blank=True)
-    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    focal_x = models.FloatField(
-        default=0.5,
-        validators=[MinValueValidator(0), MaxValueValidator(1)],
-        help_text="Horizontal focal point for crops: 0 = left edge, 1 = right edge.",
-    )
-    focal_y = models.FloatField(
-        default=0.5,
-        validators=[MinValueValidator(0), MaxValueValidator(1)],
-        help_text="Vertical focal point for crops: 0 = top, 1 = bottom.",
-    )
-    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
-    error = models.TextField(blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    plain_text_fields = (
-        "alt_text",
-        "caption",
-        "credit_name",
-        "credit_url",
-        "copyright_notice",
-        "license_url",
-    )
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._saved_inputs = self._rendition_inputs()
-
-    def __str__(self) -> str:
-        return self.alt_text[:60] or f"Photo {self.pk}"
-
-    def save(self, *args, **kwargs) -> None:
-        """Strip a new upload and read its credits; whenever the picture or its focal point
-        changes, mark the renditions pending and queue the worker once the row is committed.
-
-        On the model rather than in a service because every path that stores a photo (admin,
-        the article form's pop-up, loaddemo, a shell) must strip GPS data and remake
-        renditions; a path that forgot would leak or show stale crops."""
-        touched: set[str] = set()
-        # Only when the image is loaded: touching a deferred field would query for it.
-        if "image" in self.__dict__ and self.image and not self.image._committed:
-            touched |= self._prefill_credits(self.image.ingest())
-        inputs = self._rendition_inputs()
-        previous_name = self._saved_inputs[0]
-        changed = self._state.adding or inputs != self._saved_inputs
-        if changed:
-            self.status, self.error = self.Status.PENDING, ""
-            touched |= {"status", "error"}
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], *touched}
-        super().save(*args, **kwargs)
-        self._saved_inputs = self._rendition_inputs()
-        if changed and self.image:
-            from articles.tasks import make_renditions  # tasks → services → models
-
-            make_renditions.delay_on_commit(photo_id=self.pk)
-        if previous_name and previous_name != self.image.name:
-            # The replaced original is no longer shown anywhere; its renditions go in the task.
-            storage = self.image.storage
-            transaction.on_commit(lambda: storage.delete(previous_name), using=self._state.db)
-
-    @property
-    def has_credit(self) -> bool:
-        return bool(self.credit_name.strip())
-
-    def ready_renditions(self) -> list[Rendition]:
-        """The renditions to show, or none while they are pending or failed (the templates
-        then fall back to the original). Uses a prefetch of `renditions` when there is one."""
-        if self.status != self.Status.READY:
-            return []
-        if "renditions" not in getattr(self, "_prefetched_objects_cache", {}):
-            models.prefetch_related_objects([self], "renditions")
-        return list(self.renditions.all())
-
-    def use_rendition_rows(self, rows: list[dict] | None) -> None:
-        """Take the renditions read as JSON rows inside another query (`rendition_rows`) as
-        if prefetched, so showing the photo asks the database nothing more."""
-        prefetched = self.renditions.all()
-        prefetched._result_cache = [Rendition(**row) for row in rows or []]
-        prefetched._prefetch_done = True
-        self._prefetched_objects_cache = {"renditions": prefetched}
-
-    def crop(self, ratio: str = "16x9") -> Rendition | None:
-        """The 16x9, 4x3 or 1x1 crop around the focal point, once made."""
-        return next((r for r in self.ready_renditions() if r.spec == ratio), None)
-
-    def crop_url(self, ratio: str = "16x9") -> str:
-        """The crop's URL for Open Graph and feeds; the original's while renditions are pending."""
-        crop = self.crop(ratio)
-        return crop.file.url if crop else (self.image.url if self.image else "")
-
-    def schema(self, ratio: str = "16x9") -> dict[str, Any]:
-        """schema.org ImageObject for JSON-LD: the crop (absolute URL, size) and its credits."""
-        crop = self.crop(ratio)
-        url = urljoin(settings.SITE_URL + "/", self.crop_url(ratio))
-        width, height = (crop.width, crop.height) if crop else (self.width, self.height)
-        data: dict[str, Any] = {"@type": "ImageObject", "url": url, "contentUrl": url}
-        if width and height:
-            data |= {"width": width, "height": height}
-        data["caption"] = self.caption or self.alt_text
-        if self.credit_name:
-            data["creditText"] = self.credit_name
-            creator = {"@type": "Person", "name": self.credit_name}
-            data["creator"] = creator | ({"url": self.credit_url} if self.credit_url else {})
-        if self.copyright_notice:
-            data["copyrightNotice"] = self.copyright_notice
-        if self.license_url:
-            data["license"] = self.license_url
-        return data
-
-    def schema_images(self) -> list[dict[str, Any]]:
-        """One ImageObject per crop, as Google asks for article images; one while pending."""
-        if self.crop() is None:
-            return [self.schema()]
-        return [self.schema(ratio) for ratio in renditions.CROPS]
-
-    def _rendition_inputs(self) -> tuple[Any, Any, Any]:
-        """What the renditions are made from. Read from __dict__: no query for deferred fields."""
-        image = self.__dict__.get("image")
-        return (
-            getattr(image, "name", image),
-            self.__dict__.get("focal_x"),
-            self.__dict__.get("focal_y"),
-        )
-
-    def _prefill_credits(self, found: renditions.Embedded) -> set[str]:
-        """Fill empty credit fields from the upload's metadata, read before it was stripped."""
-        touched = {"image", "width", "height"}
-        for name, value in [
-            ("credit_name", found.credit),
-            ("caption", found.caption),
-            ("copyright_notice", found.copyright),
-            ("license_url", found.license_url),
-        ]:
-            # Text from the file, not typed in the form: cleaned of control characters (a
-            # NUL would not even store) rather than refused.
-            value = without_control_characters(value or "")
-            if value and not getattr(self, name).strip():
-                setattr(self, name, value)
-                touched.add(name)
-        return touched
-
-
-class Rendition(models.Model):
-    """One derived image file: a width or crop of a Photo in one format, metadata stripped."""
-
-    photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="renditions")
-    spec = models.CharField(max_length=20, help_text='"w640" for a width, "16x9" for a crop.')
-    format = models.CharField(max_length=10)
-    file = models.FileField(upload_to="renditions/%Y/%m/", max_length=255)
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
-    bytes = models.PositiveIntegerField()
-    source = models.CharField(
-        max_length=64, help_text="Fingerprint of the original and focal point it was made from."
-    )
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["photo", "spec", "format"], name="one_rendition_per_spec"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.photo_id} {self.spec}.{self.format}"
-
-    @property
-    def url(self) -> str:
-        return self.file.url
-
-    @property
-    def mime_type(self) -> str:
-        return renditions.MIME_TYPES.get(self.format, "application/octet-stream")
 
 
 EVERY_DESK_PERMISSION = "articles.work_on_every_desk"
@@ -444,19 +206,6 @@ def card_image(thumb: dict | None, image: str | None, width, height) -> dict | N
         url = Photo._meta.get_field("image").storage.url(image)
         return {"url": url, "width": width, "height": height}
     return None
-
-
-RENDITION_FIELDS = ("id", "photo_id", "spec", "format", "file", "width", "height", "bytes")
-RENDITION_FIELDS += ("source",)
-
-
-def rendition_rows(photo_id) -> ArraySubquery:
-    """A photo's renditions as an array of JSON rows, to read inside another query (Postgres):
-    `Photo.use_rendition_rows` takes them."""
-    rows = Rendition.objects.filter(photo_id=photo_id).values(
-        row=JSONObject(**{name: name for name in RENDITION_FIELDS})
-    )
-    return ArraySubquery(rows)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -552,7 +301,9 @@ class ArticleQuerySet(models.QuerySet):
 COUNTED_BY_COMMENTS = frozenset({"approved_comment_count"})
 
 
-class Article(PlainText, models.Model):
+class Article(PageKeys, PlainText, models.Model):
+    key_prefix = "article"
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         IN_REVIEW = "in_review", "In review"
@@ -571,7 +322,7 @@ class Article(PlainText, models.Model):
     # in case the conversion (migration 0013) has to be checked or undone; then dropped.
     body_markdown = models.TextField(blank=True, editable=False)
     hero_photo = models.ForeignKey(
-        Photo, null=True, blank=True, on_delete=models.SET_NULL, related_name="hero_of"
+        "photos.Photo", null=True, blank=True, on_delete=models.SET_NULL, related_name="hero_of"
     )
     topics = models.ManyToManyField(Topic, blank=True, related_name="articles")
     # The card a link to the article shows when shared or in search (articles.seo.social_card):
@@ -583,7 +334,7 @@ class Article(PlainText, models.Model):
         max_length=300, blank=True, help_text="Shown instead of the standfirst when shared."
     )
     social_photo = models.ForeignKey(
-        Photo,
+        "photos.Photo",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -695,11 +446,11 @@ class Article(PlainText, models.Model):
         return result
 
     def cache_keys(self) -> list[str]:
-        """The page-cache keys (newsroom.pagecache.purge) to purge when this article changes:
+        """The page-cache keys (core.pagecache.purge) to purge when this article changes:
         its own page and the lists of cards that show it, as the database has it now (a
         draft is on no list: saving one purges no home page, feed or sitemap)."""
         return [
-            f"article-{self.pk}",
+            self.page_key,
             *listing_keys(type(self).objects.published().filter(pk=self.pk)),
         ]
 
@@ -887,9 +638,9 @@ def listing_keys(articles: models.QuerySet[Article]) -> list[str]:
     authors = Byline.objects.filter(article__in=ids).values_list("author_id", flat=True)
     topics = Topic.objects.filter(articles__in=ids).values_list("pk", flat=True)
     keys = {"list-all"}
-    keys |= {f"list-desk-{pk}" for pk in desks}
-    keys |= {f"list-author-{pk}" for pk in authors}
-    keys |= {f"list-topic-{pk}" for pk in topics}
+    keys |= {Desk.list_key_for(pk) for pk in desks}
+    keys |= {Author.list_key_for(pk) for pk in authors}
+    keys |= {Topic.list_key_for(pk) for pk in topics}
     return sorted(keys)
 
 
@@ -985,195 +736,3 @@ def mark_withdrawn(corrections: Iterable[Correction]) -> list[Correction]:
 
 
 # --- Editorial workflow --------------------------------------------------------
-
-
-class Transition(models.Model):
-    """The audit log of the workflow: who moved an article from which status to which, when,
-    and why (a reviewer's note). Written by the services, never edited."""
-
-    class Action(models.TextChoices):
-        SUBMIT = "submit", "Submitted for review"
-        RETURN = "return", "Sent back to the writer"
-        PUBLISH = "publish", "Published"
-        SCHEDULE = "schedule", "Scheduled"
-        WENT_LIVE = "went_live", "Went live"
-        UNPUBLISH = "unpublish", "Unpublished"
-        STATUS = "status", "Status changed"
-        BREAKING = "breaking", "Marked breaking"
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="transitions")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Empty when the newsroom did it by itself (a scheduled time came).",
-    )
-    action = models.CharField(max_length=12, choices=Action)
-    from_status = models.CharField(max_length=12, choices=Article.Status, blank=True)
-    to_status = models.CharField(max_length=12, choices=Article.Status)
-    at = models.DateTimeField(
-        null=True, blank=True, help_text="The publication time it was published or scheduled for."
-    )
-    note = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.get_action_display()}: {self.article_id}"
-
-
-class KeptRevisionManager(models.Manager):
-    """The article's history: every revision but the autosaves. The default manager (and so
-    `article.revisions`), so no list, comparison, restore or audit can show an autosave by
-    forgetting to leave it out."""
-
-    def get_queryset(self) -> models.QuerySet:
-        return super().get_queryset().filter(is_autosave=False)
-
-
-class AutosaveManager(models.Manager):
-    def get_queryset(self) -> models.QuerySet:
-        return super().get_queryset().filter(is_autosave=True)
-
-
-class Revision(models.Model):
-    """One save of an article's text, photo or bylines. `changes` holds only the fields that
-    changed from the revision before (the first: all that are set), so a long article edited a
-    hundred times is stored about once; `articles.revisions` rebuilds any version.
-
-    An autosave (`is_autosave`) is not part of that history: the text of a form someone is
-    still typing in, one row per article and user (the article is empty for a story not
-    saved yet), overwritten every few seconds and deleted when they save. Its `changes` hold
-    the form's text fields whole, its `number` is 0 and `created_at` is its last write."""
-
-    class Kind(models.TextChoices):
-        EDIT = "edit", "Edit"
-        SILENT = "silent", "Silent fix"
-        UPDATE = "update", "Update"
-        CORRECTION = "correction", "Correction"
-        RESTORE = "restore", "Restored"
-
-    article = models.ForeignKey(
-        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="revisions"
-    )
-    number = models.PositiveIntegerField()
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    kind = models.CharField(max_length=12, choices=Kind, default=Kind.EDIT)
-    note = models.TextField(blank=True)
-    changes = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
-    created_at = models.DateTimeField(default=timezone.now)
-    is_autosave = models.BooleanField(default=False, editable=False)
-
-    every = models.Manager()  # kept revisions and autosaves alike
-    objects = KeptRevisionManager()
-    autosaves = AutosaveManager()
-
-    class Meta:
-        ordering = ["-number"]
-        default_manager_name = "objects"
-        base_manager_name = "every"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["article", "number"],
-                condition=Q(is_autosave=False),
-                name="one_revision_number",
-            ),
-            models.CheckConstraint(
-                condition=Q(is_autosave=True) | Q(article__isnull=False),
-                name="revision_has_an_article",
-            ),
-            models.UniqueConstraint(
-                fields=["article", "user"],
-                condition=Q(is_autosave=True),
-                name="one_autosave_per_article_and_user",
-            ),
-            models.UniqueConstraint(
-                fields=["user"],
-                condition=Q(is_autosave=True, article__isnull=True),
-                name="one_new_article_autosave_per_user",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        if self.is_autosave:
-            return f"Autosave of article {self.article_id or '(new)'} by user {self.user_id}"
-        return f"Revision {self.number} of article {self.article_id}"
-
-
-def new_share_token() -> str:
-    return secrets.token_urlsafe(24)
-
-
-class ShareLink(models.Model):
-    """A preview of an unpublished or embargoed article for someone without a login. The
-    address carries a random token, signed (a changed character fails before any query),
-    valid until `expires_at` unless revoked."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="share_links")
-    token = models.CharField(max_length=64, unique=True, default=new_share_token, editable=False)
-    note = models.CharField(
-        max_length=200, blank=True, help_text='Who it is for, e.g. "Legal: Sam Ortiz".'
-    )
-    expires_at = models.DateTimeField(help_text="The link stops working at this time.")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"Share link for article {self.article_id}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("articles:share-preview", kwargs={"token": self.signed_token()})
-
-    def signed_token(self) -> str:
-        return signing.Signer(salt=SHARE_LINK_SALT).sign(self.token)
-
-    def is_active(self, at=None) -> bool:
-        now = at or timezone.now()
-        return self.revoked_at is None and self.expires_at > now
-
-
-SHARE_LINK_SALT = "articles.share-link"
-
-
-class EditLock(models.Model):
-    """A soft lock: who has the article's form open, shown to the others. It blocks nothing
-    by itself (the version check refuses stale saves); it expires when not refreshed."""
-
-    article = models.OneToOneField(
-        Article, primary_key=True, on_delete=models.CASCADE, related_name="edit_lock"
-    )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    since = models.DateTimeField(default=timezone.now)
-    seen_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self) -> str:
-        return f"{self.user} editing article {self.article_id}"
-
-    def expires_at(self) -> datetime:
-        return self.seen_at + timedelta(minutes=settings.ARTICLE_LOCK_MINUTES)
-
-    def is_live(self, at=None) -> bool:
-        return self.expires_at() > (at or timezone.now())

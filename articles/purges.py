@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from newsroom import pagecache
+from core import pagecache
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

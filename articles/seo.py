@@ -11,7 +11,8 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Article, Photo
+from articles.models import Article
+from photos.models import Photo
 
 # The same escapes as Django's json_script: the JSON can never close its <script> element.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from articles.models import Article, Author, Desk, Topic
 from articles.seo import absolute_url
-from articles.validators import without_control_characters
-from newsroom.pagecache import tag_response
+from core.pagecache import tag_response
+from core.text import without_control_characters
 
 NEWS_WINDOW = timedelta(days=2)  # Google News only wants articles of the last two days
 NEWS_LIMIT = 1000

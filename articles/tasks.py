@@ -5,13 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from celery import shared_task
-from celery.exceptions import SoftTimeLimitExceeded
 from django.core.cache import cache
-from django.db import DatabaseError
 from django.db.models import Q
 from django.utils import timezone
 
-from newsroom.pagecache import purge
+from core.pagecache import purge
 
 # Scheduled publishing: pages whose content changes with the clock --------------------
 # A scheduled article goes live, an embargo lifts or a breaking flag expires with no write,
@@ -37,79 +35,10 @@ def purge_due_pages() -> list[str]:
     ).values_list("pk", flat=True)
     # Published ones only: an embargo still running or a draft is on no list.
     listed = Article.objects.published(now).filter(pk__in=due)
-    keys = sorted({*(f"article-{pk}" for pk in due), *listing_keys(listed)}) if due else []
+    keys = sorted({*(Article.page_key_for(pk) for pk in due), *listing_keys(listed)}) if due else []
     purge(keys)
     cache.set(LAST_RUN_KEY, now, timeout=None)
     return keys
-
-
-# Scheduled publishing and breaking flags -------------------------------------
-# Queued with an ETA for the minute (after commit) by articles.services; the beat sweep
-# (CELERY_BEAT_SCHEDULE, every minute) catches any whose message was lost. A Redis broker
-# may deliver an ETA task twice (visibility timeout): the services make a repeat a no-op.
-EARLY_RETRY_LIMIT = timedelta(minutes=5)
-
-
-@shared_task(bind=True, acks_late=True, max_retries=5)
-def go_live(self, *, article_id: int) -> bool:
-    """At an article's publication minute: purge the pages that now show it, log it, mail
-    its writers. A worker whose clock runs a little early waits for the minute."""
-    from articles.models import Article
-    from articles.services import article_go_live
-
-    went = article_go_live(article_id=article_id)
-    if not went:
-        article = Article.objects.filter(pk=article_id).first()
-        when = article.goes_live_at() if article and article.is_scheduled() else None
-        # Run in-process (no broker, as under `make run`) a task runs at once, whatever its
-        # ETA, and a retry would run it again at once: leave the minute to the beat sweep.
-        early = when is not None and when - timezone.now() < EARLY_RETRY_LIMIT
-        if early and not self.request.is_eager:
-            raise self.retry(eta=when)
-    return went
-
-
-@shared_task(acks_late=True)
-def go_live_sweep() -> list[int]:
-    """Every minute: the going-live work of articles whose time came and whose task never
-    ran (broker or worker down at the minute)."""
-    from articles.services import article_go_live_sweep
-
-    return article_go_live_sweep()
-
-
-@shared_task(acks_late=True)
-def end_breaking(*, article_id: int) -> bool:
-    """When a breaking flag's time is up: clear it and purge the home page."""
-    from articles.services import article_end_breaking
-
-    return article_end_breaking(article_id=article_id)
-
-
-# Photo renditions -------------------------------------------------------------
-# Queued after commit whenever a photo's file or focal point changes (Photo.save), by the
-# admin's "remake renditions" action and by `remake_renditions --queue`.
-
-
-@shared_task(bind=True, acks_late=True, max_retries=3)
-def make_renditions(self, *, photo_id: int, force: bool = False) -> str:
-    """Make one photo's renditions. A bad file ends as the photo's failed state with the
-    reason, and the worker goes on; a storage or database hiccup is retried."""
-    from articles.services import photo_fail, photo_process
-
-    try:
-        photo = photo_process(photo_id=photo_id, force=force)
-    except SoftTimeLimitExceeded:
-        limit = self.soft_time_limit or self.app.conf.task_soft_time_limit
-        photo = photo_fail(
-            photo_id=photo_id, reason=f"Making the renditions took longer than {limit} s."
-        )
-    except (DatabaseError, OSError) as exc:
-        if self.request.retries >= self.max_retries:
-            photo_fail(photo_id=photo_id, reason=f"The renditions could not be stored: {exc}")
-            raise
-        raise self.retry(exc=exc, countdown=10 * 2**self.request.retries) from exc
-    return photo.status if photo else "deleted"
 
 
 # Titles of embedded links -------------------------------------------------------------

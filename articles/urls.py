@@ -50,7 +50,6 @@ urlpatterns = [
         name="robots",
     ),
     path("corrections/", views.CorrectionsView.as_view(), name="corrections"),
-    path("preview/<str:token>/", views.SharePreviewView.as_view(), name="share-preview"),
     path("authors/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("authors/<slug:slug>/feed/", feeds.AuthorFeed(), name="author-feed"),
     path("topics/<slug:slug>/", views.TopicView.as_view(), name="topic"),

@@ -1,6 +1,6 @@
 """Public reads: thin class-based views over `Article.objects.published()`.
 
-Every public page is tagged with the surrogate keys of what it shows (`newsroom.pagecache`),
+Every public page is tagged with the surrogate keys of what it shows (`core.pagecache`),
 so an edit purges exactly the pages it changes:
 
 - `article-<pk>`: the article page (`Article.cache_keys()`),
@@ -18,33 +18,31 @@ from __future__ import annotations
 import functools
 from collections import OrderedDict
 
-from django.core import signing
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
 from articles import services
 from articles.body_render import body_photo_ids
 from articles.models import (
-    SHARE_LINK_SALT,
     Article,
     Author,
     Byline,
     Correction,
     Desk,
-    ShareLink,
     Topic,
     address_date,
     mark_withdrawn,
 )
 from articles.search import search_articles
 from articles.seo import social_card
-from newsroom.pagecache import tag_response
-from newsroom.params import parse_page
+from core.pagecache import tag_response
+from core.params import parse_page
+from photos.models import Photo
 
 LATEST_PER_DESK = 3  # one row of cards beside the desk's name
 TOP_STORIES = 5
@@ -186,7 +184,7 @@ class DeskView(ArticleListView):
         return super().get_context_data(current_desk=self.subject.slug, **kwargs)
 
     def cache_keys(self) -> list[str]:
-        return [f"desk-{self.subject.pk}", f"list-desk-{self.subject.pk}", "desks"]
+        return [self.subject.page_key, self.subject.list_key, "desks"]
 
 
 class AuthorView(ArticleListView):
@@ -199,7 +197,7 @@ class AuthorView(ArticleListView):
         return cards(Article.objects.filter(bylines__author=self.subject))
 
     def cache_keys(self) -> list[str]:
-        return [f"author-{self.subject.pk}", f"list-author-{self.subject.pk}", "desks"]
+        return [self.subject.page_key, self.subject.list_key, "desks"]
 
 
 class TopicView(ArticleListView):
@@ -212,7 +210,7 @@ class TopicView(ArticleListView):
         return cards(self.subject.articles.all())
 
     def cache_keys(self) -> list[str]:
-        return [f"topic-{self.subject.pk}", f"list-topic-{self.subject.pk}", "desks"]
+        return [self.subject.page_key, self.subject.list_key, "desks"]
 
 
 class SearchView(ListView):
@@ -232,15 +230,15 @@ class SearchView(ListView):
 
 
 def article_page_keys(article: Article) -> list[str]:
-    keys = [f"article-{article.pk}", f"desk-{article.desk_id}", "desks"]
-    keys += [f"author-{byline.author_id}" for byline in article.bylines.all()]
-    keys += [f"topic-{topic.pk}" for topic in article.topics.all()]
+    keys = [article.page_key, Desk.page_key_for(article.desk_id), "desks"]
+    keys += [Author.page_key_for(byline.author_id) for byline in article.bylines.all()]
+    keys += [topic.page_key for topic in article.topics.all()]
     if article.hero_photo_id:
-        keys.append(f"photo-{article.hero_photo_id}")
+        keys.append(Photo.page_key_for(article.hero_photo_id))
     if article.social_photo_id:
-        keys.append(f"photo-{article.social_photo_id}")  # the page's og:image
+        keys.append(Photo.page_key_for(article.social_photo_id))  # the page's og:image
     # The photos in its text: a new crop or credit shows at once there too.
-    keys += [f"photo-{pk}" for pk in body_photo_ids(article.body_html)]
+    keys += [Photo.page_key_for(pk) for pk in body_photo_ids(article.body_html)]
     return keys
 
 
@@ -353,45 +351,8 @@ class ArticleView(DetailView):
             response.headers["Referrer-Policy"] = "no-referrer"
             return response
         # The related stories' own changes (a new headline, unpublished) purge this page too.
-        related = [f"article-{story.pk}" for story in context.get("related", [])]
+        related = [story.page_key for story in context.get("related", [])]
         return tag_response(response, [*article_page_keys(article), *related])
-
-
-class SharePreviewView(ArticleView):
-    """A share link: someone without a login reads an unpublished or embargoed
-    article, marked Preview. A changed token fails its signature and is a plain 404; an
-    expired or revoked link says so (410); once the article is public, the link goes to it."""
-
-    def get(self, request, *args, **kwargs):
-        link = share_link_from(self.kwargs["token"])
-        if link is None:
-            raise Http404("No such preview")
-        if not link.is_active():
-            response = render(
-                request,
-                "articles/share_link_ended.html",
-                {"revoked": link.revoked_at is not None},
-                status=410,
-            )
-            response.headers["Cache-Control"] = "private, no-store"
-            response.headers["X-Robots-Tag"] = "noindex, nofollow"
-            response.headers["Referrer-Policy"] = "no-referrer"
-            return response
-        self.object = with_page_data(Article.objects.filter(pk=link.article_id)).get()
-        self.object.use_page_rows()
-        if self.object.is_public():
-            return redirect(self.object.get_absolute_url())
-        context = self.get_context_data(object=self.object, share_link=link)
-        return self.render_to_response(context)
-
-
-def share_link_from(signed: str) -> ShareLink | None:
-    """The link a signed token names, or None when the signature does not match."""
-    try:
-        token = signing.Signer(salt=SHARE_LINK_SALT).unsign(signed)
-    except signing.BadSignature:
-        return None
-    return ShareLink.objects.filter(token=token).first()
 
 
 class CorrectionsView(TaggedMixin, ListView):

@@ -5,7 +5,7 @@ did only this), files and bytes produced; and the same figures for a plain Pillo
 open + save of the same image, measured in the same run, as the baseline. Goal (issue 4):
 under 3 s and under 500 MB per 24-MP photo.
 
-Needs nothing but Pillow: the pipeline (articles/renditions.py) is plain functions over
+Needs nothing but Pillow: the pipeline (photos/renditions.py) is plain functions over
 bytes, so no database, broker or storage is involved; files go to a temp dir.
 """
 
@@ -64,7 +64,7 @@ def make_photo(path: Path) -> None:
 
 def measure_pipeline(path: Path, out: Path) -> dict:
     """In a fresh process: upload stripping, then every rendition, written to `out`."""
-    from articles import renditions
+    from photos import renditions
 
     data = path.read_bytes()
     times, files, size = [], 0, 0

@@ -14,10 +14,10 @@ from crispy_forms.layout import HTML, Div, Field, Layout
 from django import forms
 
 from articles.models import Article
-from articles.validators import validate_name
 from comments import services
 from comments.models import Comment, HeldReason, Report
-from newsroom.params import MAX_ID, parse_id
+from core.params import MAX_ID, parse_id
+from core.text import validate_name
 
 
 class TextField(forms.CharField):

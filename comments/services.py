@@ -66,7 +66,7 @@ from comments.models import (
     Report,
     Term,
 )
-from newsroom import pagecache
+from core import pagecache
 from notifications.selectors import mailbox_state
 
 if TYPE_CHECKING:
@@ -545,8 +545,8 @@ def _count_shown(comment: Comment, *, entering: bool) -> None:
 
 def _purge_on_commit(article_ids: Iterable[int], *, soft: bool = False) -> None:
     """Once the transaction commits, purge the cached pages of these articles (once each):
-    hard unless `soft` (see `newsroom.pagecache.purge`)."""
-    keys = [f"article-{pk}" for pk in sorted(set(article_ids))]
+    hard unless `soft` (see `core.pagecache.purge`)."""
+    keys = [Article.page_key_for(pk) for pk in sorted(set(article_ids))]
     if keys:
         transaction.on_commit(lambda: pagecache.purge(keys, soft=soft))
 

@@ -1,7 +1,7 @@
 """Posting a comment, and the site's own page for a failed CSRF check.
 
 The comment form lives on shared-cached article pages, so posting needs no cookie and no
-token: `same_site_posts_only` refuses posts made by other sites (newsroom/crosssite.py), and
+token: `same_site_posts_only` refuses posts made by other sites (core/crosssite.py), and
 this view never reads the session or the user. The reader's confirmation is a page address
 (`?posted=awaiting`), the same for everyone who gets it, so it can be cached too.
 """
@@ -19,8 +19,8 @@ from comments import services
 from comments.forms import CommentForm, ReportForm
 from comments.models import Comment
 from comments.templatetags.conversation import posted_url, reported_url
-from newsroom.client import client_key
-from newsroom.crosssite import same_site_posts_only
+from core.client import client_key
+from core.crosssite import same_site_posts_only
 
 
 def _public_article(desk: str, year: str, month: str, day: str, slug: str) -> Article:

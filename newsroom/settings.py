@@ -104,30 +104,33 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_prose_editor",  # the admin's rich text editor (ProseMirror/Tiptap), its files
-    "newsroom",
+    "core",
+    "photos",
     "articles",
+    "editorial",
     "comments",
     "notifications",
+    "demo",  # `manage.py loaddemo`: leave it out and nothing else changes
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "newsroom.params.NulQueryMiddleware",  # a NUL in the query string: 400 before any view
+    "core.params.NulQueryMiddleware",  # a NUL in the query string: 400 before any view
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # An ETag on every page and 304s for it; outside the next one, which says what may be
     # kept (a page for everyone, or for one visitor).
     "django.middleware.http.ConditionalGetMiddleware",
     # Outside sessions: it takes the `Vary: Cookie` a session read adds off shared pages.
-    "newsroom.pagecache.PublicPageMiddleware",
+    "core.pagecache.PublicPageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "newsroom.login_throttle.LoginThrottleMiddleware",
-    "newsroom.outage.DatabaseOutageMiddleware",
+    "core.login_throttle.LoginThrottleMiddleware",
+    "core.outage.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -144,7 +147,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "newsroom.context_processors.site",
+                "articles.context_processors.site",
             ],
         },
     },
@@ -161,7 +164,7 @@ except (ValueError, KeyError) as exc:
 if not _database.get("ENGINE") or not _database.get("NAME"):
     raise ConfigError("DATABASE_URL", "is malformed: no engine or database name")
 DATABASES = {"default": _database}
-# Optional Postgres read replica for public page reads (newsroom/replica.py, docs/deploy.md).
+# Optional Postgres read replica for public page reads (core/replica.py, docs/deploy.md).
 if env("DATABASE_REPLICA_URL"):
     try:
         DATABASES["replica"] = dj_database_url.parse(
@@ -170,8 +173,8 @@ if env("DATABASE_REPLICA_URL"):
     except (ValueError, KeyError) as exc:
         raise ConfigError("DATABASE_REPLICA_URL", f"is malformed: {exc}") from None
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-    DATABASE_ROUTERS = ["newsroom.replica.ReplicaRouter"]
-    MIDDLEWARE.insert(1, "newsroom.replica.ReplicaReadsMiddleware")
+    DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+    MIDDLEWARE.insert(1, "core.replica.ReplicaReadsMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = _database["ENGINE"].endswith("postgresql")
 
@@ -181,7 +184,7 @@ if REDIS_URL:
     env_url("REDIS_URL", REDIS_URL, {"redis", "rediss", "unix"})
     CACHES = {
         "default": {
-            "BACKEND": "newsroom.cache.RedisCache",  # Django's, with one client per pool
+            "BACKEND": "core.cache.RedisCache",  # Django's, with one client per pool
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "newsroom"),
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
@@ -208,6 +211,24 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = env("TIME_ZONE", "Europe/London")
+# Celery beat: the one schedule, every app's clock-driven work in one place.
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Purges a front missed (it was down), replayed until it takes them (core/pagecache.py).
+    "newsroom-replay-purges": {"task": "core.tasks.replay_purges", "schedule": 10.0},
+    # Cached pages the clock changes (a scheduled article going live, an embargo lifting, a
+    # breaking flag expiring), purged within a minute (articles/tasks.py).
+    "articles-purge-due-pages": {"task": "articles.tasks.purge_due_pages", "schedule": 60.0},
+    # Scheduled articles go live by a task queued with an ETA for their minute; this sweep
+    # catches any whose task was lost (editorial/tasks.py, which keeps the task's old name).
+    "articles-go-live-sweep": {"task": "articles.tasks.go_live_sweep", "schedule": 60.0},
+    "comments-clear-old-ip-hashes": {
+        "task": "comments.tasks.clear_old_ip_hashes",
+        "schedule": 3600.0,
+    },
+    # The notification outbox (notifications/tasks.py): retries and digests.
+    "notifications-sweep": {"task": "notifications.sweep", "schedule": 60.0},
+    "notifications-digests": {"task": "notifications.flush_digests", "schedule": 60.0},
+}
 
 # Email through Django 6.1's MAILERS: console by default, SMTP from EMAIL_URL or EMAIL_HOST.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <newsroom@localhost>")
@@ -255,7 +276,7 @@ if env_bool("FAST_PASSWORD_HASHER", False):  # tests only: MD5 keeps the suite f
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LANGUAGE_CODE = "en-gb"
-FORMAT_MODULE_PATH = ["newsroom.formats"]  # admin times: one format, the zone named
+FORMAT_MODULE_PATH = ["core.formats"]  # admin times: one format, the zone named
 TIME_ZONE = env("TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True
@@ -368,12 +389,12 @@ SECURE_CSP["frame-src"] = [EMBED_PLAYER_HOSTS[name] for name in EMBED_PROVIDERS]
 EMBED_FETCH_METADATA = env_bool("EMBED_FETCH_METADATA", False)
 EMBED_FETCH_TIMEOUT = env_int("EMBED_FETCH_TIMEOUT", 5)  # seconds, per request
 
-# Admin login throttling (newsroom/login_throttle.py).
+# Admin login throttling (core/login_throttle.py).
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_IP_FAILURE_LIMIT = env_int("LOGIN_IP_FAILURE_LIMIT", 20)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)
 # How many proxies stand in front of the app, each appending to X-Forwarded-For: the client's
-# address is read that many hops from the right (newsroom/client.py). 1 behind the shipped
+# address is read that many hops from the right (core/client.py). 1 behind the shipped
 # Varnish, 2 behind a CDN and Varnish, 0 when the app is reached directly.
 TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
 if TRUSTED_PROXY_HOPS < 0:
@@ -383,7 +404,7 @@ if env("TRUST_X_FORWARDED_FOR"):
         "TRUST_X_FORWARDED_FOR", "is gone: set TRUSTED_PROXY_HOPS (1 behind the shipped Varnish)"
     )
 
-# Shared caching of public pages (newsroom/pagecache.py): Varnish in front (make serve,
+# Shared caching of public pages (core/pagecache.py): Varnish in front (make serve,
 # docker-compose.yml), a CDN optionally in front of it. Pages are purged by key.
 PAGE_CACHE_S_MAXAGE = env_int("PAGE_CACHE_S_MAXAGE", 3600)  # purges make pages stale sooner
 PAGE_CACHE_STALE_WHILE_REVALIDATE = env_int("PAGE_CACHE_STALE_WHILE_REVALIDATE", 30)
@@ -395,7 +416,7 @@ VARNISH_URLS = env_list("VARNISH_URLS")
 for _url in VARNISH_URLS:
     env_url("VARNISH_URLS", _url, {"http"})
 VARNISH_PURGE_TIMEOUT = env_int("VARNISH_PURGE_TIMEOUT", 2)
-PAGE_PURGE_HOOK = env("PAGE_PURGE_HOOK", "newsroom.pagecache.noop_purge_hook")
+PAGE_PURGE_HOOK = env("PAGE_PURGE_HOOK", "core.pagecache.noop_purge_hook")
 # A page read from the replica right after a purge may miss the purged change for this long.
 DATABASE_REPLICA_MAX_LAG = env_int("DATABASE_REPLICA_MAX_LAG", 5)
 
@@ -420,33 +441,13 @@ COMMENTS_REPORTS_PER_DAY = env_int("COMMENTS_REPORTS_PER_DAY", 20)
 COMMENTS_REPORT_HIDE_AT = env_int("COMMENTS_REPORT_HIDE_AT", 0)
 CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 URLIZE_ASSUME_HTTPS = True  # comment links: https:// for bare "www." links (Django 7 default)
-# Celery beat: one schedule for every app (add entries to this dict rather than a new one).
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {
-    "comments-clear-old-ip-hashes": {
-        "task": "comments.tasks.clear_old_ip_hashes",
-        "schedule": 3600.0,
-    },
-}
+# When Redis is down the comment rate limits cannot be counted: fail open (true, the
+# default) lets comments through to the moderation queue, where every first-time comment
+# waits anyway; false refuses them with a 503 until Redis is back.
+COMMENTS_RATE_LIMIT_FAIL_OPEN = env_bool("COMMENTS_RATE_LIMIT_FAIL_OPEN", True)
 
-# Purges a front missed (it was down), replayed until it takes them (newsroom/pagecache.py).
-CELERY_BEAT_SCHEDULE["newsroom-replay-purges"] = {
-    "task": "newsroom.tasks.replay_purges",
-    "schedule": 10.0,
-}
 
-# Public site (articles/tasks.py): purge cached pages that the clock changes (a scheduled
-# article going live, an embargo lifting, a breaking flag expiring) within a minute.
-CELERY_BEAT_SCHEDULE["articles-purge-due-pages"] = {
-    "task": "articles.tasks.purge_due_pages",
-    "schedule": 60.0,
-}
-
-# Editorial workflow (articles/services.py). Scheduled articles go live by a task
-# queued with an ETA for their minute; this sweep catches any whose task was lost.
-CELERY_BEAT_SCHEDULE["articles-go-live-sweep"] = {
-    "task": "articles.tasks.go_live_sweep",
-    "schedule": 60.0,
-}
+# Editorial workflow (editorial/): edit locks and share links.
 ARTICLE_LOCK_MINUTES = env_int("ARTICLE_LOCK_MINUTES", 15)  # a soft edit lock's life
 # How often the article form autosaves its text while it changes (and holds the lock).
 ARTICLE_AUTOSAVE_SECONDS = env_int("ARTICLE_AUTOSAVE_SECONDS", 5)
@@ -484,17 +485,6 @@ for _name in (
         raise ConfigError(_name, "must not be negative")
 if NOTIFICATIONS_MAX_ATTEMPTS < 1:
     raise ConfigError("NOTIFICATIONS_MAX_ATTEMPTS", "must be at least 1")
-CELERY_BEAT_SCHEDULE["notifications-sweep"] = {"task": "notifications.sweep", "schedule": 60.0}
-CELERY_BEAT_SCHEDULE["notifications-digests"] = {
-    "task": "notifications.flush_digests",
-    "schedule": 60.0,
-}
-
-# Hardening (README "Security and privacy"). When Redis is down the comment rate
-# limits cannot be counted: fail open (true, default) lets comments through to the moderation
-# queue, where every first-time comment waits anyway; false refuses them with a 503 until
-# Redis is back.
-COMMENTS_RATE_LIMIT_FAIL_OPEN = env_bool("COMMENTS_RATE_LIMIT_FAIL_OPEN", True)
 
 LOGGING = {
     "version": 1,

@@ -3,9 +3,9 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from newsroom.audit import audit
-from newsroom.health import healthz, livez
-from newsroom.staff import password_reset_urls, staff_login
+from core.health import healthz, livez
+from editorial.audit import audit
+from notifications.staff import password_reset_urls, staff_login
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -17,6 +17,7 @@ urlpatterns = [
     path("moderation/", include("comments.moderation_urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("comments.urls")),
+    path("", include("editorial.urls")),
     path("", include("articles.urls")),
 ]
 # Uploaded photos and renditions: served here under `make run` (DEBUG) only; in production

@@ -41,7 +41,7 @@ def _user(username: str, *, group: str | None = None, staff: bool = False, **ext
 
 def _role_group(name: str) -> Group:
     """The role's group, as production has it: made by the data migration and again after
-    every flush of a transactional test (newsroom/roles.py)."""
+    every flush of a transactional test (core/roles.py)."""
     return Group.objects.get(name=name)
 
 

@@ -9,7 +9,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Article, Author, Byline, Correction, Desk, Photo, Topic
+from articles.models import Article, Author, Byline, Correction, Desk, Topic
+from photos.models import Photo
 
 
 def jpeg_bytes(width: int = 640, height: int = 360, color=(30, 90, 160)) -> bytes:

@@ -2,7 +2,7 @@
 
 It keeps what the app marks `public` and drops, at each purge, the pages whose
 `Surrogate-Key` holds a purged key: Varnish's xkey rule, without starting Varnish. The
-purge goes through the app's whole purge path (`newsroom.pagecache.purge`) up to the HTTP
+purge goes through the app's whole purge path (`core.pagecache.purge`) up to the HTTP
 request, which lands here. tests/edge/ checks the same through the real Varnish.
 """
 
@@ -12,7 +12,7 @@ import pytest
 from django.http import HttpResponse
 from django.test import Client
 
-from newsroom import pagecache
+from core import pagecache
 
 FRONT = "http://shared-cache.test"
 

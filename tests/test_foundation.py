@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import connection
 
-from newsroom import tasks
+from core import tasks
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,7 +36,7 @@ def test_a_real_worker_runs_a_task_and_returns_its_result(celery_worker):
 def test_the_same_task_runs_eagerly_without_a_broker():
     env = {**os.environ, "DEBUG": "true", "CELERY_BROKER_URL": "", "DATABASE_URL": ""}
     code = (
-        "import django; django.setup(); from newsroom import tasks; "
+        "import django; django.setup(); from core import tasks; "
         "r = tasks.ping.delay(); print(r.get(), tasks.ping.app.conf.task_always_eager)"
     )
     out = subprocess.run(

@@ -174,7 +174,7 @@ def make(model: str, situation: str, newsroom: SimpleNamespace) -> models.Model:
 
 
 def admin_url(obj: models.Model, view: str) -> str:
-    return reverse(f"admin:articles_{obj._meta.model_name}_{view}", args=[obj.pk])
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_{view}", args=[obj.pk])
 
 
 def form_data(model: str, obj: models.Model) -> dict:

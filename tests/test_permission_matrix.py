@@ -27,10 +27,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from articles import services as article_services
 from articles.models import Article, Correction
 from comments import services as comment_services
 from comments.models import Comment, ModerationLog, Report, Term
+from editorial import services as editorial_services
 from notifications.models import (
     MODERATOR_DIGEST,
     Mailbox,
@@ -266,7 +266,7 @@ ENTRIES |= {
             lambda o: f"/admin/r/{ContentType.objects.get_for_model(Article).pk}/{o.story.pk}/",
         )
     ],
-    r"admin/^(?P<app_label>auth|articles|comments|notifications)/$": [
+    r"admin/^(?P<app_label>auth|articles|photos|editorial|comments|notifications)/$": [
         case("login login 200 200 200 404 200", "/admin/articles/"),
         case("login login 404 200 200 404 200", "/admin/comments/"),
         case("login login 404 404 404 404 200", "/admin/auth/"),
@@ -419,7 +419,7 @@ ADMIN_MODELS: dict[str, tuple[str, dict[str, object]]] = {
             ("articles.author", "author"),
         ]
     },
-    "articles.photo": (
+    "photos.photo": (
         "photo",
         {
             "changelist": "login login 200 200 403 403 200",
@@ -450,7 +450,7 @@ ADMIN_MODELS: dict[str, tuple[str, dict[str, object]]] = {
     ),
     # Share links are never edited or deleted, only revoked; reporters see their own
     # articles' links, editors their desks'.
-    "articles.sharelink": (
+    "editorial.sharelink": (
         "share_link",
         {
             "changelist": "login login 200 200 403 403 200",
@@ -555,9 +555,9 @@ DELETERS = {
     "articles.desk": "login login refused ran 403 403 ran",
     "articles.topic": "login login refused ran 403 403 ran",
     "articles.author": "login login refused ran 403 403 ran",
-    "articles.photo": "login login refused ran 403 403 ran",
+    "photos.photo": "login login refused ran 403 403 ran",
     "articles.article": "login login refused ran refused 403 ran",
-    "articles.sharelink": "login login refused refused 403 403 refused",
+    "editorial.sharelink": "login login refused refused 403 403 refused",
     "comments.comment": "login login 403 refused refused 403 ran",
     "comments.moderationlog": "login login 403 refused refused 403 refused",
     "comments.term": "login login 403 refused ran 403 ran",
@@ -572,7 +572,7 @@ ACTIONS: dict[tuple[str, str], tuple[str, str]] = {
     **{
         (label, "delete_selected"): (ADMIN_MODELS[label][0], row) for label, row in DELETERS.items()
     },
-    ("articles.photo", "remake_renditions"): ("photo", "login login ran ran 403 403 ran"),
+    ("photos.photo", "remake_renditions"): ("photo", "login login ran ran 403 403 ran"),
     # A reporter's crafted POST cannot publish, even their own draft.
     ("articles.article", "publish_selected"): ("draft", "login login refused ran refused 403 ran"),
     ("articles.article", "unpublish_selected"): (
@@ -585,7 +585,7 @@ ACTIONS: dict[tuple[str, str], tuple[str, str]] = {
         "login login refused ran refused 403 ran",
     ),
     ("articles.article", "make_share_link"): ("draft", "login login ran ran refused 403 ran"),
-    ("articles.sharelink", "revoke"): ("share_link", "login login ran ran 403 403 ran"),
+    ("editorial.sharelink", "revoke"): ("share_link", "login login ran ran 403 403 ran"),
     ("comments.comment", "approve_comments"): ("comment", "login login 403 ran ran 403 ran"),
     ("comments.comment", "reject_comments"): ("comment", "login login 403 ran ran 403 ran"),
     ("comments.comment", "spam_comments"): ("comment", "login login 403 ran ran 403 ran"),
@@ -683,11 +683,11 @@ def objects(reader, reporter, editor, moderator, outsider, superuser) -> SimpleN
     for headline in ("First words", "Second words"):  # revisions 1 and 2 of the draft
         draft.headline = headline
         draft.save()
-        article_services.article_record_revision(article=draft, user=reporter)
+        editorial_services.article_record_revision(article=draft, user=reporter)
     return SimpleNamespace(
         review=review,
         correction=Correction.objects.create(article=story, text="A date was wrong."),
-        share_link=article_services.share_link_create(article=draft, user=reporter),
+        share_link=editorial_services.share_link_create(article=draft, user=reporter),
         desk=desk,
         topic=topic,
         author=reporters_author,

@@ -1,4 +1,4 @@
-"""The roles' groups hold exactly the rights newsroom/roles.py states, in production and in
+"""The roles' groups hold exactly the rights core/roles.py states, in production and in
 every test, transactional ones included."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 
-from newsroom.roles import ROLES, roles_apply
+from core.roles import ROLES, roles_apply
 
 
 def rights(name: str) -> set[tuple[str, str]]:

@@ -1,11 +1,11 @@
-"""The roles' rights on the workflow's records: newsroom/roles.py says which, applied here
+"""The roles' rights on the workflow's records: core/roles.py says which, applied here
 once those models exist."""
 
 from django.db import migrations
 
 
 def grant(apps, schema_editor):
-    from newsroom.roles import roles_apply
+    from core.roles import roles_apply
 
     roles_apply(apps=apps, strict=False)
 
@@ -13,7 +13,7 @@ def grant(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0004_workflow"),
-        ("newsroom", "0001_groups"),
+        ("core", "0001_groups"),
     ]
 
     operations = [migrations.RunPython(grant, migrations.RunPython.noop)]

@@ -1,10 +1,10 @@
-"""Editors may moderate comments too: newsroom/roles.py says so, applied here."""
+"""Editors may moderate comments too: core/roles.py says so, applied here."""
 
 from django.db import migrations
 
 
 def grant(apps, schema_editor):
-    from newsroom.roles import roles_apply
+    from core.roles import roles_apply
 
     roles_apply(apps=apps, strict=False)
 
@@ -12,7 +12,7 @@ def grant(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("comments", "0001_initial"),
-        ("newsroom", "0001_groups"),
+        ("core", "0001_groups"),
     ]
 
     operations = [migrations.RunPython(grant, migrations.RunPython.noop)]

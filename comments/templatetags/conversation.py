@@ -27,7 +27,7 @@ from articles.templatetags.article_tags import iso
 from comments.forms import CommentForm
 from comments.models import Comment, Report
 from comments.services import MAX_DEPTH
-from newsroom.params import parse_page
+from core.params import parse_page
 
 register = template.Library()
 

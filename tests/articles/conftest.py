@@ -2,7 +2,7 @@
 
 import pytest
 
-from newsroom import pagecache
+from core import pagecache
 
 
 @pytest.fixture

@@ -9,8 +9,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from articles.models import Article, EmbedMetadata
-from articles.services import article_set_comment_count, photo_process
+from articles.services import article_set_comment_count
 from comments.models import Comment
+from photos.services import photo_process
 from tests.factories import ArticleFactory, BylineFactory, DeskFactory, PhotoFactory, TopicFactory
 
 

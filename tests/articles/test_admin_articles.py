@@ -171,7 +171,7 @@ def test_form_warns_beside_the_photo_when_it_cannot_be_published(editor_client):
     article = ArticleFactory(draft=True, hero_photo=PhotoFactory(credit_name=""))
     html = editor_client.get(change_url(article)).content.decode()
     assert "Cannot be published: no credit" in html
-    assert reverse("admin:articles_photo_change", args=[article.hero_photo_id]) in html
+    assert reverse("admin:photos_photo_change", args=[article.hero_photo_id]) in html
 
 
 def test_object_tools_offer_preview_for_drafts_and_view_on_site_once_public(editor_client):

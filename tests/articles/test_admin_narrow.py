@@ -6,13 +6,13 @@ import importlib
 import pytest
 from django.apps import apps as django_apps
 
-from articles import services
 from articles.models import Correction
+from editorial import services as editorial_services
 from tests.browser import ARTIFACTS  # `browser`/`page` fixtures come from tests/conftest.py
 from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, DeskFactory, PhotoFactory
 
 pytestmark = pytest.mark.e2e
-GROUPS_MIGRATION = importlib.import_module("newsroom.migrations.0001_groups")
+GROUPS_MIGRATION = importlib.import_module("core.migrations.0001_groups")
 
 # What sticks out past the right edge of the screen, for the failure message.
 OVERFLOWING = """() => {
@@ -49,8 +49,8 @@ def story(transactional_db, settings, editor):
         hero_photo=PhotoFactory(credit_name="Abderrahmane Habibi"),
     )
     Correction.objects.create(article=article, text="An earlier version misspelt a name.")
-    services.article_unpublish(article=article, user=editor, note="Legal hold, for now")
-    services.article_publish(article=article, user=editor)
+    editorial_services.article_unpublish(article=article, user=editor, note="Legal hold, for now")
+    editorial_services.article_publish(article=article, user=editor)
     BylineFactory(article=article, author=AuthorFactory(name="Daniel Okafor"))
     return article
 

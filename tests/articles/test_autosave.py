@@ -14,8 +14,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import selectors, services
-from articles.models import Article, EditLock, Revision
+from articles.models import Article
+from editorial import selectors, services
+from editorial.models import EditLock, Revision
 from tests.articles.admin_helpers import ADD, article_form, change_url
 from tests.factories import ArticleFactory, DeskFactory, desk_member
 

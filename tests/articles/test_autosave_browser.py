@@ -10,7 +10,8 @@ import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, Permission, User
 
-from articles.models import Article, EditLock, Revision
+from articles.models import Article
+from editorial.models import EditLock, Revision
 from tests.articles.test_admin_browser import log_in
 from tests.articles.test_editor_browser import WATCH_CSP
 from tests.factories import ArticleFactory, DeskFactory

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from articles import services
 from articles.embeds import embed_for
-from articles.services import photo_process
+from photos.services import photo_process
 from tests.articles.public_html import Page
 from tests.factories import ArticleFactory, PhotoFactory
 

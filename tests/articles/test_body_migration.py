@@ -9,8 +9,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from articles.demo import content
 from articles.markdown import render_markdown
+from demo import content
 from tests.articles.seed_article import BODY_MARKDOWN
 
 BEFORE = [("articles", "0012_correction_withdrawal")]

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from articles import services
 from articles.models import Article, Desk
+from editorial import services as editorial_services
 from tests.articles.admin_helpers import ADD, CHANGELIST, action, article_form, change_url, errors
 from tests.factories import ArticleFactory, BylineFactory, DeskFactory, PhotoFactory
 
@@ -105,15 +106,17 @@ def test_a_reporter_who_leaves_a_desk_loses_its_drafts(rita, transport, transpor
     transport_draft.refresh_from_db()
     assert transport_draft.headline == "Trams"
     with pytest.raises(ValidationError, match="do not write for the Transport desk"):
-        services.article_submit(article=transport_draft, user=rita)
+        editorial_services.article_submit(article=transport_draft, user=rita)
     with pytest.raises(ValidationError, match="do not work on the Transport desk"):
-        services.article_save(article=transport_draft, user=rita, version=transport_draft.version)
+        editorial_services.article_save(
+            article=transport_draft, user=rita, version=transport_draft.version
+        )
 
 
 def test_the_service_refuses_a_reporter_writing_for_another_desk(rita, culture):
     article = ArticleFactory.build(desk=culture, status=Article.Status.DRAFT)
     with pytest.raises(ValidationError) as caught:
-        services.article_save(article=article, user=rita)
+        editorial_services.article_save(article=article, user=rita)
     assert "You do not write for the Culture desk" in caught.value.message_dict["desk"][0]
     assert not Article.objects.exists()
 
@@ -127,13 +130,13 @@ def test_an_editor_lists_only_the_desks_they_edit(eddie, transport_draft, cultur
 
 
 def test_an_editor_publishes_for_their_desk(eddie, transport_draft):
-    services.article_publish(article=transport_draft, user=eddie)
+    editorial_services.article_publish(article=transport_draft, user=eddie)
     assert transport_draft.is_public()
 
 
 def test_an_editor_cannot_publish_for_a_desk_they_do_not_edit(eddie, culture_draft):
     with pytest.raises(ValidationError, match="do not publish for the Culture desk"):
-        services.article_publish(article=culture_draft, user=eddie)
+        editorial_services.article_publish(article=culture_draft, user=eddie)
     culture_draft.refresh_from_db()
     assert culture_draft.status == Article.Status.DRAFT
 
@@ -141,10 +144,12 @@ def test_an_editor_cannot_publish_for_a_desk_they_do_not_edit(eddie, culture_dra
 @pytest.mark.parametrize(
     "service",
     [
-        lambda article, user: services.article_unpublish(article=article, user=user),
-        lambda article, user: services.article_mark_breaking(article=article, user=user),
-        lambda article, user: services.article_return(article=article, user=user, note="No"),
-        lambda article, user: services.share_link_create(article=article, user=user),
+        lambda article, user: editorial_services.article_unpublish(article=article, user=user),
+        lambda article, user: editorial_services.article_mark_breaking(article=article, user=user),
+        lambda article, user: editorial_services.article_return(
+            article=article, user=user, note="No"
+        ),
+        lambda article, user: editorial_services.share_link_create(article=article, user=user),
     ],
     ids=["unpublish", "breaking", "return", "share"],
 )
@@ -188,7 +193,9 @@ def test_an_editor_cannot_move_an_article_to_a_desk_they_do_not_edit(
 def test_a_submission_mails_only_that_desks_editors(rita, eddie, transport_draft, culture):
     staff("cleo", "Editors", culture)
     assert list(
-        services.desk_editors(desk_id=transport_draft.desk_id).values_list("username", flat=True)
+        editorial_services.desk_editors(desk_id=transport_draft.desk_id).values_list(
+            "username", flat=True
+        )
     ) == ["eddie"]
 
 
@@ -196,8 +203,8 @@ def test_a_submission_mails_only_that_desks_editors(rita, eddie, transport_draft
 
 
 def test_a_superuser_works_on_every_desk(superuser, culture_draft, transport_draft):
-    services.article_publish(article=culture_draft, user=superuser)
-    services.article_publish(article=transport_draft, user=superuser)
+    editorial_services.article_publish(article=culture_draft, user=superuser)
+    editorial_services.article_publish(article=transport_draft, user=superuser)
     assert Article.objects.published().count() == 2
 
 
@@ -207,7 +214,7 @@ def test_the_every_desk_right_makes_a_managing_editor(culture_draft, transport_d
     managing = User.objects.get(pk=managing.pk)  # a fresh permission cache
     response = logged_in(managing).get(reverse(CHANGELIST))
     assert len(response.context["cl"].result_list) == 2
-    services.article_publish(article=culture_draft, user=managing)
+    editorial_services.article_publish(article=culture_draft, user=managing)
     assert culture_draft.is_public()
 
 
@@ -261,7 +268,7 @@ def test_a_submission_is_for_the_desks_active_publishers_with_an_address(rita, t
     User.objects.filter(pk=staff("ivan", "Editors", transport).pk).update(is_active=False)
     User.objects.filter(pk=staff("nomail", "Editors", transport).pk).update(email="")
     staff("cleo", "Editors", DeskFactory(name="Culture", slug="culture"))
-    editors = services.desk_editors(desk_id=transport.pk)
+    editors = editorial_services.desk_editors(desk_id=transport.pk)
     assert sorted(editors.values_list("username", flat=True)) == ["dora", "eddie", "sue"]
 
 

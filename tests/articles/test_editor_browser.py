@@ -14,7 +14,7 @@ from tests.articles.test_admin_browser import log_in
 from tests.factories import ArticleFactory, PhotoFactory
 
 pytestmark = pytest.mark.e2e
-GROUPS_MIGRATION = importlib.import_module("newsroom.migrations.0001_groups")
+GROUPS_MIGRATION = importlib.import_module("core.migrations.0001_groups")
 CLIPBOARD = Path(__file__).parent / "clipboard"
 
 WATCH_CSP = """
@@ -139,8 +139,8 @@ def test_a_photo_is_inserted_from_the_toolbar(editing, page):
 
 
 def test_the_editor_reads_every_demo_body_back_byte_for_byte(editing, page):
-    from articles.demo import content
     from articles.markdown import body_from_markdown
+    from demo import content
 
     bodies = [
         body_from_markdown(spec["body"])

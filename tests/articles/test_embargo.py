@@ -8,8 +8,8 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from articles import services
 from articles.models import Article
+from editorial import services as editorial_services
 from tests.articles.admin_helpers import article_form, change_url, errors
 from tests.factories import (
     ArticleFactory,
@@ -120,7 +120,9 @@ def test_an_article_cannot_be_scheduled_before_its_embargo(editor):
     embargo = timezone.now() + dt.timedelta(hours=4)
     article = ArticleFactory(draft=True, hero_photo=PhotoFactory(), embargo_until=embargo)
     with pytest.raises(ValidationError) as caught:
-        services.article_schedule(article=article, user=editor, at=embargo - dt.timedelta(hours=1))
+        editorial_services.article_schedule(
+            article=article, user=editor, at=embargo - dt.timedelta(hours=1)
+        )
     assert "under embargo until" in caught.value.message_dict["published_at"][0]
     article.refresh_from_db()
     assert article.status == Article.Status.DRAFT
@@ -133,13 +135,13 @@ def test_an_embargoed_article_cannot_be_published_now(editor):
         embargo_until=timezone.now() + dt.timedelta(hours=4),
     )
     with pytest.raises(ValidationError, match="under embargo"):
-        services.article_publish(article=article, user=editor)
+        editorial_services.article_publish(article=article, user=editor)
 
 
 def test_scheduling_at_the_embargos_end_is_fine(editor):
     embargo = timezone.now() + dt.timedelta(hours=4)
     article = ArticleFactory(draft=True, hero_photo=PhotoFactory(), embargo_until=embargo)
-    services.article_schedule(article=article, user=editor, at=embargo)
+    editorial_services.article_schedule(article=article, user=editor, at=embargo)
     assert article.status == Article.Status.PUBLISHED
     assert not article.is_public()
     assert article.is_public(embargo)

@@ -18,6 +18,7 @@ from articles import embed_metadata, services
 from articles.embed_metadata import Answer, Refused
 from articles.embeds import embed_for, parse
 from articles.models import EmbedMetadata
+from editorial import services as editorial
 from tests.articles.public_html import Page
 from tests.factories import ArticleFactory
 
@@ -395,10 +396,10 @@ def test_saving_queues_the_fetch_in_the_worker_only_when_switched_on(
         draft=True, body='<figure data-embed-url="https://vimeo.com/1"></figure>'
     )
     settings.EMBED_FETCH_METADATA = False
-    services.article_save(article=article, user=editor, version=article.version)
+    editorial.article_save(article=article, user=editor, version=article.version)
     settings.EMBED_FETCH_METADATA = True
     article.refresh_from_db()
-    services.article_save(article=article, user=editor, version=article.version)
+    editorial.article_save(article=article, user=editor, version=article.version)
     deadline = time.monotonic() + 20
     while not EmbedMetadata.objects.filter(article=article).exists():
         assert time.monotonic() < deadline, "the worker kept no title"

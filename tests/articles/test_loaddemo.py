@@ -20,7 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, ImageStat
 
-from articles.models import Article, Author, Byline, Correction, Desk, Photo, Topic
+from articles.models import Article, Author, Byline, Correction, Desk, Topic
+from photos.models import Photo
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import services
-from articles.models import Article, EditLock
+from articles.models import Article
+from editorial import services as editorial_services
+from editorial.models import EditLock
 from tests.articles.admin_helpers import CHANGELIST, action, article_form, change_url, errors
 from tests.factories import ArticleFactory, PhotoFactory
 
@@ -214,9 +215,9 @@ def test_a_crafted_post_without_the_version_is_refused(ada, article):
 
 def test_the_service_refuses_a_stale_version_too(editor, article):
     stale = article.version
-    services.article_save(article=article, user=editor, version=stale)
+    editorial_services.article_save(article=article, user=editor, version=stale)
     article.headline = "From an old form"
     with pytest.raises(Exception, match="changed after you opened it"):
-        services.article_save(article=article, user=editor, version=stale)
+        editorial_services.article_save(article=article, user=editor, version=stale)
     article.refresh_from_db()
     assert article.headline == "Original headline"

@@ -9,9 +9,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from articles.models import Byline, Correction
-from articles.services import article_set_comment_count, photo_process
+from articles.services import article_set_comment_count
 from articles.views import ArticleView
 from comments.models import Comment
+from photos.services import photo_process
 from tests.articles import seed_article as seed
 from tests.articles.public_html import Page
 from tests.factories import AuthorFactory, BylineFactory, CorrectionFactory, TopicFactory

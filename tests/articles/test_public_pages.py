@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from articles.models import Article
-from articles.services import photo_process
+from photos.services import photo_process
 from tests.articles.public_html import Page
 from tests.factories import (
     ArticleFactory,

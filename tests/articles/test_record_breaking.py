@@ -8,7 +8,7 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
-from articles import services
+from editorial import services as editorial_services
 from tests.articles.admin_helpers import article_form, change_url, errors
 from tests.factories import ArticleFactory, PhotoFactory
 
@@ -30,7 +30,9 @@ def test_ticking_breaking_on_an_older_story_flags_it_from_now(editor_client, old
         response = editor_client.post(change_url(older), article_form(older, is_breaking=True))
         assert response.status_code == 302, errors(response)
         older.refresh_from_db()
-        assert older.breaking_until == now + dt.timedelta(hours=services.BREAKING_DEFAULT_HOURS)
+        assert older.breaking_until == now + dt.timedelta(
+            hours=editorial_services.BREAKING_DEFAULT_HOURS
+        )
         assert older.is_breaking_now()
         assert "breaking-banner" in Client().get("/").content.decode()
 
@@ -67,5 +69,5 @@ def test_a_scheduled_story_breaks_from_its_publication(editor_client):
     assert response.status_code == 302, errors(response)
     article.refresh_from_db()
     assert article.breaking_until == article.published_at + dt.timedelta(
-        hours=services.BREAKING_DEFAULT_HOURS
+        hours=editorial_services.BREAKING_DEFAULT_HOURS
     )

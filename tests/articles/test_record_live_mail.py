@@ -7,8 +7,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from articles import services
 from articles.clock import newsroom_time
+from editorial import services as editorial_services
 from notifications.models import Notification
 from tests.articles.admin_helpers import article_form, change_url, errors
 from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, PhotoFactory
@@ -47,7 +47,7 @@ def test_moving_a_live_articles_date_sends_no_second_live_email(editor_client, w
         )
         if days > 0:  # moved into the future: it is public again at the new time
             clock.move_to(writers_draft.published_at + dt.timedelta(minutes=1))
-            services.article_go_live_sweep()
+            editorial_services.article_go_live_sweep()
     mails = live_mails()
     assert len(mails) == 1
     assert mails[0].context["published"] == sent

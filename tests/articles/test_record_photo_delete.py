@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from articles import services
-from articles.models import Article, Photo
+from articles.models import Article
+from photos.models import Photo
 from tests.factories import ArticleFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ def admin_client(client, superuser):
 
 
 def delete_url(photo):
-    return reverse("admin:articles_photo_delete", args=[photo.pk])
+    return reverse("admin:photos_photo_delete", args=[photo.pk])
 
 
 def in_body(photo) -> str:
@@ -52,7 +53,7 @@ def test_bulk_delete_refuses_photos_a_published_article_uses(admin_client):
     used, unused = PhotoFactory(), PhotoFactory()
     ArticleFactory(headline="Live story", hero_photo=used)
     response = admin_client.post(
-        reverse("admin:articles_photo_changelist"),
+        reverse("admin:photos_photo_changelist"),
         {"action": "delete_selected", "_selected_action": [used.pk, unused.pk], "post": "yes"},
     )
     assert response.status_code == 200

@@ -9,7 +9,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Correction, Revision
+from articles.models import Correction
+from editorial.models import Revision
 from tests.articles.admin_helpers import article_form, change_url, errors
 from tests.factories import ArticleFactory, PhotoFactory
 

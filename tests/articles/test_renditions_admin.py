@@ -11,19 +11,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
-from articles.models import Photo
-from articles.services import photo_process
+from photos.models import Photo
+from photos.services import photo_process
 from tests.articles import renditions_images as images
 from tests.factories import PhotoFactory
 
 pytestmark = pytest.mark.django_db
 
-ADD = reverse("admin:articles_photo_add")
-CHANGELIST = reverse("admin:articles_photo_changelist")
+ADD = reverse("admin:photos_photo_add")
+CHANGELIST = reverse("admin:photos_photo_changelist")
 
 
 def change_url(photo: Photo) -> str:
-    return reverse("admin:articles_photo_change", args=[photo.pk])
+    return reverse("admin:photos_photo_change", args=[photo.pk])
 
 
 def form(name: str, content: bytes, **fields) -> dict:

@@ -1,12 +1,12 @@
-"""The image pipeline itself (articles/renditions.py): bytes in, files out, no database."""
+"""The image pipeline itself (photos/renditions.py): bytes in, files out, no database."""
 
 import io
 
 import pytest
 from PIL import ExifTags, Image, features
 
-from articles import renditions
-from articles.renditions import PhotoRejected
+from photos import renditions
+from photos.renditions import PhotoRejected
 from tests.articles import renditions_images as images
 
 

@@ -13,9 +13,9 @@ from django.core.management import CommandError, call_command
 from django.utils._os import safe_join
 from PIL import ExifTags, Image
 
-from articles.models import Photo, Rendition
-from articles.renditions import output_formats
-from articles.services import photo_process, photo_request_renditions
+from photos.models import Photo, Rendition
+from photos.renditions import output_formats
+from photos.services import photo_process, photo_request_renditions
 from tests.articles import renditions_images as images
 from tests.factories import PhotoFactory
 
@@ -251,7 +251,7 @@ def test_a_photo_changed_while_it_was_processed_keeps_nothing_from_that_run(
 ):
     """An editor moves the focal point while the worker renders: the old run's files are
     dropped; the task queued by that edit does the work."""
-    from articles import services
+    from photos import services
 
     photo = upload(images.jpeg())
     real_render = services.renditions.render
@@ -270,7 +270,7 @@ def test_a_photo_changed_while_it_was_processed_keeps_nothing_from_that_run(
 
 
 def test_a_failure_while_storing_leaves_no_files_and_no_rows(monkeypatch):
-    from articles import services
+    from photos import services
 
     photo = upload(images.jpeg())
     storage = Rendition.file.field.storage

@@ -10,9 +10,10 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
-from articles.models import Article, Photo
-from articles.renditions import output_formats
-from articles.services import photo_process
+from articles.models import Article
+from photos.models import Photo
+from photos.renditions import output_formats
+from photos.services import photo_process
 from tests.articles import renditions_images as images
 from tests.factories import ArticleFactory, DeskFactory, PhotoFactory
 

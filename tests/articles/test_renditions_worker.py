@@ -7,8 +7,8 @@ import pytest
 from django.core.files.base import ContentFile
 from PIL import Image
 
-from articles.models import Photo
-from articles.renditions import output_formats
+from photos.models import Photo
+from photos.renditions import output_formats
 from tests.articles import renditions_images as images
 from tests.factories import PhotoFactory
 

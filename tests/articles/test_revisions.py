@@ -5,8 +5,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from articles import revisions, services
-from articles.models import Article, Revision
+from articles import services
+from articles.models import Article
+from editorial import revisions
+from editorial import services as editorial_services
+from editorial.models import Revision
 from tests.articles.admin_helpers import article_form, change_url, errors
 from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, PhotoFactory
 
@@ -99,7 +102,7 @@ def test_restoring_a_revision_brings_it_back_as_a_new_revision(editor_client, ar
     byline_author = AuthorFactory(name="Second Writer")
     save(editor_client, article, body="<p>Rewritten entirely.</p>")
     article.bylines.update(author=byline_author)
-    services.article_record_revision(article=article, user=editor)
+    editorial_services.article_record_revision(article=article, user=editor)
     article.refresh_from_db()
     response = editor_client.post(
         reverse("admin:articles_article_restore", args=[article.pk, 1]),
@@ -136,7 +139,7 @@ def test_a_revision_whose_photo_was_deleted_cannot_be_restored_and_nothing_chang
     save(editor_client, article, hero_photo="")
     services.content_delete(instance=photo)
     with pytest.raises(ValidationError, match="hero photo has been deleted"):
-        services.article_restore_revision(
+        editorial_services.article_restore_revision(
             article=article,
             number=3,
             user=article.revisions.first().user,
@@ -171,11 +174,11 @@ def test_reporter_cannot_restore_someone_elses_article_by_crafted_post(client, r
 
 def test_a_long_history_stays_small(editor_client, editor):
     article = ArticleFactory(draft=True, body="word " * 2000)
-    services.article_record_revision(article=article, user=editor)
+    editorial_services.article_record_revision(article=article, user=editor)
     for n in range(20):
         article.headline = f"Headline take {n}"
         article.save()
-        services.article_record_revision(article=article, user=editor)
+        editorial_services.article_record_revision(article=article, user=editor)
     stored = sum(len(str(r.changes)) for r in article.revisions.all())
     assert stored < 2 * len(article.body)  # the body is kept once, not 21 times
 

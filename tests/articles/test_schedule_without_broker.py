@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from articles import services
 from articles.models import Article
-from articles.tasks import go_live
+from editorial import services as editorial_services
+from editorial.tasks import go_live
 from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, PhotoFactory
 
 
@@ -15,7 +15,7 @@ from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, PhotoF
 def test_an_early_in_process_go_live_leaves_the_article_scheduled_without_retrying(editor):
     article = ArticleFactory(draft=True, hero_photo=PhotoFactory())
     BylineFactory(article=article, author=AuthorFactory())
-    services.article_schedule(
+    editorial_services.article_schedule(
         article=article, user=editor, at=timezone.now() + dt.timedelta(minutes=2)
     )
 

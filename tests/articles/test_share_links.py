@@ -9,15 +9,15 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import services
-from articles.models import ShareLink
+from editorial import services as editorial_services
+from editorial.models import ShareLink
 from tests.articles.admin_helpers import action, change_url
 from tests.articles.public_html import Page
 from tests.factories import ArticleFactory, DeskFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db
 
-SHARELINKS = "admin:articles_sharelink_changelist"
+SHARELINKS = "admin:editorial_sharelink_changelist"
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def draft():
 
 @pytest.fixture
 def link(draft, editor):
-    return services.share_link_create(article=draft, user=editor, note="Legal: Sam Ortiz")
+    return editorial_services.share_link_create(article=draft, user=editor, note="Legal: Sam Ortiz")
 
 
 def test_someone_without_a_login_reads_the_draft_through_its_link(client, link):
@@ -54,7 +54,7 @@ def test_an_embargoed_article_can_be_shared_before_the_embargo(client, editor):
         published_at=timezone.now() - dt.timedelta(hours=1),
         embargo_until=timezone.now() + dt.timedelta(hours=3),
     )
-    link = services.share_link_create(article=article, user=editor)
+    link = editorial_services.share_link_create(article=article, user=editor)
     assert client.get(article.get_absolute_url()).status_code == 404
     response = client.get(link.get_absolute_url())
     assert response.status_code == 200
@@ -77,7 +77,7 @@ def test_a_link_works_until_the_moment_it_expires(client, link):
 
 def test_a_revoked_link_is_refused_at_once(client, link, editor):
     assert client.get(link.get_absolute_url()).status_code == 200
-    services.share_link_revoke(link=link, user=editor)
+    editorial_services.share_link_revoke(link=link, user=editor)
     response = client.get(link.get_absolute_url())
     assert response.status_code == 410
     assert "was revoked" in response.content.decode()
@@ -93,7 +93,7 @@ def test_a_revoked_link_is_refused_at_once(client, link, editor):
     ],
 )
 def test_a_tampered_link_is_a_plain_404(client, link, tamper):
-    path = reverse("articles:share-preview", args=[tamper(link.signed_token())])
+    path = reverse("editorial:share-preview", args=[tamper(link.signed_token())])
     response = client.get(path)
     assert response.status_code == 404
     assert "Merger talks collapse" not in response.content.decode()
@@ -106,7 +106,7 @@ def test_a_correctly_signed_token_of_a_deleted_link_is_a_404(client, link):
 
 
 def test_once_the_article_is_public_its_link_leads_to_the_article(client, link, draft, editor):
-    services.article_publish(article=draft, user=editor)
+    editorial_services.article_publish(article=draft, user=editor)
     response = client.get(link.get_absolute_url())
     assert response.status_code == 302
     assert response["Location"] == draft.get_absolute_url()
@@ -144,7 +144,7 @@ def test_the_add_form_refuses_an_article_the_user_cannot_edit_by_crafted_post(
     others = ArticleFactory(draft=True, created_by=editor)
     client.force_login(reporter)
     response = client.post(
-        reverse("admin:articles_sharelink_add"), {"article": others.pk, "note": "", "days": 7}
+        reverse("admin:editorial_sharelink_add"), {"article": others.pk, "note": "", "days": 7}
     )
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
@@ -155,7 +155,7 @@ def test_the_add_form_refuses_an_article_the_user_cannot_edit_by_crafted_post(
 def test_the_add_form_refuses_a_life_out_of_bounds(client, editor, draft, days, problem):
     client.force_login(editor)
     response = client.post(
-        reverse("admin:articles_sharelink_add"), {"article": draft.pk, "note": "", "days": days}
+        reverse("admin:editorial_sharelink_add"), {"article": draft.pk, "note": "", "days": days}
     )
     assert response.status_code == 200
     assert problem in response.content.decode()
@@ -165,7 +165,7 @@ def test_the_add_form_refuses_a_life_out_of_bounds(client, editor, draft, days, 
 def test_the_add_form_makes_a_link_for_the_chosen_days(client, editor, draft):
     client.force_login(editor)
     response = client.post(
-        reverse("admin:articles_sharelink_add"), {"article": draft.pk, "note": "Sam", "days": 2}
+        reverse("admin:editorial_sharelink_add"), {"article": draft.pk, "note": "Sam", "days": 2}
     )
     assert response.status_code == 302
     link = ShareLink.objects.get()
@@ -195,14 +195,14 @@ def test_a_link_of_another_desk_cannot_be_revoked_by_crafted_post(client, link):
 
 def test_a_link_cannot_outlive_the_maximum(editor, draft, settings):
     with pytest.raises(ValidationError):
-        services.share_link_create(
+        editorial_services.share_link_create(
             article=draft, user=editor, days=settings.SHARE_LINK_MAX_DAYS + 1
         )
     assert not ShareLink.objects.exists()
 
 
 def test_each_link_has_its_own_random_token(editor, draft):
-    first = services.share_link_create(article=draft, user=editor)
-    second = services.share_link_create(article=draft, user=editor)
+    first = editorial_services.share_link_create(article=draft, user=editor)
+    second = editorial_services.share_link_create(article=draft, user=editor)
     assert first.token != second.token
     assert len(first.token) >= 32

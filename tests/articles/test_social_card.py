@@ -8,9 +8,9 @@ from django.test import Client
 from django.urls import reverse
 
 from articles import services
-from articles.models import Photo
 from articles.seo import social_card
-from articles.services import photo_process
+from photos.models import Photo
+from photos.services import photo_process
 from tests.articles.admin_helpers import article_form, change_url
 from tests.articles.public_html import Page
 from tests.articles.test_public_article import jsonld

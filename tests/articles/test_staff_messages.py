@@ -10,8 +10,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from articles import services
-from articles.models import Article, Transition
+from articles.models import Article
+from editorial import services as editorial_services
+from editorial.models import Transition
 from tests.articles.admin_helpers import CHANGELIST, action, article_form, change_url, errors
 from tests.factories import ArticleFactory, DeskFactory, PhotoFactory
 from tests.factories import desk_member as member
@@ -80,7 +81,7 @@ def test_scheduling_says_when_it_goes_live_in_newsroom_time(client, draft, eddie
 
 @pytest.fixture
 def live(draft, eddie):
-    return services.article_publish(article=draft, user=eddie)
+    return editorial_services.article_publish(article=draft, user=eddie)
 
 
 def test_unpublishing_asks_for_confirmation_and_a_reason_first(client, live, eddie):
@@ -125,7 +126,7 @@ def test_the_unpublish_button_on_the_article_page_confirms_too(client, live, edd
 
 def test_readers_get_410_gone_with_a_note_for_a_withdrawn_article(client, live, eddie):
     url = live.get_absolute_url()
-    services.article_unpublish(article=live, user=eddie, note="Legal hold")
+    editorial_services.article_unpublish(article=live, user=eddie, note="Legal hold")
     response = client.get(url)
     assert response.status_code == 410
     assert b"This article has been withdrawn." in response.content

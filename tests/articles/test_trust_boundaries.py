@@ -16,8 +16,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import services
-from articles.models import Article, Author, Desk, DeskMembershipChange, Photo, Topic
+from articles.models import Article, Author, Desk, DeskMembershipChange, Topic
+from editorial import services as editorial_services
+from photos.models import Photo
 from tests.articles.admin_helpers import article_form, change_url, model_form
 from tests.factories import (
     ArticleFactory,
@@ -46,7 +47,7 @@ def logged_in(user: User) -> Client:
 
 
 def admin_url(obj, view: str = "change") -> str:
-    return reverse(f"admin:articles_{obj._meta.model_name}_{view}", args=[obj.pk])
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_{view}", args=[obj.pk])
 
 
 @pytest.fixture(autouse=True)
@@ -158,7 +159,7 @@ def test_another_desks_editor_cannot_bulk_delete_its_objects(cleo, live, kind):
     # The photo of a Transport story; a desk with no articles (nothing but rights stops it).
     obj = live.hero_photo if kind == "photo" else DeskFactory(slug="empty")
     response = logged_in(cleo).post(
-        reverse(f"admin:articles_{kind}_changelist"),
+        reverse(f"admin:{obj._meta.app_label}_{kind}_changelist"),
         {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"},
     )
     assert response.status_code == 403
@@ -168,7 +169,7 @@ def test_another_desks_editor_cannot_bulk_delete_its_objects(cleo, live, kind):
 def test_a_reporter_cannot_remake_a_published_photos_renditions(rita, live):
     Photo.objects.filter(pk=live.hero_photo_id).update(status=Photo.Status.FAILED, error="x")
     response = logged_in(rita).post(
-        reverse("admin:articles_photo_changelist"),
+        reverse("admin:photos_photo_changelist"),
         {"action": "remake_renditions", "_selected_action": [live.hero_photo_id], "index": "0"},
         follow=True,
     )
@@ -253,7 +254,7 @@ def test_a_caption_read_from_the_files_metadata_loses_its_control_characters(sup
     )
     form = model_form(PhotoFactory.build(), caption="", credit_name="")
     form["image"] = SimpleUploadedFile("upload.jpg", data, content_type="image/jpeg")
-    response = logged_in(superuser).post(reverse("admin:articles_photo_add"), form)
+    response = logged_in(superuser).post(reverse("admin:photos_photo_add"), form)
     assert response.status_code == 302
     photo = Photo.objects.get()
     assert (photo.caption, photo.credit_name) == ("Ministers arrive.", "Ana Lima")
@@ -287,7 +288,7 @@ def test_an_editor_cannot_add_themselves_to_another_desk(cleo, transport):
     assert not transport.members.filter(pk=cleo.pk).exists()
     cleo = User.objects.get(pk=cleo.pk)
     with pytest.raises(ValidationError):
-        services.article_publish(article=draft, user=cleo)
+        editorial_services.article_publish(article=draft, user=cleo)
     assert not DeskMembershipChange.objects.exists()
 
 

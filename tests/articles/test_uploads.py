@@ -13,12 +13,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from articles.models import Author, Photo
-from articles.validators import MAX_UPLOAD_BYTES
+from articles.models import Author
+from photos.models import Photo
+from photos.validators import MAX_UPLOAD_BYTES
 
 pytestmark = pytest.mark.django_db
 
-ADD_PHOTO = "admin:articles_photo_add"
+ADD_PHOTO = "admin:photos_photo_add"
 
 
 def noisy(fmt: str, size=(800, 600)) -> bytes:

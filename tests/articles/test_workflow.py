@@ -9,8 +9,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import services
-from articles.models import Article, Transition
+from articles.models import Article
+from editorial import services as editorial_services
+from editorial.models import Transition
 from notifications.models import Notification
 from notifications.services import notification_deliver
 from tests.articles.admin_helpers import CHANGELIST, action, article_form, change_url, errors
@@ -55,7 +56,7 @@ def log(article: Article) -> list[tuple]:
 
 def test_submitting_moves_the_draft_to_review_and_logs_who_and_when(draft, rita):
     before = timezone.now()
-    services.article_submit(article=draft, user=rita, note="Ready when you are.")
+    editorial_services.article_submit(article=draft, user=rita, note="Ready when you are.")
     draft.refresh_from_db()
     assert draft.status == Article.Status.IN_REVIEW
     assert log(draft) == [("submit", "draft", "in_review", "rita", "Ready when you are.")]
@@ -66,7 +67,7 @@ def test_submitting_mails_the_desks_editors_and_nobody_else(desk, draft, rita, e
     other_desk_editor = member("olga", "Editors", DeskFactory())
     no_email = member("nomail", "Editors", desk, email="")
     fellow_reporter = member("rob", "Reporters", desk)
-    services.article_submit(article=draft, user=rita)
+    editorial_services.article_submit(article=draft, user=rita)
     rows = Notification.objects.filter(kind="article_submitted")
     assert list(rows.values_list("recipient", flat=True)) == [eddie.email]
     assert rows.get().context["reporter"] == "Rita Example"
@@ -77,7 +78,7 @@ def test_submitting_mails_the_desks_editors_and_nobody_else(desk, draft, rita, e
 
 
 def test_the_mail_to_the_desk_editors_is_delivered_over_smtp(draft, rita, eddie, smtp_server):
-    services.article_submit(article=draft, user=rita)
+    editorial_services.article_submit(article=draft, user=rita)
     row = Notification.objects.get(kind="article_submitted")
     assert notification_deliver(notification_id=row.pk) is True
     message = smtp_server.wait_for(1)[0]
@@ -88,7 +89,7 @@ def test_the_mail_to_the_desk_editors_is_delivered_over_smtp(draft, rita, eddie,
 
 def test_a_submission_that_rolls_back_leaves_no_log_and_no_mail(draft, rita, eddie):
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.article_submit(article=draft, user=rita)
+        editorial_services.article_submit(article=draft, user=rita)
         raise RuntimeError("something later in the same request failed")
     draft.refresh_from_db()
     assert draft.status == Article.Status.DRAFT
@@ -97,9 +98,9 @@ def test_a_submission_that_rolls_back_leaves_no_log_and_no_mail(draft, rita, edd
 
 
 def test_only_drafts_can_be_submitted_and_nothing_is_logged_on_refusal(draft, rita):
-    services.article_submit(article=draft, user=rita)
+    editorial_services.article_submit(article=draft, user=rita)
     with pytest.raises(ValidationError, match="Only drafts"):
-        services.article_submit(article=draft, user=rita)
+        editorial_services.article_submit(article=draft, user=rita)
     assert len(log(draft)) == 1
 
 
@@ -122,7 +123,7 @@ def test_the_submit_action_submits_from_the_list(client, draft, rita, eddie):
 
 
 def test_an_editor_sends_an_article_back_with_a_note_the_writer_sees(client, draft, rita, eddie):
-    services.article_submit(article=draft, user=rita)
+    editorial_services.article_submit(article=draft, user=rita)
     client.force_login(eddie)
     url = reverse("admin:articles_article_return", args=[draft.pk])
     assert url in client.get(change_url(draft)).content.decode()  # "Send back with a note"
@@ -149,7 +150,7 @@ def test_an_editor_sends_an_article_back_with_a_note_the_writer_sees(client, dra
 def test_sending_back_without_a_note_is_a_form_error_and_nothing_changes(
     client, draft, rita, eddie
 ):
-    services.article_submit(article=draft, user=rita)
+    editorial_services.article_submit(article=draft, user=rita)
     client.force_login(eddie)
     response = client.post(
         reverse("admin:articles_article_return", args=[draft.pk]), {"note": "   "}
@@ -162,11 +163,11 @@ def test_sending_back_without_a_note_is_a_form_error_and_nothing_changes(
 
 def test_only_articles_in_review_can_be_sent_back(draft, eddie):
     with pytest.raises(ValidationError, match="Only articles in review"):
-        services.article_return(article=draft, user=eddie, note="No.")
+        editorial_services.article_return(article=draft, user=eddie, note="No.")
 
 
 def test_reporter_cannot_send_back_by_crafted_post(client, draft, rita):
-    services.article_submit(article=draft, user=rita)
+    editorial_services.article_submit(article=draft, user=rita)
     client.force_login(rita)
     response = client.post(
         reverse("admin:articles_article_return", args=[draft.pk]), {"note": "Self-review"}
@@ -180,8 +181,8 @@ def test_reporter_cannot_send_back_by_crafted_post(client, draft, rita):
 
 
 def test_publishing_logs_the_step_and_tells_the_writer_it_is_live(draft, rita, eddie):
-    services.article_submit(article=draft, user=rita)
-    services.article_publish(article=draft, user=eddie)
+    editorial_services.article_submit(article=draft, user=rita)
+    editorial_services.article_publish(article=draft, user=eddie)
     assert [row[:4] for row in log(draft)] == [
         ("submit", "draft", "in_review", "rita"),
         ("publish", "in_review", "published", "eddie"),
@@ -194,7 +195,7 @@ def test_publishing_logs_the_step_and_tells_the_writer_it_is_live(draft, rita, e
 
 def test_scheduling_logs_the_time_it_was_scheduled_for(draft, eddie):
     at = timezone.now() + dt.timedelta(days=1)
-    services.article_schedule(article=draft, user=eddie, at=at)
+    editorial_services.article_schedule(article=draft, user=eddie, at=at)
     step = Transition.objects.get()
     assert (step.action, step.at) == ("schedule", at)
     assert not Notification.objects.filter(kind="article_published").exists()  # not yet
@@ -217,8 +218,8 @@ def test_unpublishing_is_logged_with_who_did_it(client, desk, eddie):
 
 
 def test_the_audit_log_is_shown_on_the_articles_admin_page(client, draft, rita, eddie):
-    services.article_submit(article=draft, user=rita)
-    services.article_return(article=draft, user=eddie, note="Needs a second source.")
+    editorial_services.article_submit(article=draft, user=rita)
+    editorial_services.article_return(article=draft, user=eddie, note="Needs a second source.")
     client.force_login(eddie)
     html = client.get(change_url(draft)).content.decode()
     history = html[html.index("Workflow history") :]
@@ -236,10 +237,10 @@ def test_who_may_send_back_an_article_in_review(persona, allowed, request):
     user = request.getfixturevalue(persona)
     article = ArticleFactory(status=Article.Status.IN_REVIEW, published_at=None)
     if allowed:
-        services.article_return(article=article, user=user, note="Rework the intro.")
+        editorial_services.article_return(article=article, user=user, note="Rework the intro.")
         assert article.status == Article.Status.DRAFT
     else:
         with pytest.raises(ValidationError):
-            services.article_return(article=article, user=user, note="Rework the intro.")
+            editorial_services.article_return(article=article, user=user, note="Rework the intro.")
         article.refresh_from_db()
         assert article.status == Article.Status.IN_REVIEW

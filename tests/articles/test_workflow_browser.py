@@ -10,8 +10,8 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from articles import services
-from articles.models import EditLock
+from editorial import services as editorial_services
+from editorial.models import EditLock
 from tests.browser import ARTIFACTS
 from tests.conftest import _every_desk, _role_group
 from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, DeskFactory, PhotoFactory
@@ -54,14 +54,14 @@ def story(editor):
         hero_photo=PhotoFactory(),
     )
     BylineFactory(article=article, author=AuthorFactory(name="Ana Lima"))
-    services.article_record_revision(article=article, user=editor)
+    editorial_services.article_record_revision(article=article, user=editor)
     return article
 
 
 def test_another_editor_sees_the_lock_and_takes_it_over(page, live_server, editor, ben, story):
     editor.first_name, editor.last_name = "Ada", "Lovelace"
     editor.save()
-    services.article_lock_take(article=story, user=editor)
+    editorial_services.article_lock_take(article=story, user=editor)
     log_in(page, live_server, "ben", "pw-ben")
     page.goto(f"{live_server.url}/admin/articles/article/{story.pk}/change/")
     notice = page.locator(".nr-lock")
@@ -90,7 +90,7 @@ def test_an_editor_compares_two_revisions_and_restores_one(page, live_server, ed
     story.headline = "Night buses are back"
     story.body = story.body.replace("31 to 12", "31 votes to 12").replace("Fares stay.", "")
     story.save()
-    services.article_record_revision(article=story, user=editor)
+    editorial_services.article_record_revision(article=story, user=editor)
     log_in(page, live_server, "editor", "pw-editor")
     page.goto(f"{live_server.url}/admin/articles/article/{story.pk}/change/")
     page.locator(".object-tools").get_by_role("link", name="Revisions").click()
@@ -114,12 +114,14 @@ def test_the_scheduled_view_shows_what_goes_out_when(page, live_server, editor, 
     tomorrow = timezone.localtime() + dt.timedelta(days=1)
     for hour, headline in [(7, "Morning briefing"), (18, "Evening results")]:
         article = ArticleFactory(draft=True, headline=headline, hero_photo=PhotoFactory())
-        services.article_schedule(
+        editorial_services.article_schedule(
             article=article,
             user=editor,
             at=tomorrow.replace(hour=hour, minute=30, second=0, microsecond=0),
         )
-    services.article_schedule(article=story, user=editor, at=timezone.now() + dt.timedelta(days=3))
+    editorial_services.article_schedule(
+        article=story, user=editor, at=timezone.now() + dt.timedelta(days=3)
+    )
     log_in(page, live_server, "editor", "pw-editor")
     page.goto(live_server.url + "/admin/articles/article/")
     page.locator(".object-tools").get_by_role("link", name="Scheduled").click()
@@ -131,7 +133,7 @@ def test_the_scheduled_view_shows_what_goes_out_when(page, live_server, editor, 
 
 
 def test_a_share_link_shows_the_draft_watermarked_to_a_stranger(page, live_server, editor, story):
-    link = services.share_link_create(article=story, user=editor)
+    link = editorial_services.share_link_create(article=story, user=editor)
     page.goto(live_server.url + link.get_absolute_url())
     expect(page.locator("h1")).to_have_text("Night buses return to the city centre")
     watermark = page.locator(".preview-watermark")
@@ -142,7 +144,7 @@ def test_a_share_link_shows_the_draft_watermarked_to_a_stranger(page, live_serve
 
 
 def test_an_editor_corrects_a_published_article_from_its_form(page, live_server, editor, story):
-    services.article_publish(article=story, user=editor)
+    editorial_services.article_publish(article=story, user=editor)
     log_in(page, live_server, "editor", "pw-editor")
     page.goto(f"{live_server.url}/admin/articles/article/{story.pk}/change/")
     page.get_by_label("Correction: we got something wrong").check()

@@ -9,7 +9,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from articles.models import Correction, Revision
+from articles.models import Correction
+from editorial.models import Revision
 from tests.articles.admin_helpers import article_form, change_url, errors
 from tests.factories import ArticleFactory, CorrectionFactory, DeskFactory, PhotoFactory
 

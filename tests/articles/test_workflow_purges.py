@@ -11,6 +11,7 @@ from django.utils import timezone
 from articles import services
 from articles.models import Article, Correction
 from articles.purges import purge_on_commit
+from editorial import services as editorial_services
 from tests.articles.admin_helpers import article_form, change_url
 from tests.factories import (
     ArticleFactory,
@@ -58,20 +59,22 @@ def cached(reader, *paths: str) -> None:
 
 
 def publish(article, editor, reporter):
-    services.article_publish(article=article, user=editor)
+    editorial_services.article_publish(article=article, user=editor)
 
 
 def schedule(article, editor, reporter):
-    services.article_schedule(article=article, user=editor, at=timezone.now() + timedelta(hours=2))
+    editorial_services.article_schedule(
+        article=article, user=editor, at=timezone.now() + timedelta(hours=2)
+    )
 
 
 def unpublish(article, editor, reporter):
-    services.article_unpublish(article=article, user=editor)
+    editorial_services.article_unpublish(article=article, user=editor)
 
 
 def correct(article, editor, reporter):
     article.body = "Corrected paragraph."
-    services.article_save(
+    editorial_services.article_save(
         article=article,
         user=editor,
         version=article.version,
@@ -82,23 +85,23 @@ def correct(article, editor, reporter):
 
 def silent_fix(article, editor, reporter):
     article.headline = "A typo fixed"
-    services.article_save(article=article, user=editor, version=article.version)
+    editorial_services.article_save(article=article, user=editor, version=article.version)
 
 
 def go_live(article, editor, reporter):
-    services.article_go_live(article_id=article.pk)
+    editorial_services.article_go_live(article_id=article.pk)
 
 
 def mark_breaking(article, editor, reporter):
-    services.article_mark_breaking(article=article, user=editor)
+    editorial_services.article_mark_breaking(article=article, user=editor)
 
 
 def submit(article, editor, reporter):
-    services.article_submit(article=article, user=reporter)
+    editorial_services.article_submit(article=article, user=reporter)
 
 
 def send_back(article, editor, reporter):
-    services.article_return(article=article, user=editor, note="Needs a second source.")
+    editorial_services.article_return(article=article, user=editor, note="Needs a second source.")
 
 
 def delete(article, editor, reporter):
@@ -165,7 +168,7 @@ def test_a_publish_costs_a_bounded_number_of_queries_purge_included(
     # worked out twice: before the save (the lists it leaves) and once committed (the lists
     # it joins). Going live worked them out a third time for a purge of its own: 19.
     with django_assert_max_num_queries(16), django_capture_on_commit_callbacks(execute=True):
-        services.article_publish(article=article, user=editor)
+        editorial_services.article_publish(article=article, user=editor)
     assert article.is_public()
 
 
@@ -181,7 +184,7 @@ def test_publishing_puts_the_story_on_its_cached_lists_and_leaves_other_desks_ca
     author = article.bylines.get().author
     cached(reader, "/", "/transport/", "/feed/", author.get_absolute_url(), "/culture/")
     with django_capture_on_commit_callbacks(execute=True):
-        services.article_publish(article=article, user=editor)
+        editorial_services.article_publish(article=article, user=editor)
     for path in ("/", "/transport/", "/feed/", author.get_absolute_url()):
         response = reader.get(path)
         assert response["X-Page-Cache"] == "miss", path
@@ -197,7 +200,7 @@ def test_unpublishing_takes_the_story_off_its_cached_page_and_lists(
     reader = shared_cache
     cached(reader, article.get_absolute_url(), "/", "/transport/")
     with django_capture_on_commit_callbacks(execute=True):
-        services.article_unpublish(article=article, user=editor)
+        editorial_services.article_unpublish(article=article, user=editor)
     assert reader.get(article.get_absolute_url()).status_code == 410
     for path in ("/", "/transport/"):
         response = reader.get(path)
@@ -227,7 +230,7 @@ def test_going_live_reaches_the_cached_home_page(
     reader = shared_cache
     cached(reader, "/")
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.article_go_live(article_id=article.pk) is True
+        assert editorial_services.article_go_live(article_id=article.pk) is True
     response = reader.get("/")
     assert response["X-Page-Cache"] == "miss"
     assert "Polls open" in response.content.decode()
@@ -241,7 +244,7 @@ def test_marking_breaking_puts_the_banner_on_the_cached_home_page(
     cached(reader, "/")
     assert "breaking-banner" not in reader.get("/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        services.article_mark_breaking(article=article, user=editor)
+        editorial_services.article_mark_breaking(article=article, user=editor)
     response = reader.get("/")
     assert response["X-Page-Cache"] == "miss"
     assert "breaking-banner" in response.content.decode()
@@ -256,7 +259,7 @@ def test_a_draft_edit_purges_only_its_own_preview_key_and_leaves_lists_cached(
     cached(reader, "/", "/news/")
     article.headline = "Still a draft"
     with django_capture_on_commit_callbacks(execute=True):
-        services.article_save(article=article, user=reporter, version=article.version)
+        editorial_services.article_save(article=article, user=reporter, version=article.version)
     assert purged == [[f"article-{article.pk}"]]
     for path in ("/", "/news/"):
         assert reader.get(path)["X-Page-Cache"] == "hit", path

@@ -11,10 +11,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import services
-from articles.models import Article, Photo, Transition
-from articles.tasks import end_breaking, go_live, go_live_sweep
+from articles.models import Article
+from editorial import services as editorial_services
+from editorial.models import Transition
+from editorial.tasks import end_breaking, go_live, go_live_sweep
 from notifications.models import Notification
+from photos.models import Photo
 from tests.articles.admin_helpers import CHANGELIST, action, article_form, change_url, errors
 from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, DeskFactory, PhotoFactory
 
@@ -57,7 +59,7 @@ def test_a_scheduled_article_goes_live_at_its_minute_with_its_side_effects(
         article = writers_draft(
             reporter, desk=desk, headline="Tide tables rewritten", hero_photo=photo
         )
-        services.article_schedule(article=article, user=editor, at=ten)
+        editorial_services.article_schedule(article=article, user=editor, at=ten)
         assert "Tide tables rewritten" not in shared_cache.get("/world/").content.decode()
         assert shared_cache.get("/world/")["X-Page-Cache"] == "hit"  # cached while hidden
 
@@ -116,7 +118,7 @@ def test_scheduling_queues_the_go_live_task_for_the_minute_after_commit(editor, 
     monkeypatch.setattr(go_live, "apply_async", lambda **kw: queued.append(kw))
     article = ArticleFactory(draft=True, hero_photo=PhotoFactory())
     at = timezone.now() + dt.timedelta(hours=3)
-    services.article_schedule(article=article, user=editor, at=at)
+    editorial_services.article_schedule(article=article, user=editor, at=at)
     assert queued == [{"kwargs": {"article_id": article.pk}, "eta": at}]
 
 
@@ -128,7 +130,7 @@ def test_an_embargoed_article_goes_live_when_its_embargo_ends(editor, monkeypatc
     article = ArticleFactory(
         draft=True, hero_photo=PhotoFactory(), embargo_until=at + dt.timedelta(hours=1)
     )
-    services.article_schedule(article=article, user=editor, at=article.embargo_until)
+    editorial_services.article_schedule(article=article, user=editor, at=article.embargo_until)
     assert queued[0]["eta"] == article.embargo_until
 
 
@@ -138,7 +140,7 @@ def test_a_failed_schedule_queues_nothing(editor, monkeypatch):
     monkeypatch.setattr(go_live, "apply_async", lambda **kw: queued.append(kw))
     article = ArticleFactory(draft=True, hero_photo=PhotoFactory(credit_name=""))
     with pytest.raises(ValidationError):
-        services.article_schedule(
+        editorial_services.article_schedule(
             article=article, user=editor, at=timezone.now() + dt.timedelta(hours=1)
         )
     assert queued == []
@@ -151,12 +153,12 @@ def test_going_live_happens_once_whatever_the_number_of_deliveries(editor, repor
     article = writers_draft(reporter)
     with time_machine.travel(timezone.now(), tick=False) as clock:
         at = timezone.now() + dt.timedelta(minutes=5)
-        services.article_schedule(article=article, user=editor, at=at)
-        assert services.article_go_live(article_id=article.pk) is False  # too early
+        editorial_services.article_schedule(article=article, user=editor, at=at)
+        assert editorial_services.article_go_live(article_id=article.pk) is False  # too early
         clock.move_to(at)
-        assert services.article_go_live(article_id=article.pk) is True
-        assert services.article_go_live(article_id=article.pk) is False
-        assert services.article_go_live_sweep() == []
+        assert editorial_services.article_go_live(article_id=article.pk) is True
+        assert editorial_services.article_go_live(article_id=article.pk) is False
+        assert editorial_services.article_go_live_sweep() == []
     assert Notification.objects.filter(kind="article_published").count() == 1
 
 
@@ -165,8 +167,10 @@ def test_a_rescheduled_article_goes_live_at_the_new_time_only(editor):
     article = ArticleFactory(draft=True, hero_photo=PhotoFactory())
     with time_machine.travel(timezone.now(), tick=False) as clock:
         first = timezone.now() + dt.timedelta(hours=1)
-        services.article_schedule(article=article, user=editor, at=first)
-        services.article_schedule(article=article, user=editor, at=first + dt.timedelta(hours=1))
+        editorial_services.article_schedule(article=article, user=editor, at=first)
+        editorial_services.article_schedule(
+            article=article, user=editor, at=first + dt.timedelta(hours=1)
+        )
         clock.move_to(first)  # the first task arrives: the article is not due any more
         assert go_live.run(article_id=article.pk) is False
         clock.move_to(first + dt.timedelta(hours=1))
@@ -176,14 +180,14 @@ def test_a_rescheduled_article_goes_live_at_the_new_time_only(editor):
 @pytest.mark.django_db
 def test_the_sweep_leaves_old_articles_alone(editor):
     ArticleFactory(published_at=timezone.now() - dt.timedelta(days=3))
-    assert services.article_go_live_sweep() == []
+    assert editorial_services.article_go_live_sweep() == []
 
 
 @pytest.mark.django_db
 def test_scheduling_in_the_past_is_refused_with_a_clear_message(editor):
     article = ArticleFactory(draft=True, hero_photo=PhotoFactory())
     with pytest.raises(ValidationError) as caught:
-        services.article_schedule(
+        editorial_services.article_schedule(
             article=article, user=editor, at=timezone.now() - dt.timedelta(minutes=1)
         )
     assert "in the future" in caught.value.message_dict["published_at"][0]
@@ -193,7 +197,7 @@ def test_scheduling_in_the_past_is_refused_with_a_clear_message(editor):
 def test_reporter_cannot_schedule(reporter):
     article = ArticleFactory(draft=True, created_by=reporter, hero_photo=PhotoFactory())
     with pytest.raises(ValidationError, match="permission to publish"):
-        services.article_schedule(
+        editorial_services.article_schedule(
             article=article, user=reporter, at=timezone.now() + dt.timedelta(hours=1)
         )
     assert not Transition.objects.exists()
@@ -238,7 +242,7 @@ def test_scheduled_view_lists_what_goes_out_when_grouped_by_day(
                 draft=True, desk=desk, headline=headline, hero_photo=PhotoFactory()
             )
             BylineFactory(article=article)
-            services.article_schedule(
+            editorial_services.article_schedule(
                 article=article,
                 user=editor,
                 at=dt.datetime(2026, 3, day, hour, 0, tzinfo=LONDON),
@@ -350,7 +354,7 @@ def test_marking_breaking_queues_its_end_for_the_minute_after_commit(editor, mon
     queued = []
     monkeypatch.setattr(end_breaking, "apply_async", lambda **kw: queued.append(kw))
     article = ArticleFactory()
-    services.article_mark_breaking(article=article, user=editor)
+    editorial_services.article_mark_breaking(article=article, user=editor)
     assert queued == [{"kwargs": {"article_id": article.pk}, "eta": article.breaking_until}]
 
 
@@ -358,7 +362,7 @@ def test_marking_breaking_queues_its_end_for_the_minute_after_commit(editor, mon
 def test_only_published_articles_can_be_marked_breaking(editor):
     draft = ArticleFactory(draft=True)
     with pytest.raises(ValidationError, match="Only published"):
-        services.article_mark_breaking(article=draft, user=editor)
+        editorial_services.article_mark_breaking(article=draft, user=editor)
 
 
 @pytest.mark.django_db

@@ -224,7 +224,7 @@ def test_a_post_from_the_site_itself_is_accepted(client, article, headers):
 
 def test_a_post_from_a_trusted_origin_is_accepted(client, article, settings):
     settings.CSRF_TRUSTED_ORIGINS = ["https://www.example.org"]
-    from newsroom import crosssite
+    from core import crosssite
 
     crosssite._django_origins.cache_clear()
     try:

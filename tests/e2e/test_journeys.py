@@ -16,8 +16,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from articles.models import Article, Photo
+from articles.models import Article
 from comments.models import Comment
+from photos.models import Photo
 from tests.articles import seed_article as seed
 from tests.browser import ARTIFACTS
 from tests.comments.conftest import CommentFactory
@@ -146,7 +147,7 @@ def test_an_editor_uploads_a_photo_writes_publishes_and_it_is_on_the_home_page_w
     upload.write_bytes(jpeg_bytes(960, 540, (20, 110, 90)))
     sign_in(page, live_server, "editor")
 
-    page.goto(live_server.url + "/admin/articles/photo/add/")
+    page.goto(live_server.url + "/admin/photos/photo/add/")
     page.set_input_files("#id_image", str(upload))
     page.fill("#id_alt_text", "Container cranes at dawn in a harbour")
     page.fill("#id_caption", "The harbour at dawn.")

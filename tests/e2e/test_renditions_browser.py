@@ -7,7 +7,7 @@ import re
 import pytest
 from django.core.files.base import ContentFile
 
-from articles.services import photo_process
+from photos.services import photo_process
 from tests.articles import renditions_images as images
 from tests.browser import ARTIFACTS
 from tests.factories import ArticleFactory, DeskFactory, PhotoFactory

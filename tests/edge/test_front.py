@@ -13,13 +13,13 @@ from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
-from articles import services as article_services
 from articles.models import Article
 from articles.tasks import purge_due_pages
 from comments import services as comment_services
 from comments.models import Comment
-from newsroom.models import PurgeBacklog
-from newsroom.pagecache import purges_replay
+from core.models import PurgeBacklog
+from core.pagecache import purges_replay
+from editorial import services as editorial_services
 from tests.comments.conftest import CommentFactory, form_data
 from tests.factories import ArticleFactory, PhotoFactory
 
@@ -105,13 +105,13 @@ def approve_comment(article: Article, moderator) -> str:
 
 def edit_headline(article: Article, editor) -> str:
     article.headline = "The headline, corrected"
-    article_services.article_save(article=article, user=editor, version=article.version)
+    editorial_services.article_save(article=article, user=editor, version=article.version)
     return "The headline, corrected"
 
 
 def add_correction(article: Article, editor) -> str:
     article.body += "\n\nThe date is 4 May."
-    article_services.article_save(
+    editorial_services.article_save(
         article=article,
         user=editor,
         version=article.version,
@@ -148,7 +148,7 @@ def test_a_removal_is_never_served_again_once_its_purge_returns(
     warm(purging, path)
     article = Article.objects.get(pk=article.pk)
     if removal == "unpublish":
-        article_services.article_unpublish(article=article, user=editor)
+        editorial_services.article_unpublish(article=article, user=editor)
     elif removal == "delete":
         comment_services.comment_delete_many(ids=[comment.pk])
     else:

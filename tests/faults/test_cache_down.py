@@ -13,8 +13,8 @@ import logging
 import pytest
 from django.test import Client
 
-from articles import services as article_services
 from comments.models import Comment
+from editorial import services as editorial_services
 from tests.articles import seed_article as seed
 from tests.comments.conftest import CommentFactory, form_data
 from tests.notifications.conftest import RedisBroker
@@ -60,8 +60,8 @@ def test_with_redis_down_pages_are_rendered_from_the_database_and_kept_only_brie
     own_redis.stop()
     # A change made during the outage: its versions cannot move, the save still succeeds.
     article.headline = "DeepSeek V4: the headline changed while Redis was down"
-    article_services.article_save(article=article, user=editor)
-    with caplog.at_level(logging.WARNING, logger="newsroom.pagecache"):
+    editorial_services.article_save(article=article, user=editor)
+    with caplog.at_level(logging.WARNING, logger="core.pagecache"):
         for path in pages:
             response = client.get(path)
             assert response.status_code == 200, path

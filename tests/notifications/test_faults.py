@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from comments import services as comment_services
 from comments.models import Comment
-from newsroom.tasks import ping
+from core.tasks import ping
 from notifications.models import MODERATOR_DIGEST, Notification
 from notifications.tasks import flush_digests, sweep_notifications
 from tests.factories import ArticleFactory

@@ -4,7 +4,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from newsroom.tasks import ping
+from core.tasks import ping
 from notifications import services
 from notifications.models import Notification
 from notifications.tasks import deliver_notification, flush_digests, sweep_notifications

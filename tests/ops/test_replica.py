@@ -4,7 +4,7 @@ import pytest
 from django.test import RequestFactory
 
 from articles.models import Article
-from newsroom.replica import ReplicaReadsMiddleware, ReplicaRouter
+from core.replica import ReplicaReadsMiddleware, ReplicaRouter
 
 # The router only looks the alias up; no connection to it is opened here.
 pytestmark = pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")

@@ -16,8 +16,8 @@ import pytest
 from django.test import Client, override_settings
 
 from articles.models import Article
-from articles.services import share_link_create
 from comments.models import Comment
+from editorial.services import share_link_create
 from tests.articles import seed_article as seed
 from tests.comments.conftest import CommentFactory, form_data
 from tests.factories import CorrectionFactory, TopicFactory

@@ -10,7 +10,8 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from articles.models import Author, Photo
+from articles.models import Author
+from photos.models import Photo
 from tests.articles import renditions_images as images
 
 pytestmark = pytest.mark.django_db

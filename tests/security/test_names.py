@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from articles import renditions
-from articles.models import Author, Photo
+from articles.models import Author
 from comments.models import Comment
+from photos import renditions
+from photos.models import Photo
 from tests.articles import renditions_images as images
 from tests.comments.conftest import form_data, post_url
 from tests.factories import ArticleFactory

@@ -10,8 +10,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from PIL import Image
 
-from articles import renditions
-from articles.validators import MAX_PIXELS, pixel_limit, validate_image_upload
+from photos import renditions
+from photos.validators import MAX_PIXELS, pixel_limit, validate_image_upload
 from tests.articles import renditions_images as images
 
 # 30 megapixels claimed by a header in front of almost no data: decoding would fail, so a
