@@ -11,7 +11,7 @@ from tests.articles.test_editor_browser import WATCH_CSP
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.e2e
-GROUPS_MIGRATION = importlib.import_module("newsroom.migrations.0001_groups")
+GROUPS_MIGRATION = importlib.import_module("core.migrations.0001_groups")
 
 
 @pytest.fixture(autouse=True)
