@@ -87,6 +87,12 @@ def test_typing_is_autosaved_without_touching_the_article_and_restored_after_clo
     page.fill("#id_headline", "A headline typed but not saved")
     type_into_body(page, "Unsaved words. ")
     page.wait_for_selector("#nr-autosave-status:has-text('autosaved at')")
+    # Autosave runs while typing: wait for the one after the last key.
+    wait_for(
+        lambda: Revision.autosaves.filter(
+            article=article, changes__body__startswith="<p>Unsaved words. Saved text."
+        ).exists()
+    )
     kept = Revision.autosaves.get(article=article, user=editor)
     assert kept.changes["headline"] == "A headline typed but not saved"
     assert kept.changes["body"].startswith("<p>Unsaved words. Saved text.")
@@ -158,6 +164,11 @@ def test_the_second_editor_cannot_autosave_over_the_first(
         ada_messages = open_form(ada, live_server, "editor", change_path(article))
         type_into_body(ada, "Ada's words. ")
         ada.wait_for_selector("#nr-autosave-status:has-text('autosaved at')")
+        wait_for(
+            lambda: Revision.autosaves.filter(
+                user=editor, changes__body__startswith="<p>Ada's words. "
+            ).exists()
+        )
 
         ben_page = ben_context.new_page()
         ben_messages = open_form(ben_page, live_server, "ben", change_path(article))
@@ -189,6 +200,11 @@ def test_the_second_editor_cannot_autosave_over_the_first(
         assert Revision.autosaves.get(user=editor).changes["body"].startswith("<p>Ada's words.")
         type_into_body(ben_page, "Ben's words. ")
         ben_page.wait_for_selector("#nr-autosave-status:has-text('autosaved at')")
+        wait_for(
+            lambda: Revision.autosaves.filter(
+                user=ben, changes__body__startswith="<p>Ben's words. "
+            ).exists()
+        )
         assert Revision.autosaves.get(user=ben).changes["body"].startswith("<p>Ben's words.")
         assert Article.objects.get(pk=article.pk).body == "<p>Saved text.</p>"
         no_csp_trouble(ada, ada_messages)
@@ -204,6 +220,11 @@ def test_a_new_article_is_autosaved_and_offered_back(page, live_server, editor):
     page.fill("#id_headline", "A story not saved yet")
     type_into_body(page, "Its first words.")
     page.wait_for_selector("#nr-autosave-status:has-text('autosaved at')")
+    wait_for(
+        lambda: Revision.autosaves.filter(
+            article=None, changes__body__icontains="Its first words."
+        ).exists()
+    )
     page.reload()
     page.wait_for_selector("#nr-autosave-offer")
     assert "You started a new article that was never saved" in page.inner_text("#nr-autosave-offer")
