@@ -14,15 +14,13 @@ from __future__ import annotations
 import html
 import re
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef
-from django.db.models.functions import JSONObject
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.embeds import embed_for
 from articles.search import uses_postgres
-from photos.models import Photo, Rendition
+from photos.models import Photo, rendition_rows
 
 # The canonical form articles.body writes: exactly one attribute, empty content.
 FIGURE = re.compile(r'<figure data-(photo-id|embed-url)="([^"]*)"></figure>')
@@ -34,21 +32,16 @@ def body_photo_ids(body: str) -> list[int]:
     return list(dict.fromkeys(ids))
 
 
+def embed_urls(body: str) -> list[str]:
+    """The addresses of the links a body embeds, in order, each once."""
+    urls = (
+        html.unescape(value) for kind, value in FIGURE.findall(body or "") if kind == "embed-url"
+    )
+    return list(dict.fromkeys(urls))
+
+
 def has_embeds(body: str) -> bool:
     return any(kind == "embed-url" for kind, _ in FIGURE.findall(body or ""))
-
-
-RENDITION_FIELDS = (
-    "id",
-    "photo_id",
-    "spec",
-    "format",
-    "file",
-    "width",
-    "height",
-    "bytes",
-    "source",
-)
 
 
 def _photos_with_renditions(ids: list[int]) -> dict[int, Photo]:
@@ -58,22 +51,15 @@ def _photos_with_renditions(ids: list[int]) -> dict[int, Photo]:
     photos_by_id = Photo.objects.filter(pk__in=ids)
     if not uses_postgres(photos_by_id):
         return {photo.pk: photo for photo in photos_by_id.prefetch_related("renditions")}
-    renditions = Rendition.objects.filter(photo_id=OuterRef("pk")).values(
-        row=JSONObject(**{name: name for name in RENDITION_FIELDS})
-    )
     photos = {}
-    for photo in Photo.objects.filter(pk__in=ids).annotate(
-        rendition_rows=ArraySubquery(renditions)
-    ):
-        rows = [Rendition(**row) for row in photo.rendition_rows]
-        prefetched = photo.renditions.all()
-        prefetched._result_cache, prefetched._prefetch_done = rows, True
-        photo._prefetched_objects_cache = {"renditions": prefetched}
+    for photo in photos_by_id.annotate(rows=rendition_rows(OuterRef("pk"))):
+        photo.use_rendition_rows(photo.rows)
         photos[photo.pk] = photo
     return photos
 
 
-def render_body(body: str) -> SafeString:
+def render_body(body: str, *, titles: dict[str, str] | None = None) -> SafeString:
+    """The body as the page shows it; `titles`: those fetched for its embeds, by address."""
     if "<figure" not in (body or ""):
         return mark_safe(body or "")  # noqa: S308 - cleaned by articles.body on save
     ids = body_photo_ids(body)
@@ -86,7 +72,8 @@ def render_body(body: str) -> SafeString:
             if photo is None or not photo.image:
                 return ""
             return render_to_string("includes/body_photo.html", {"photo": photo})
-        embed = embed_for(html.unescape(value))
+        url = html.unescape(value)
+        embed = embed_for(url, title=(titles or {}).get(url, ""))
         return render_to_string("includes/body_embed.html", {"embed": embed}) if embed else ""
 
     return mark_safe(FIGURE.sub(expand, body))  # noqa: S308 - cleaned on save, parts escaped

@@ -12,7 +12,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from articles.purges import purge_on_commit
 from articles.search import SEARCHED_FIELDS, search_document, uses_postgres
 from core.pagecache import PageKeys
 from core.text import PlainText, validate_name
+from photos.models import Photo, Rendition, rendition_rows
 from photos.uploads import UploadedImageField
 
 # First path segments the site itself uses: a desk with one of these slugs would be hidden.
@@ -306,6 +307,18 @@ def related_candidates(*, exclude_pk, desk_id, topic_ids) -> models.QuerySet:
     )
 
 
+def card_image(thumb: dict | None, image: str | None, width, height) -> dict | None:
+    """A related story's small picture: its smallest rendition, else its original (pending
+    renditions), else nothing. Names to URLs through the storage, as the fields would."""
+    if thumb and thumb.get("file"):
+        url = Rendition._meta.get_field("file").storage.url(thumb["file"])
+        return {"url": url, "width": thumb["width"], "height": thumb["height"]}
+    if image:
+        url = Photo._meta.get_field("image").storage.url(image)
+        return {"url": url, "width": width, "height": height}
+    return None
+
+
 class ArticleQuerySet(models.QuerySet):
     def at_address(self, *, desk: str, day: date, slug: str) -> Article | None:
         """The article of this queryset at this address now: desk, day and slug."""
@@ -356,9 +369,36 @@ class ArticleQuerySet(models.QuerySet):
                 published_at="published_at",
                 desk_name="desk__name",
                 desk_slug="desk__slug",
+                # Its card photo: the smallest JPEG width, else the original while pending.
+                thumb=Subquery(
+                    Rendition.objects.filter(
+                        photo_id=OuterRef("hero_photo_id"), format="jpeg", spec__startswith="w"
+                    )
+                    .order_by("width")
+                    .values(row=JSONObject(file="file", width="width", height="height"))[:1]
+                ),
+                image="hero_photo__image",
+                image_width="hero_photo__width",
+                image_height="hero_photo__height",
             )
         )[:limit]
         return self.annotate(related_rows=ArraySubquery(candidates))
+
+    def with_page_photos(self) -> ArticleQuerySet:
+        """The hero and social card photos with their renditions, and the titles fetched for
+        the body's embeds, inside the article's own query on Postgres (arrays of rows, taken
+        by `Article.use_page_rows`); elsewhere each is asked for when shown."""
+        articles = self.select_related("hero_photo", "social_photo")
+        if not uses_postgres(self):
+            return articles
+        titles = EmbedMetadata.objects.filter(article_id=OuterRef("pk")).values(
+            row=JSONObject(url="url", title="title")
+        )
+        return articles.annotate(
+            hero_rendition_rows=rendition_rows(OuterRef("hero_photo_id")),
+            social_rendition_rows=rendition_rows(OuterRef("social_photo_id")),
+            embed_title_rows=ArraySubquery(titles),
+        )
 
     def for_listing(self) -> ArticleQuerySet:
         """Everything a card shows, in a fixed number of queries."""
@@ -397,6 +437,22 @@ class Article(PageKeys, PlainText, models.Model):
         "photos.Photo", null=True, blank=True, on_delete=models.SET_NULL, related_name="hero_of"
     )
     topics = models.ManyToManyField(Topic, blank=True, related_name="articles")
+    # The card a link to the article shows when shared or in search (articles.seo.social_card):
+    # each empty one falls back to the headline, the standfirst and the hero photo.
+    social_title = models.CharField(
+        max_length=200, blank=True, help_text="Shown instead of the headline when shared."
+    )
+    social_description = models.CharField(
+        max_length=300, blank=True, help_text="Shown instead of the standfirst when shared."
+    )
+    social_photo = models.ForeignKey(
+        "photos.Photo",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="social_card_of",
+        help_text="Shown instead of the hero photo when shared.",
+    )
     status = models.CharField(max_length=12, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(
         null=True, blank=True, help_text="A future time schedules the article."
@@ -439,7 +495,7 @@ class Article(PageKeys, PlainText, models.Model):
 
     objects = ArticleQuerySet.as_manager()
 
-    plain_text_fields = ("headline", "standfirst")
+    plain_text_fields = ("headline", "standfirst", "social_title", "social_description")
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -549,23 +605,57 @@ class Article(PageKeys, PlainText, models.Model):
         articles that know their address and desk (no query)."""
         if not hasattr(self, "related_rows"):  # not loaded with the page (SQLite)
             topic_ids = Article.topics.through.objects.filter(article_id=self.pk)
-            return list(
+            stories = list(
                 related_candidates(
                     exclude_pk=self.pk,
                     desk_id=self.desk_id,
                     topic_ids=topic_ids.values("topic_id"),
-                ).select_related("desk")[:RELATED_LIMIT]
+                ).select_related("desk", "hero_photo")[:RELATED_LIMIT]
             )
-        return [
-            Article(
+            for story in stories:
+                photo = story.hero_photo
+                widths = (
+                    [r for r in photo.ready_renditions() if r.spec.startswith("w")] if photo else []
+                )
+                jpegs = sorted((r for r in widths if r.format == "jpeg"), key=lambda r: r.width)
+                story.card_image = card_image(
+                    {"file": jpegs[0].file.name, "width": jpegs[0].width, "height": jpegs[0].height}
+                    if jpegs
+                    else None,
+                    photo.image.name if photo else "",
+                    photo.width if photo else None,
+                    photo.height if photo else None,
+                )
+            return stories
+        stories = []
+        for row in self.related_rows or []:
+            story = Article(
                 pk=row["pk"],
                 headline=row["headline"],
                 slug=row["slug"],
                 published_at=parse_datetime(row["published_at"]),
                 desk=Desk(name=row["desk_name"], slug=row["desk_slug"]),
             )
-            for row in self.related_rows or []
-        ]
+            story.card_image = card_image(
+                row.get("thumb"), row.get("image"), row.get("image_width"), row.get("image_height")
+            )
+            stories.append(story)
+        return stories
+
+    def use_page_rows(self) -> Article:
+        """Give the photos the renditions `with_page_photos` read with the row (no query)."""
+        for photo, name in ((self.hero_photo, "hero"), (self.social_photo, "social")):
+            rows = getattr(self, f"{name}_rendition_rows", None)
+            if photo is not None and rows is not None:
+                photo.use_rendition_rows(rows)
+        return self
+
+    def embed_titles(self) -> dict[str, str]:
+        """The titles fetched for the body's embedded links, by address."""
+        rows = getattr(self, "embed_title_rows", None)
+        if rows is None:  # not read with the page (SQLite under `make run`)
+            rows = self.embed_metadata.values("url", "title") if self.pk else []
+        return {row["url"]: row["title"] for row in rows}
 
     @property
     def reading_minutes(self) -> int:
@@ -597,6 +687,26 @@ def article_path(*, desk_slug: str, day: date, slug: str) -> str:
             "slug": slug,
         },
     )
+
+
+class EmbedMetadata(models.Model):
+    """What a link embedded in an article's body is called (its oEmbed or page title),
+    fetched by a Celery task after a save (articles.embed_metadata), never while a page
+    renders. Read with the article's own row; a link without one shows its plain
+    placeholder."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="embed_metadata")
+    url = models.CharField(max_length=2000)
+    title = models.CharField(max_length=300)
+    fetched_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "url"], name="one_embed_metadata_per_url")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class ArticleAddress(models.Model):

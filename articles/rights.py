@@ -146,8 +146,12 @@ def body_figure(photo_id: int) -> str:
 
 
 def showing_photo(photo_id: int) -> models.Q:
-    """The articles showing a photo: as their hero, or inside their text."""
-    return models.Q(hero_photo=photo_id) | models.Q(body__contains=body_figure(photo_id))
+    """The articles showing a photo: as their hero or social card, or inside their text."""
+    return (
+        models.Q(hero_photo=photo_id)
+        | models.Q(social_photo=photo_id)
+        | models.Q(body__contains=body_figure(photo_id))
+    )
 
 
 def photo_ids_editable_by(*, user: User, photo_ids: Iterable[int]) -> set[int]:
@@ -156,17 +160,17 @@ def photo_ids_editable_by(*, user: User, photo_ids: Iterable[int]) -> set[int]:
     ids = set(photo_ids)
     if not ids or not user.has_perm("photos.change_photo"):
         return set()
-    showing = models.Q(hero_photo__in=ids)
-    for pk in ids:
-        showing |= models.Q(body__contains=body_figure(pk))
     from articles.selectors import articles_changeable_by  # selectors build on these rights
 
+    showing = models.Q(hero_photo__in=ids) | models.Q(social_photo__in=ids)
+    for pk in ids:
+        showing |= models.Q(body__contains=body_figure(pk))
     others = (
         Article.objects.filter(showing)
         .exclude(pk__in=articles_changeable_by(user=user).values("pk"))
-        .values_list("hero_photo_id", "body")
+        .values_list("hero_photo_id", "social_photo_id", "body")
     )
     blocked: set[int] = set()
-    for hero_photo_id, body in others:
-        blocked |= ids & {hero_photo_id, *body_photo_ids(body)}
+    for hero_photo_id, social_photo_id, body in others:
+        blocked |= ids & {hero_photo_id, social_photo_id, *body_photo_ids(body)}
     return ids - blocked

@@ -118,6 +118,8 @@ def photo_uses(*, photo: Photo) -> list[tuple[Article, str]]:
         places = []
         if article.hero_photo_id == photo.pk:
             places.append("hero photo")
+        if article.social_photo_id == photo.pk:
+            places.append("social card")
         if body_figure(photo.pk) in article.body or any(
             name and name in article.body for name in names
         ):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
 
@@ -11,6 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article
+from photos.models import Photo
 
 # The same escapes as Django's json_script: the JSON can never close its <script> element.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -26,16 +28,51 @@ def photo_url(photo) -> str:
     return absolute_url(photo.crop_url("16x9")) if photo and photo.image else ""
 
 
+@dataclass(frozen=True)
+class SocialCard:
+    """What a link to the article shows when shared (Open Graph, Twitter/X cards) and what
+    search reads (JSON-LD): the article's overrides where set, else its own text and photo."""
+
+    title: str
+    description: str
+    photo: Photo | None
+
+    @property
+    def image_url(self) -> str:
+        return photo_url(self.photo)
+
+    @property
+    def image_alt(self) -> str:
+        return self.photo.alt_text if self.photo else ""
+
+
+def social_card(article: Article) -> SocialCard:
+    """The card for an article: the social title, description and photo when the editor set
+    them, else the headline, the standfirst and the hero photo. The one home of that rule:
+    the page's meta tags, its JSON-LD and the admin's preview all ask here."""
+    photo = article.social_photo if article.social_photo_id else None
+    if photo is None or not photo.image:
+        photo = article.hero_photo if article.hero_photo_id else None
+    return SocialCard(
+        title=(article.social_title or "").strip() or article.headline,
+        description=(article.social_description or "").strip() or article.standfirst,
+        photo=photo if photo is not None and photo.image else None,
+    )
+
+
 def news_article_schema(article: Article) -> dict[str, Any]:
     """schema.org NewsArticle for one article (bylines, photo, desk and corrections loaded)."""
     url = absolute_url(article.get_absolute_url())
+    card = social_card(article)
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "url": url,
         "headline": article.headline,
-        "description": article.standfirst,
+        # The card's title is the story's other name (the headline stays the page's own).
+        **({"alternativeHeadline": card.title} if card.title != article.headline else {}),
+        "description": card.description,
         "articleSection": article.desk.name,
         "datePublished": article.published_at,
         "dateModified": article.updated_at or article.published_at,
@@ -56,10 +93,9 @@ def news_article_schema(article: Article) -> dict[str, Any]:
         "isAccessibleForFree": True,
         "inLanguage": settings.SITE_LANGUAGE,
     }
-    photo = article.hero_photo
-    if photo and photo.image:
+    if card.photo is not None:
         # The 16:9, 4:3 and 1:1 crops, each with creditText, creator, copyright and licence.
-        data["image"] = photo.schema_images()
+        data["image"] = card.photo.schema_images()
     corrections = list(article.corrections.all())
     if corrections:
         data["correction"] = [

@@ -10,19 +10,22 @@ transaction commits). Who may do what is `articles.rights`; read-only queries ar
 from __future__ import annotations
 
 import datetime
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import formats, timezone
 
-from articles.body_render import body_photo_ids
+from articles.body_render import body_photo_ids, embed_urls
 from articles.models import (
     Article,
     Author,
     Correction,
     Desk,
+    EmbedMetadata,
     SiteKeys,
     Topic,
     day_in_address,
@@ -45,6 +48,8 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
     User = AbstractBaseUser | AnonymousUser
+
+logger = logging.getLogger(__name__)
 
 
 # --- Rules an article must meet ----------------------------------------------------------
@@ -305,3 +310,67 @@ def article_add_to_comment_count(*, article_id: int, delta: int) -> None:
         Article.objects.filter(pk=article_id).update(
             approved_comment_count=Greatest(models.F("approved_comment_count") + delta, 0)
         )
+
+
+# --- Titles of embedded links ---------------------------------------------------------
+EMBED_TITLE_DAYS = 7  # a title fetched for the same address this recently is reused
+
+
+def embed_titles_queue(*, article: Article) -> None:
+    """After commit, ask the worker for the titles of the body's embedded links (when
+    `EMBED_FETCH_METADATA` is on and the body embeds any)."""
+    if not settings.EMBED_FETCH_METADATA or not embed_urls(article.body):
+        return
+    from articles.tasks import fetch_embed_titles  # the task calls back into this module
+
+    article_id = article.pk
+    transaction.on_commit(lambda: fetch_embed_titles.delay(article_id=article_id))
+
+
+def embed_titles_refresh(*, article_id: int) -> dict[str, str]:
+    """Fetch (or reuse) a title for each link embedded in the article's body, keep them, and
+    drop those of links no longer in it; the page is purged when one changed. A link whose
+    title cannot be had keeps its plain placeholder. Called by the worker, never by a page."""
+    from articles import embed_metadata
+
+    body = Article.objects.filter(pk=article_id).values_list("body", flat=True).first()
+    if body is None:
+        return {}
+    urls = embed_urls(body)
+    fresh_since = timezone.now() - datetime.timedelta(days=EMBED_TITLE_DAYS)
+    kept = {row.url: row for row in EmbedMetadata.objects.filter(article_id=article_id)}
+    titles: dict[str, str] = {}
+    changed = False
+    for url in urls:
+        row = kept.get(url)
+        if row is not None and row.fetched_at >= fresh_since:
+            titles[url] = row.title
+            continue
+        known = (
+            EmbedMetadata.objects.filter(url=url, fetched_at__gte=fresh_since)
+            .exclude(article_id=article_id)
+            .values_list("title", flat=True)
+            .first()
+        )
+        if known is None:
+            try:
+                known = embed_metadata.fetch_title(url)
+            except embed_metadata.Refused as refused:
+                logger.info("No title for an embedded link: %s", refused)
+                known = ""
+        if not known:
+            continue
+        titles[url] = known
+        if row is None or row.title != known:
+            changed = True
+        EmbedMetadata.objects.update_or_create(
+            article_id=article_id,
+            url=url,
+            defaults={"title": known, "fetched_at": timezone.now()},
+        )
+    gone = EmbedMetadata.objects.filter(article_id=article_id).exclude(url__in=urls)
+    if gone.delete()[0]:
+        changed = True
+    if changed:
+        purge_on_commit([f"article-{article_id}"])
+    return titles

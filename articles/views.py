@@ -40,6 +40,7 @@ from articles.models import (
     mark_withdrawn,
 )
 from articles.search import search_articles
+from articles.seo import social_card
 from core.pagecache import tag_response
 from core.params import parse_page
 from photos.models import Photo
@@ -235,6 +236,8 @@ def article_page_keys(article: Article) -> list[str]:
     keys += [topic.page_key for topic in article.topics.all()]
     if article.hero_photo_id:
         keys.append(Photo.page_key_for(article.hero_photo_id))
+    if article.social_photo_id:
+        keys.append(Photo.page_key_for(article.social_photo_id))  # the page's og:image
     # The photos in its text: a new crop or credit shows at once there too.
     keys += [Photo.page_key_for(pk) for pk in body_photo_ids(article.body_html)]
     return keys
@@ -243,9 +246,10 @@ def article_page_keys(article: Article) -> list[str]:
 def with_page_data(articles):
     """Everything the article page shows, in a fixed number of queries."""
     return (
-        articles.select_related("desk", "hero_photo")
+        articles.select_related("desk")
         .defer("search_vector")
         .with_related()
+        .with_page_photos()
         .prefetch_related(
             Prefetch("bylines", queryset=Byline.objects.select_related("author")),
             Prefetch("topics", queryset=Topic.objects.only("name", "slug")),
@@ -289,6 +293,9 @@ class ArticleView(DetailView):
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_object(self, queryset=None):
+        return self._find_object().use_page_rows()
+
+    def _find_object(self) -> Article:
         day = address_date(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
         if day is None:
             raise Http404("No such date")
@@ -330,6 +337,7 @@ class ArticleView(DetailView):
             breaking=article.is_breaking_now(now),
             current_desk=article.desk.slug,
             related=article.related_stories(),
+            card=social_card(article),
             **kwargs,
         )
 

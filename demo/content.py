@@ -286,10 +286,25 @@ depends on how quickly AI companies keep ordering, a question our
         "bylines": [("elena-petrova", "by")],
         "topics": ["climate"],
         "photo": ("coast", 3, "Waves breaking against a concrete sea wall under a storm sky."),
+        # How a shared link to it looks (the admin's "Social and search card"): its own
+        # title, description and image rather than the headline, standfirst and hero.
+        "social": {
+            "title": "Forty port cities open their flood-defence data",
+            "description": "Sea-wall readings and storm-surge models, free for any town "
+            "that shares its own.",
+            "photo": ("coast", 11, "A storm-surge barrier with its gates closed."),
+        },
+        # A chart and a post, shown as click-to-load placeholders (illustrative addresses).
+        "figures": [
+            {"embed": "https://datawrapper.dwcdn.net/dEm01/1/"},
+            {"embed": "https://www.instagram.com/p/DemoFloodWall1/"},
+        ],
         "body": """\
 Mayors and engineers from forty coastal cities signed an agreement on Tuesday to share the
 data behind their flood defences: tide-gauge and sea-wall sensor readings, storm-surge
 models, and the results of every barrier test.
+
+[[figure:0]]
 
 ## From secret to shared
 
@@ -299,6 +314,8 @@ contributes its own readings.
 
 Smaller towns stand to gain most. "We have the same sea as the big ports, but none of their
 modelling budget," the deputy mayor of one fishing town said at the signing.
+
+[[figure:1]]
 
 The first shared storm-surge models are due before the autumn storm season.
 """,
@@ -315,9 +332,15 @@ The first shared storm-surge models are due before the autumn storm season.
         "bylines": [("priya-raman", "by")],
         "topics": ["markets"],
         "photo": ("chart", 8, "A candlestick chart of share prices on a dark trading screen."),
+        "figures": [
+            {"embed": "https://public.flourish.studio/visualisation/1000001/"},
+            {"embed": "https://www.tiktok.com/@demonewsroom/video/7300000000000000001"},
+        ],
         "body": """\
 The central bank left its main interest rate unchanged on Thursday, as markets had
 expected, but its statement pushed back against bets on a cut before the summer.
+
+[[figure:0]]
 
 ## Reading the statement
 
@@ -326,6 +349,8 @@ were still rising too quickly. Two members voted for a cut; seven voted to hold.
 
 Bond yields rose after the decision and the currency strengthened slightly. Shares in
 house-builders, which had rallied on hopes of cheaper mortgages, fell back.
+
+[[figure:1]]
 
 The next decision is due in six weeks, after two more months of inflation figures.
 """,

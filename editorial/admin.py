@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -31,6 +32,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 
 from articles import rights, selectors, services
 from articles.admin import BOTH_LOCATIONS, json_error
@@ -38,20 +40,25 @@ from articles.body import sanitise_body
 from articles.forms import WithdrawCorrectionForm, add_service_errors
 from articles.models import Article, Author, Byline, Correction
 from articles.photo_picker import PhotoPickerWidget
+from articles.seo import social_card
 from core.clock import newsroom_time, zone_note
 from core.params import BadParameter, parse_id
 from editorial import revisions
+from editorial import selectors as editorial_selectors
 from editorial.forms import (
     PUBLISHING_FIELDS,
     ArticleAdminForm,
+    AutosaveForm,
     RestoreForm,
     ReturnForm,
     ShareLinkForm,
     UnpublishForm,
 )
 from editorial.models import Revision, ShareLink, Transition
+from editorial.services import autosave as autosave_service
 from editorial.services import locks, saving, share_links, workflow
 from editorial.services.revisions import article_record_revision, article_restore_revision
+from photos.models import Photo
 
 
 def said_submitted(article: Article) -> str:
@@ -207,7 +214,7 @@ class ArticleAdmin(admin.ModelAdmin):
     search_help_text = "Search headlines, standfirsts, slugs and author names."
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("headline",)}  # noqa: RUF012
-    autocomplete_fields = ("topics",)
+    autocomplete_fields = ("social_photo", "topics")
     inlines = (BylineInline, CorrectionInline)
     actions = (
         "publish_selected",
@@ -232,6 +239,16 @@ class ArticleAdmin(admin.ModelAdmin):
             },
         ),
         ("Topics", {"fields": ("topics",)}),
+        (
+            "Social and search card",
+            {
+                "fields": (("social_title", "social_description", "social_photo"), "card_preview"),
+                "description": "How a link to the article looks when shared or in search. "
+                "Each field is optional: empty, the card uses the headline, the standfirst "
+                "and the hero photo.",
+                "classes": ("nr-card-fields",),
+            },
+        ),
         (
             "Embargo and the Updated time",
             {"fields": ("embargo_until", "updated_at"), "classes": ("collapse",)},
@@ -262,7 +279,11 @@ class ArticleAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/admin.css", "css/admin_workflow.css"]}  # noqa: RUF012
-        js = [Script("js/article_lock.js", type="module")]  # noqa: RUF012
+        js = [  # noqa: RUF012
+            Script("js/article_lock.js", type="module"),
+            Script("js/article_autosave.js", type="module"),
+            Script("js/article_card_preview.js", type="module"),
+        ]
 
     # --- who sees and edits what -------------------------------------------------------
 
@@ -306,7 +327,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # The Updated time follows from the kind of edit (an update or a correction).
-        fields = ["photo_notice", "approved_comment_count", "updated_at"]
+        fields = ["photo_notice", "card_preview", "approved_comment_count", "updated_at"]
         # An article on a desk: whether the user publishes on that desk (an editor elsewhere
         # who reports here sees the publishing fields read-only, as a reporter does).
         if obj is not None and obj.desk_id is not None:
@@ -410,6 +431,10 @@ class ArticleAdmin(admin.ModelAdmin):
             note = form.cleaned_data.get("change_note") or "" if kind != "silent" else ""
         article_record_revision(article=article, user=request.user, kind=kind, note=note)
         locks.article_lock_release(article_id=article.pk, user=request.user)
+        # Saved: what was autosaved is in the article now (a new one's autosave had no id).
+        autosave_service.article_autosave_discard(
+            article_id=article.pk if change else None, user=request.user
+        )
 
     def delete_model(self, request, obj):
         services.article_delete(article=obj)
@@ -603,6 +628,13 @@ class ArticleAdmin(admin.ModelAdmin):
             path(
                 "photo-notice/", view(self.photo_notice_view), name="articles_article_photo_notice"
             ),
+            path(
+                "<int:article_id>/autosave/",
+                view(self.autosave_view),
+                name="articles_article_autosave",
+            ),
+            path("autosave/", view(self.autosave_view), name="articles_article_autosave_new"),
+            path("card-photo/", view(self.card_photo_view), name="articles_article_card_photo"),
             *super().get_urls(),
         ]
 
@@ -851,6 +883,75 @@ class ArticleAdmin(admin.ModelAdmin):
             return redirect("admin:articles_article_change", article.pk)
         return HttpResponseBadRequest("Unknown lock action")
 
+    def autosave_view(self, request: HttpRequest, article_id: int | None = None):
+        """The form's text as typed, kept every few seconds by static/js/article_autosave.js
+        (`action=discard` forgets it). Without an id: the new article the user is writing.
+        JSON answers: 200 kept, 400 a bad post, 409 someone else holds the edit lock."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = None
+        if article_id is not None:
+            article = self._article_or_404(request, article_id)
+            if not self.has_change_permission(request, article):
+                raise PermissionDenied
+        elif not self.has_add_permission(request):
+            raise PermissionDenied
+        action = request.POST.get("action", "save")
+        if action == "discard":
+            autosave_service.article_autosave_discard(article_id=article_id, user=request.user)
+            return HttpResponse(status=204)
+        if action != "save":
+            return JsonResponse({"error": "Unknown autosave action."}, status=400)
+        form = AutosaveForm(request.POST)
+        if not form.is_valid():
+            return JsonResponse(
+                {
+                    "error": " ".join(form.errors.get("__all__", [])) or "Bad autosave.",
+                    "fields": form.errors,
+                },
+                status=400,
+            )
+        try:
+            autosave = autosave_service.article_autosave(
+                article=article, user=request.user, fields=form.cleaned_data
+            )
+        except ValidationError as refused:
+            return JsonResponse({"error": " ".join(refused.messages)}, status=409)
+        if request.POST.get("release") == "1" and article is not None:
+            # The page is closing: its last autosave and letting go of the lock in one post.
+            locks.article_lock_release(article_id=article.pk, user=request.user)
+        return JsonResponse(
+            {
+                "saved_at": autosave.created_at.isoformat(),
+                "saved": newsroom_time(autosave.created_at, with_date=False),
+            }
+        )
+
+    def _autosave_context(self, request: HttpRequest, article: Article | None) -> dict[str, Any]:
+        """Where the page autosaves to, and an autosave to offer back (restore or discard)."""
+        url = (
+            reverse("admin:articles_article_autosave", args=[article.pk])
+            if article is not None
+            else reverse("admin:articles_article_autosave_new")
+        )
+        offer = editorial_selectors.autosave_to_offer(article=article, user=request.user)
+        context: dict[str, Any] = {
+            "autosave_url": url,
+            "autosave_seconds": settings.ARTICLE_AUTOSAVE_SECONDS,
+        }
+        if offer is not None:
+            at = timezone.localtime(offer.created_at)
+            context["autosave_offer"] = {
+                "when": newsroom_time(
+                    offer.created_at, with_date=at.date() != timezone.localdate()
+                ),
+                "saved": article is not None
+                and article.modified_at
+                and newsroom_time(article.modified_at),
+                "fields": offer.changes,
+            }
+        return context
+
     # --- what the list and the form show ---------------------------------------------------
 
     @admin.display(description="Status", ordering="status")
@@ -959,6 +1060,49 @@ class ArticleAdmin(admin.ModelAdmin):
             }
         )
 
+    @admin.display(description="Preview")
+    def card_preview(self, article: Article) -> str:
+        """The card as a shared link shows it (articles.seo.social_card), kept up to date
+        while typing by static/js/article_card_preview.js."""
+        card = social_card(article)
+        photo = card.photo
+        image = (
+            format_html(
+                '<img class="nr-card__image" src="{}" alt="" width="320" height="180">',
+                photo.crop_url("16x9"),
+            )
+            if photo is not None
+            else format_html(
+                '<div class="nr-card__image nr-card__image--none">{}</div>', "No image"
+            )
+        )
+        return format_html(
+            '<div class="nr-card" id="nr-card-preview" data-photo-url="{}" aria-live="polite">'
+            "{}"
+            '<div class="nr-card__text"><p class="nr-card__site">{}</p>'
+            '<p class="nr-card__title">{}</p><p class="nr-card__description">{}</p></div></div>'
+            '<p class="help">As most sites show a shared link: image cropped to 16:9, the '
+            "title on one or two lines, the description cut short.</p>",
+            reverse("admin:articles_article_card_photo"),
+            image,
+            urlsplit(settings.SITE_URL).hostname or settings.SITE_NAME,
+            card.title or "Headline",
+            Truncator(card.description).chars(200),
+        )
+
+    def card_photo_view(self, request: HttpRequest):
+        """The 16:9 crop of a photo chosen for the card, for the preview (JSON)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            photo_id = parse_id(request.GET.get("id", ""))
+        except ValueError:
+            return JsonResponse({"error": "Give a photo's number."}, status=400)
+        photo = Photo.objects.filter(pk=photo_id).first()
+        if photo is None or not photo.image:
+            return JsonResponse({"error": "No such photo."}, status=404)
+        return JsonResponse({"url": photo.crop_url("16x9"), "alt": photo.alt_text})
+
     def render_change_form(self, request, context, *args: Any, **kwargs: Any):
         obj = context.get("original")
         if obj is not None:
@@ -975,6 +1119,8 @@ class ArticleAdmin(admin.ModelAdmin):
                 context["return_url"] = reverse("admin:articles_article_return", args=[obj.pk])
             if can_change:
                 context.update(self._lock_context(request, obj))
+                if context["lock_mine"]:
+                    context.update(self._autosave_context(request, obj))
             context["returned"] = self._return_note(obj)
             # The audit log and the share links: records the services write, shown below.
             context["transitions"] = [
@@ -991,6 +1137,8 @@ class ArticleAdmin(admin.ModelAdmin):
                 for link in obj.share_links.select_related("created_by")
             ]
             context["can_share"] = self.has_share_permission(request) and can_change
+        elif kwargs.get("add") and self.has_add_permission(request):
+            context.update(self._autosave_context(request, None))
         return super().render_change_form(request, context, *args, **kwargs)
 
     def _lock_context(self, request: HttpRequest, article: Article) -> dict[str, Any]:

@@ -19,6 +19,8 @@ from core.text import validate_plain_text
 from editorial.models import ShareLink
 from editorial.services import saving, workflow
 
+# Far beyond any story (a long read is some 100,000 characters of HTML), but a bound.
+AUTOSAVE_BODY_MAX_CHARS = 1_000_000
 CHANGE_KINDS = [
     ("silent", "Silent fix: a typo or a broken link; readers are not told"),
     ("update", "Update: new information; shows an “Updated” time and the note"),
@@ -79,6 +81,9 @@ class ArticleAdminForm(forms.ModelForm):
             "standfirst",
             "body",
             "hero_photo",
+            "social_title",
+            "social_description",
+            "social_photo",
             "topics",
             "status",
             *PUBLISHING_FIELDS,
@@ -91,8 +96,9 @@ class ArticleAdminForm(forms.ModelForm):
         help_texts: ClassVar[dict] = {
             "body": (
                 "Headings, bold, italic, links, lists, quotes and the boxed aside from the "
-                "toolbar; photos from the library and links to embed (YouTube, Vimeo, X, "
-                "Bluesky, any https page) by their buttons, or paste a link alone on a line. "
+                "toolbar; photos from the library and links to embed (YouTube, Vimeo, "
+                "Instagram, TikTok, Datawrapper, Flourish, X, Bluesky, any https page) by "
+                "their buttons, or paste a link alone on a line. "
                 "Pasting from Google Docs or Word keeps the structure, not the styles."
             ),
             "breaking_until": (
@@ -301,3 +307,17 @@ class ShareLinkForm(forms.ModelForm):
         if article is not None and self.user is not None:
             # Only articles the user may edit; a crafted POST with another is refused.
             article.queryset = selectors.articles_editable_by(user=self.user)
+
+
+class AutosaveForm(forms.Form):
+    """What the change form's script posts every few seconds: its text fields as typed,
+    unchecked beyond their size (the real save checks the rest)."""
+
+    headline = forms.CharField(required=False, strip=False, max_length=200)
+    standfirst = PlainTextField(required=False, strip=False, max_length=10_000)
+    body = forms.CharField(required=False, strip=False, max_length=AUTOSAVE_BODY_MAX_CHARS)
+
+    def clean(self) -> dict[str, Any]:
+        if not any(name in self.data for name in self.fields):
+            raise ValidationError("Nothing to autosave: no headline, standfirst or body sent.")
+        return super().clean()

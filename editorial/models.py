@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -56,10 +57,29 @@ class Transition(models.Model):
         return f"{self.get_action_display()}: {self.article_id}"
 
 
+class KeptRevisionManager(models.Manager):
+    """The article's history: every revision but the autosaves. The default manager (and so
+    `article.revisions`), so no list, comparison, restore or audit can show an autosave by
+    forgetting to leave it out."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(is_autosave=False)
+
+
+class AutosaveManager(models.Manager):
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(is_autosave=True)
+
+
 class Revision(models.Model):
     """One save of an article's text, photo or bylines. `changes` holds only the fields that
     changed from the revision before (the first: all that are set), so a long article edited a
-    hundred times is stored about once; `editorial.revisions` rebuilds any version."""
+    hundred times is stored about once; `editorial.revisions` rebuilds any version.
+
+    An autosave (`is_autosave`) is not part of that history: the text of a form someone is
+    still typing in, one row per article and user (the article is empty for a story not
+    saved yet), overwritten every few seconds and deleted when they save. Its `changes` hold
+    the form's text fields whole, its `number` is 0 and `created_at` is its last write."""
 
     class Kind(models.TextChoices):
         EDIT = "edit", "Edit"
@@ -68,7 +88,9 @@ class Revision(models.Model):
         CORRECTION = "correction", "Correction"
         RESTORE = "restore", "Restored"
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="revisions"
+    )
     number = models.PositiveIntegerField()
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -81,15 +103,42 @@ class Revision(models.Model):
     note = models.TextField(blank=True)
     changes = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(default=timezone.now)
+    is_autosave = models.BooleanField(default=False, editable=False)
+
+    every = models.Manager()  # kept revisions and autosaves alike
+    objects = KeptRevisionManager()
+    autosaves = AutosaveManager()
 
     class Meta:
         db_table = "articles_revision"  # its name from before the editorial app
         ordering = ["-number"]
+        default_manager_name = "objects"
+        base_manager_name = "every"
         constraints = [
-            models.UniqueConstraint(fields=["article", "number"], name="one_revision_number")
+            models.UniqueConstraint(
+                fields=["article", "number"],
+                condition=Q(is_autosave=False),
+                name="one_revision_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_autosave=True) | Q(article__isnull=False),
+                name="revision_has_an_article",
+            ),
+            models.UniqueConstraint(
+                fields=["article", "user"],
+                condition=Q(is_autosave=True),
+                name="one_autosave_per_article_and_user",
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(is_autosave=True, article__isnull=True),
+                name="one_new_article_autosave_per_user",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.is_autosave:
+            return f"Autosave of article {self.article_id or '(new)'} by user {self.user_id}"
         return f"Revision {self.number} of article {self.article_id}"
 
 

@@ -32,6 +32,7 @@ class SharePreviewView(ArticleView):
             response.headers["Referrer-Policy"] = "no-referrer"
             return response
         self.object = with_page_data(Article.objects.filter(pk=link.article_id)).get()
+        self.object.use_page_rows()
         if self.object.is_public():
             return redirect(self.object.get_absolute_url())
         context = self.get_context_data(object=self.object, share_link=link)

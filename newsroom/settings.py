@@ -381,19 +381,31 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
-# Videos pasted into a body that readers may play, after a click (articles/embeds.py): the
-# CSP frames only these providers' players. Any other link shows as a card, never framed.
+# Videos, posts and charts pasted into a body that readers may load, after a click
+# (articles/embeds.py): the CSP frames only the enabled providers' iframe hosts. Any other
+# link, a disabled provider's too, shows as a card, never framed.
 EMBED_PLAYER_HOSTS = {
     "youtube": "https://www.youtube-nocookie.com",
     "vimeo": "https://player.vimeo.com",
+    "instagram": "https://www.instagram.com",
+    "tiktok": "https://www.tiktok.com",
+    "datawrapper": "https://datawrapper.dwcdn.net",
+    "flourish": "https://flo.uri.sh",
 }
 # "none": every link is a card and nothing may be framed.
 EMBED_PROVIDERS = [
-    name for name in env_list("EMBED_PROVIDERS", "youtube,vimeo") if name.lower() != "none"
+    name
+    for name in env_list("EMBED_PROVIDERS", ",".join(EMBED_PLAYER_HOSTS))
+    if name.lower() != "none"
 ]
 if unknown := set(EMBED_PROVIDERS) - EMBED_PLAYER_HOSTS.keys():
     raise ConfigError("EMBED_PROVIDERS", f"unknown: {', '.join(sorted(unknown))}")
 SECURE_CSP["frame-src"] = [EMBED_PLAYER_HOSTS[name] for name in EMBED_PROVIDERS] or [CSP.NONE]
+# After a save, the worker may fetch each embedded link's title (oEmbed or the page's
+# title; public addresses only, articles/embed_metadata.py). Off: placeholders say "A video
+# on YouTube". Off by default: it is the one feature that makes the server call others.
+EMBED_FETCH_METADATA = env_bool("EMBED_FETCH_METADATA", False)
+EMBED_FETCH_TIMEOUT = env_int("EMBED_FETCH_TIMEOUT", 5)  # seconds, per request
 
 # --- Clients: login throttling, and where the client's address is read ------------------------
 # Admin login throttling (core/login_throttle.py).
@@ -470,11 +482,14 @@ COMMENTS_RATE_LIMIT_FAIL_OPEN = env_bool("COMMENTS_RATE_LIMIT_FAIL_OPEN", True)
 
 # Editorial workflow (editorial/): edit locks and share links.
 ARTICLE_LOCK_MINUTES = env_int("ARTICLE_LOCK_MINUTES", 15)  # a soft edit lock's life
+# How often the article form autosaves its text while it changes (and holds the lock).
+ARTICLE_AUTOSAVE_SECONDS = env_int("ARTICLE_AUTOSAVE_SECONDS", 5)
 SHARE_LINK_DAYS = env_int("SHARE_LINK_DAYS", 7)  # how long a new preview link works
 SHARE_LINK_MAX_DAYS = env_int("SHARE_LINK_MAX_DAYS", 30)
 STAFF_INVITATION_DAYS = env_int("STAFF_INVITATION_DAYS", 7)  # how long an invitation works
 for _name in (
     "ARTICLE_LOCK_MINUTES",
+    "ARTICLE_AUTOSAVE_SECONDS",
     "SHARE_LINK_DAYS",
     "SHARE_LINK_MAX_DAYS",
     "STAFF_INVITATION_DAYS",

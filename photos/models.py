@@ -7,8 +7,10 @@ from typing import Any
 from urllib.parse import urljoin
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
+from django.db.models.functions import JSONObject
 
 from core.pagecache import PageKeys
 from core.text import PlainText, validate_name, without_control_characters
@@ -141,6 +143,14 @@ class Photo(PageKeys, PlainText, models.Model):
             models.prefetch_related_objects([self], "renditions")
         return list(self.renditions.all())
 
+    def use_rendition_rows(self, rows: list[dict] | None) -> None:
+        """Take the renditions read as JSON rows inside another query (`rendition_rows`) as
+        if prefetched, so showing the photo asks the database nothing more."""
+        prefetched = self.renditions.all()
+        prefetched._result_cache = [Rendition(**row) for row in rows or []]
+        prefetched._prefetch_done = True
+        self._prefetched_objects_cache = {"renditions": prefetched}
+
     def crop(self, ratio: str = "16x9") -> Rendition | None:
         """The 16x9, 4x3 or 1x1 crop around the focal point, once made."""
         return next((r for r in self.ready_renditions() if r.spec == ratio), None)
@@ -234,3 +244,16 @@ class Rendition(models.Model):
     @property
     def mime_type(self) -> str:
         return renditions.MIME_TYPES.get(self.format, "application/octet-stream")
+
+
+RENDITION_FIELDS = ("id", "photo_id", "spec", "format", "file", "width", "height", "bytes")
+RENDITION_FIELDS += ("source",)
+
+
+def rendition_rows(photo_id) -> ArraySubquery:
+    """A photo's renditions as an array of JSON rows, to read inside another query (Postgres):
+    `Photo.use_rendition_rows` takes them."""
+    rows = Rendition.objects.filter(photo_id=photo_id).values(
+        row=JSONObject(**{name: name for name in RENDITION_FIELDS})
+    )
+    return ArraySubquery(rows)

@@ -554,6 +554,41 @@ ENTRIES |= {
             label="GET: back to the composer",
         )
     ],
+    # Autosave: those who may edit the article, and only while holding its edit lock (here
+    # nobody holds it: 409); a new article's, whoever may add articles.
+    "admin/articles/article/<int:article_id>/autosave/": [
+        case(
+            "login login 409 409 404 404 409",
+            article_admin("review", "autosave/"),
+            "post",
+            lambda o: {"headline": "Typed", "body": "<p>Typed</p>"},
+            label="own article in review, without the lock",
+        ),
+        case(
+            "login login 404 409 403 404 409",
+            article_admin("story", "autosave/"),
+            "post",
+            lambda o: {"headline": "Typed"},
+            label="someone else's story",
+        ),
+        case("login login 405 405 405 405 405", article_admin("draft", "autosave/"), label="GET"),
+    ],
+    "admin/articles/article/autosave/": [
+        case(
+            "login login 200 200 403 403 200",
+            "/admin/articles/article/autosave/",
+            "post",
+            lambda o: {"headline": "A new story", "body": "<p>Typed</p>"},
+            label="a new article",
+        ),
+    ],
+    # The social card preview's photo lookup: whoever sees articles in the admin.
+    "admin/articles/article/card-photo/": [
+        case(
+            "login login 200 200 200 403 200",
+            lambda o: f"/admin/articles/article/card-photo/?id={o.photo.pk}",
+        ),
+    ],
 }
 
 # --- Each admin model: changelist, add, change, delete, history --------------------------

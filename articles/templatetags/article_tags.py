@@ -32,7 +32,7 @@ def article_jsonld(article) -> SafeString:
 @register.simple_tag
 def article_body(article) -> SafeString:
     """The body with its photos and embeds expanded (articles/body_render.py)."""
-    return render_body(article.body_html)
+    return render_body(article.body_html, titles=article.embed_titles())
 
 
 @register.filter(name="has_embeds")

@@ -21,6 +21,7 @@ from articles.rights import (
     user_can_publish,
     user_works_on_desk,
 )
+from articles.services import embed_titles_queue
 from core.clock import newsroom_time
 from editorial.models import Revision, Transition
 from editorial.services.workflow import (
@@ -164,6 +165,7 @@ def article_save(
         Correction.objects.create(
             article=article, kind=change_kind, text=change_note, created_at=now
         )
+    embed_titles_queue(article=article)
     return article
 
 

@@ -271,67 +271,6 @@ function showLength(editor, element, wordsPerMinute) {
   editor.on("update", update);
 }
 
-/* Autosave while this editor holds the edit lock: the text is kept in this browser (never
-   sent anywhere) a second after each change, for the version of the article the form was
-   opened on. Reopening the form on that same version offers it back; saving, discarding,
-   or a newer version of the article (someone saved) forgets it. */
-function autosave(editor, textarea) {
-  const form = textarea.form;
-  const version = form?.querySelector("input[name=version]")?.value;
-  const article = window.location.pathname.match(/\/article\/(\d+)\/change\/$/);
-  if (!document.getElementById("nr-lock") || !version || !article) {
-    return;
-  }
-  const key = `newsroom:autosave:article:${article[1]}`;
-  let kept = null;
-  try {
-    kept = JSON.parse(window.localStorage.getItem(key) || "null");
-  } catch {
-    kept = null;
-  }
-  if (kept && kept.version === version && kept.body !== textarea.value) {
-    const notice = document.createElement("div");
-    notice.className = "nr-autosave";
-    notice.setAttribute("role", "status");
-    const text = document.createElement("p");
-    const when = new Date(kept.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-    text.textContent = `This browser kept text you had not saved (${when}).`;
-    const restore = document.createElement("button");
-    restore.type = "button";
-    restore.className = "button";
-    restore.textContent = "Restore it";
-    const discard = document.createElement("button");
-    discard.type = "button";
-    discard.className = "button";
-    discard.textContent = "Discard it";
-    restore.addEventListener("click", () => {
-      editor.commands.setContent(kept.body, { emitUpdate: true });
-      notice.remove();
-    });
-    discard.addEventListener("click", () => {
-      window.localStorage.removeItem(key);
-      notice.remove();
-    });
-    text.append(" ", restore, " ", discard);
-    notice.append(text);
-    textarea.closest(".prose-editor").before(notice);
-  } else if (kept) {
-    window.localStorage.removeItem(key);
-  }
-  let timer = null;
-  editor.on("update", () => {
-    window.clearTimeout(timer);
-    timer = window.setTimeout(() => {
-      const entry = { version, body: textarea.value, at: new Date().toISOString() };
-      window.localStorage.setItem(key, JSON.stringify(entry));
-    }, 1000);
-  });
-  form.addEventListener("submit", () => {
-    window.clearTimeout(timer);
-    window.localStorage.removeItem(key);
-  });
-}
-
 export function createArticleEditor(textarea) {
   const disabled = textarea.hasAttribute("disabled");
   const element = document.createElement("div");
@@ -373,7 +312,6 @@ export function createArticleEditor(textarea) {
   // For the browser tests: the editor of this field.
   element.articleEditor = editor;
   showLength(editor, element, Number(textarea.dataset.wordsPerMinute) || 230);
-  autosave(editor, textarea);
   textarea.dispatchEvent(new CustomEvent("article-editor:ready", { bubbles: true }));
   return editor;
 }

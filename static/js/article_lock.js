@@ -31,7 +31,8 @@ function startEditLock(lock, form) {
     }
   });
   window.addEventListener("pagehide", () => {
-    if (!saving) {
+    // Unsaved text is posted by the autosave script, which lets the lock go after keeping it.
+    if (!saving && !lock.hasAttribute("data-released-by-autosave")) {
       navigator.sendBeacon(url, body("release"));
     }
   });

@@ -1,12 +1,12 @@
-/* Click to load: an embedded video's player is put in only when the reader asks for it, so
-   the provider learns of no visit until then. Without JavaScript the placeholder's link to
-   the original is all there is. The player's address comes from the page (data-embed-src),
+/* Click to load: an embedded video's player, post or chart is put in only when the reader
+   asks for it, so the provider learns of no visit until then. Without JavaScript the
+   placeholder's link to the original is all there is. The player's address comes from the page (data-embed-src),
    which the server wrote for an enabled provider; the CSP's frame-src allows only those. */
 
 function loadPlayer(figure, placeholder) {
   const frame = document.createElement("iframe");
   frame.src = figure.dataset.embedSrc;
-  frame.title = figure.dataset.embedTitle || "Video";
+  frame.title = figure.dataset.embedTitle || "Embedded content";
   frame.allow = "autoplay; fullscreen; picture-in-picture";
   frame.allowFullscreen = true;
   frame.referrerPolicy = "strict-origin-when-cross-origin";

@@ -171,25 +171,25 @@ def test_the_editor_reads_every_demo_body_back_byte_for_byte(editing, page):
         assert sanitise_body(html) == html
 
 
-def test_unsaved_text_is_kept_in_the_browser_while_the_lock_is_held(editing, page):
-    article, _messages = editing
-    assert page.locator("#nr-lock").count() == 1  # this editor holds the lock
-    body = page.locator(".prose-editor .ProseMirror[contenteditable=true]")
-    body.locator("p").first.click()
-    page.keyboard.press("Control+Home")
-    page.keyboard.type("Autosaved words. ")
-    page.wait_for_timeout(1500)
-    page.reload()
-    page.wait_for_selector(".nr-autosave")
-    assert "Autosaved words." not in page.evaluate(
-        "document.getElementById('id_body').value"
-    )  # nothing changes until asked
-    page.get_by_role("button", name="Restore it").click()
-    assert page.evaluate("document.getElementById('id_body').value").startswith(
-        "<p>Autosaved words. The Chinese"
+def test_a_3000_word_google_docs_paste_keeps_its_structure_in_the_editor(editing, page):
+    from tests.articles.test_body import LONG_DOCS, counts, words
+
+    pasted = LONG_DOCS.read_text()
+    page.evaluate("document.querySelector('.prose-editor').articleEditor.commands.setContent('')")
+    page.click(".ProseMirror[contenteditable=true]")
+    page.evaluate(
+        """(html) => {
+          const data = new DataTransfer();
+          data.setData("text/html", html);
+          data.setData("text/plain", "The long read");
+          const event = new ClipboardEvent("paste", { clipboardData: data, bubbles: true });
+          document.querySelector(".ProseMirror[contenteditable=true]").dispatchEvent(event);
+        }""",
+        pasted,
     )
-    page.get_by_role("button", name="Save and continue editing").first.click()
-    page.wait_for_selector(".messagelist")
-    article.refresh_from_db()
-    assert article.body.startswith("<p>Autosaved words. The Chinese")
-    assert page.locator(".nr-autosave").count() == 0  # saved: forgotten
+    html = editor_html(page)
+    assert counts(html) == counts(pasted)
+    assert len(words(html)) >= 3000 and words(html) == words(pasted)
+    assert "style=" not in html
+    assert sanitise_body(pasted) == html
+    assert page.evaluate("window.__csp") == []

@@ -268,3 +268,20 @@ def test_a_demo_story_carries_a_photo_and_a_click_to_load_video_in_its_text(demo
     assert "<iframe" not in html and "youtube-nocookie.com/embed" not in html.replace(
         'data-embed-src="https://www.youtube-nocookie.com/embed/aircAruvnKk"', ""
     )
+
+
+def test_demo_stories_show_charts_and_posts_and_a_card_of_their_own(demo, client):
+    flood = Article.objects.get(slug="coastal-cities-sign-pact-to-share-flood-defence-data")
+    html = client.get(flood.get_absolute_url()).content.decode()
+    assert 'data-embed-src="https://datawrapper.dwcdn.net/dEm01/1/"' in html
+    assert 'data-embed-src="https://www.instagram.com/p/DemoFloodWall1/embed/"' in html
+    assert (
+        '<meta property="og:title" content="Forty port cities open their flood-defence data">'
+        in html
+    )
+    assert flood.social_photo is not None and flood.social_photo.alt_text in html
+    bank = Article.objects.get(slug="central-bank-holds-rates-signals-patience-on-cuts")
+    html = client.get(bank.get_absolute_url()).content.decode()
+    assert 'data-embed-src="https://flo.uri.sh/visualisation/1000001/embed"' in html
+    assert 'data-embed-src="https://www.tiktok.com/embed/v2/7300000000000000001"' in html
+    assert "<iframe" not in html

@@ -94,3 +94,34 @@ def test_the_page_lists_them_without_an_extra_query_and_is_tagged_with_them(clie
 def test_a_story_with_nothing_related_shows_no_section(client):
     story = ArticleFactory(desk=DeskFactory(slug="lonely"))
     assert "Related coverage" not in client.get(story.get_absolute_url()).content.decode()
+
+
+def test_each_related_story_shows_its_card_photo_in_the_same_query(client, settings):
+    from tests.articles.rich_article import build_rich_article
+
+    settings.PAGE_CACHE_ENABLED = False
+    article = build_rich_article()
+    related = Article.objects.with_related().get(pk=article.pk).related_stories()
+    assert related and all(story.card_image for story in related)
+    for story in related:
+        assert "/media/renditions/" in story.card_image["url"]  # the smallest rendition
+        assert story.card_image["width"] == 320
+    page = Page(client.get(article.get_absolute_url()).content.decode())
+    images = page.select("img", class_="related__image")
+    assert len(images) == len(related) == 4
+    assert all(image.attrs["alt"] == "" and image.attrs["loading"] == "lazy" for image in images)
+    # A story without a hero photo shows none.
+    pending = ArticleFactory(desk=article.desk, published_at=hours_ago(0.1))
+    pending.topics.set(article.topics.all())
+    Article.objects.filter(pk=pending.pk).update(hero_photo=None)
+    related = Article.objects.with_related().get(pk=article.pk).related_stories()
+    assert related[0].pk == pending.pk and related[0].card_image is None
+
+
+def test_without_postgres_the_card_photos_come_too(monkeypatch):
+    from tests.articles.rich_article import build_rich_article
+
+    article = build_rich_article()
+    monkeypatch.setattr("articles.models.uses_postgres", lambda queryset: False)
+    related = Article.objects.with_related().get(pk=article.pk).related_stories()
+    assert related and all("/media/renditions/" in s.card_image["url"] for s in related)

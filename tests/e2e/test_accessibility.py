@@ -16,6 +16,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 
 from comments import services
+from tests.articles.rich_article import build_rich_article
 from tests.support import seed_article as seed
 from tests.support.browser import ARTIFACTS
 from tests.support.factories import CommentFactory
@@ -96,12 +97,14 @@ def test_the_public_pages_and_the_queue_have_no_axe_violations(
     ARTIFACTS.mkdir(exist_ok=True)
     context = browser.new_context(viewport={"width": w, "height": h})
     found = {}
+    rich = build_rich_article()  # in-body photos, embeds, related coverage
     try:
         page = context.new_page()
         pages = {
             "home": "/",
             "desk": "/technology/",
             "article": newsroom.get_absolute_url(),
+            "article with photos and embeds": rich.get_absolute_url(),
             "author": "/authors/mei-lin/",
             "search": "/search/?q=deepseek",
         }

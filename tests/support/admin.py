@@ -42,6 +42,9 @@ def article_form(article: Article | None = None, **overrides) -> dict:
         "standfirst": "A standfirst.",
         "body": "A paragraph.",
         "hero_photo": "",
+        "social_title": "",
+        "social_description": "",
+        "social_photo": "",
         "topics": [],
         "status": Article.Status.DRAFT,
         "published_at": None,
@@ -58,7 +61,7 @@ def article_form(article: Article | None = None, **overrides) -> dict:
         for name in values:
             if name == "topics":
                 values[name] = [t.pk for t in article.topics.all()]
-            elif name in ("desk", "hero_photo"):
+            elif name in ("desk", "hero_photo", "social_photo"):
                 values[name] = getattr(article, f"{name}_id") or ""
             else:
                 values[name] = getattr(article, name)

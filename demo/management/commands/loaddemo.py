@@ -203,6 +203,12 @@ class Command(BaseCommand):
             top_story_order=spec.get("top_story", 0),
             created_by=owner if status != Article.Status.PUBLISHED else editor,
         )
+        social = spec.get("social")
+        if social:
+            article.social_title = social.get("title", "")
+            article.social_description = social.get("description", "")
+            if "photo" in social:
+                article.social_photo = self.photo(social["photo"], slug=f"{spec['slug']}-card")
         breaking = spec.get("breaking_hours")
         if breaking:
             article.is_breaking = True
