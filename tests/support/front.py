@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import http.client
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,8 +65,10 @@ class Edge:
         return self.request("POST", path, urlencode(fields), all_headers)
 
 
-@pytest.fixture(scope="module")
-def edge(django_db_setup, django_db_blocker, tmp_path_factory):
+@contextmanager
+def running_edge(django_db_blocker, tmp_path_factory, **app_settings: str) -> Iterator[Edge]:
+    """The front on free ports before a gunicorn serving the test database; `app_settings`:
+    more of the app's settings (environment variables) for this front."""
     media = tmp_path_factory.mktemp("media")
     media.chmod(0o755)
     port = free_port()
@@ -78,6 +82,7 @@ def edge(django_db_setup, django_db_blocker, tmp_path_factory):
             MEDIA_ROOT=str(media),
             VARNISH_URLS=f"http://127.0.0.1:{port}",
             SITE_URL=f"http://127.0.0.1:{port}",
+            **app_settings,
         )
     front = Front(
         port=port,
@@ -93,6 +98,12 @@ def edge(django_db_setup, django_db_blocker, tmp_path_factory):
     finally:
         front.stop()
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def edge(django_db_setup, django_db_blocker, tmp_path_factory):
+    with running_edge(django_db_blocker, tmp_path_factory) as running:
+        yield running
 
 
 @pytest.fixture
