@@ -277,9 +277,9 @@ def _desk_lookups(queries) -> list[str]:
         # A change page checks the desk for the form, each button and inline: 42 queries
         # (the editor's) and 37 (the reporter's) when each check asked the database. One
         # more since the hero photo's picker asks whether the user may move its focal point,
-        # and one more for the user's autosave, to offer back.
-        ("eddie", "change", 1, 25),
-        ("rita", "change", 1, 25),
+        # one for the user's autosave, to offer back, and one for the social card's photo.
+        ("eddie", "change", 1, 26),
+        ("rita", "change", 1, 26),
         # The list reads the user's desk roles once, then filters by desk in its query.
         ("eddie", "changelist", 1, 13),
         ("rita", "changelist", 1, 13),
