@@ -314,7 +314,7 @@ def test_another_desks_moderator_cannot_undo(client, article, moderator):
     assert response.status_code == 404
     science_mod = User.objects.create_user("sid", is_staff=True)
     science_mod.groups.add(Group.objects.get(name="Moderators"))
-    science.members.add(science_mod)
+    science.members.add(science_mod, through_defaults={"role": "moderator"})
     client.force_login(science_mod)
     response = client.post(f"/moderation/{comment.pk}/undo/", {"token": token}, headers=JSON)
     assert response.status_code == 403  # their desk's comment, but not their decision
