@@ -1,7 +1,7 @@
 /* The social/search card's preview beside its fields, kept up to date while typing: the
    social title, description and photo where set, else the headline, the standfirst and the
    hero photo (the server's rule, articles/seo.py social_card, drew it first). */
-(() => {
+(function () {
   "use strict";
   function start() {
     const card = document.getElementById("nr-card-preview");
