@@ -7,7 +7,7 @@ class ArticlesConfig(AppConfig):
 
     def ready(self) -> None:
         from articles.selectors import articles_showing_photo
-        from photos.services import photo_shown_on
+        from photos.models import photo_shown_on
 
         # Articles show photos on their list cards: a photo's new renditions purge them.
         photo_shown_on(articles_showing_photo)

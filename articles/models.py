@@ -20,7 +20,6 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
 
 from articles.body import sanitise_body
-from articles.purges import purge_on_commit
 from articles.search import SEARCHED_FIELDS, search_document, uses_postgres
 from core.pagecache import PageKeys
 from core.text import PlainText, validate_name
@@ -68,6 +67,10 @@ class Desk(PageKeys, PlainText, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:desk", kwargs={"desk": self.slug})
+
+    def cache_keys(self) -> list[str]:
+        """Its own page, and every page's navigation, which names each desk."""
+        return [self.page_key, SiteKeys.DESKS]
 
 
 class DeskRole(models.TextChoices):
@@ -249,6 +252,10 @@ class Author(PageKeys, PlainText, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("articles:author", kwargs={"slug": self.slug})
 
+    def cache_keys(self) -> list[str]:
+        """Its own page, and the lists whose cards carry its name in a byline."""
+        return [self.page_key, *listing_keys(Article.objects.filter(bylines__author=self))]
+
 
 class Topic(PageKeys, PlainText, models.Model):
     key_prefix = "topic"
@@ -266,6 +273,10 @@ class Topic(PageKeys, PlainText, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:topic", kwargs={"slug": self.slug})
+
+    def cache_keys(self) -> list[str]:
+        """Its own page and list: the articles' pages show its name under `topic-N`."""
+        return [self.page_key, self.list_key]
 
 
 EVERY_DESK_PERMISSION = "articles.work_on_every_desk"
@@ -524,7 +535,6 @@ class Article(PageKeys, PlainText, models.Model):
         ):
             kwargs["update_fields"] = self._fields_a_save_writes()
         update_fields = kwargs.get("update_fields")
-        listed_before = [] if self._state.adding else self.cache_keys()
         if update_fields is None or "body" in update_fields:
             self.body = self.body_html = sanitise_body(self.body)
             if update_fields is not None:
@@ -538,24 +548,12 @@ class Article(PageKeys, PlainText, models.Model):
             articles = type(self).objects.using(self._state.db).filter(pk=self.pk)
             if uses_postgres(articles):
                 articles.update(search_vector=search_document())
-        # Readers see the change at once: cached pages showing this article go stale, after
-        # commit so no reader can re-cache the old version in between. The lists it leaves
-        # (another desk, a byline or topic removed by the admin's inlines after this save)
-        # are known now; the lists it joins, once the whole change is committed. The
-        # transaction's other saves and services add to the same single purge.
-        purge_on_commit(listed_before, articles=[self], using=self._state.db)
 
     def get_absolute_url(self) -> str:
         return article_path(desk_slug=self.desk.slug, day=self.address_day(), slug=self.slug)
 
     def address_day(self) -> date:
         return day_in_address(self.published_at, self.created_at)
-
-    def delete(self, *args, **kwargs):
-        keys, using = self.cache_keys(), self._state.db
-        result = super().delete(*args, **kwargs)
-        purge_on_commit(keys, using=using)
-        return result
 
     def cache_keys(self) -> list[str]:
         """The page-cache keys (core.pagecache.purge) to purge when this article changes:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 
 from articles.body_render import body_photo_ids, embed_urls
 from articles.models import (
@@ -26,12 +26,9 @@ from articles.models import (
     Correction,
     Desk,
     EmbedMetadata,
-    SiteKeys,
     Topic,
     day_in_address,
-    listing_keys,
 )
-from articles.purges import purge_on_commit
 from articles.rights import (
     article_editable_by,
     desk_name,
@@ -39,12 +36,15 @@ from articles.rights import (
     user_can_publish,
     user_can_publish_on,
 )
-from articles.selectors import articles_showing_photo, photo_uses
-from core.clock import newsroom_time
+from articles.selectors import photo_uses
+from core.clock import moment, newsroom_time
+from core.pagecache import purge_on_commit
 from photos.models import Photo
 from photos.services import photo_files_delete
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
     User = AbstractBaseUser | AnonymousUser
@@ -145,7 +145,7 @@ def _body_photos_problem(body: str) -> str:
 def slug_clash_message(*, clash: Article, day: datetime.date) -> str:
     return (
         f"“{clash.headline}” already uses this slug on this desk on "
-        f"{formats.date_format(day, 'j F Y')}. Choose another slug."
+        f"{moment(day, 'date')}. Choose another slug."
     )
 
 
@@ -176,13 +176,28 @@ def correction_withdraw(*, correction: Correction, user: User, note: str) -> Cor
         created_at=now,
     )
     article.updated_at = now
-    article.save(update_fields=["updated_at", "modified_at"])  # purges its pages and lists
+    article_store(article=article, update_fields=["updated_at", "modified_at"])
     return entry
+
+
+def article_store(*, article: Article, update_fields: Iterable[str] | None = None) -> Article:
+    """Save an article and, once committed, purge the pages that show it: those it was on
+    (known now: another desk, a byline or topic the admin's inlines remove after this save)
+    and those it is on once the whole change is committed. Every write of an article's
+    fields goes through here; the transaction's other saves and services add to the same
+    single purge (`core.pagecache.purge_on_commit`)."""
+    listed_before = [] if article._state.adding else article.cache_keys()
+    article.save(update_fields=update_fields)
+    purge_on_commit(listed_before, objects=[article])
+    return article
 
 
 @transaction.atomic
 def article_delete(*, article: Article) -> None:
-    article.delete()  # purges the pages that showed it
+    """Delete an article and purge the pages that showed it."""
+    keys = article.cache_keys()
+    article.delete()
+    purge_on_commit(keys)
 
 
 def article_set_comment_count(*, article_id: int, count: int) -> None:
@@ -193,34 +208,12 @@ def article_set_comment_count(*, article_id: int, count: int) -> None:
 # --- Desks, authors, topics, photos: saved as they are, the pages that show them purged ---
 
 
-def _page_keys(instance: models.Model) -> list[str]:
-    """The pages showing a desk, author, topic or photo: those tagged with it, and the lists
-    whose cards show it (an author's name in bylines, a photo on cards). A desk is in every
-    page's navigation (`desks`)."""
-    if isinstance(instance, Desk):
-        return [instance.page_key, SiteKeys.DESKS]
-    if isinstance(instance, Author):
-        return [
-            instance.page_key,
-            *listing_keys(Article.objects.filter(bylines__author=instance)),
-        ]
-    if isinstance(instance, Topic):
-        return [instance.page_key, instance.list_key]
-    if isinstance(instance, Photo):
-        return _photo_page_keys(instance.pk)
-    raise TypeError(f"no public pages for {type(instance).__name__}")
-
-
-def _photo_page_keys(photo_id: int) -> list[str]:
-    return [Photo.page_key_for(photo_id), *articles_showing_photo(photo_id)]
-
-
 @transaction.atomic
 def content_save[Content: (Desk, Author, Topic, Photo)](*, instance: Content) -> Content:
     """Save a desk, author, topic or photo (a photo's file through the storage API) and
     purge the pages that show it, once committed."""
     instance.save()
-    purge_on_commit(_page_keys(instance))
+    purge_on_commit(objects=[instance])
     return instance
 
 
@@ -281,17 +274,15 @@ def article_photo_problems(*, hero_photo_id: int | None, body: str) -> list[Phot
     return problems
 
 
-# loaddemo still calls these three (its file is not this module's to change): drop them
-# once it calls content_save.
 @transaction.atomic
 def content_delete(*, instance: Desk | Author | Topic | Photo | Article) -> None:
     """Delete a desk, author, topic, photo or article and purge the pages that showed it."""
-    if isinstance(instance, Article):  # its delete purges its pages itself
+    if isinstance(instance, Article):
         article_delete(article=instance)
         return
     if isinstance(instance, Photo):
         photo_deletable(photo=instance)
-    keys = _page_keys(instance)
+    keys = instance.cache_keys()  # as the database has it before the delete
     if isinstance(instance, Photo):  # its original and renditions go too, once committed
         storage = instance.image.storage
         files = [instance.image.name, *instance.renditions.values_list("file", flat=True)]
@@ -372,5 +363,5 @@ def embed_titles_refresh(*, article_id: int) -> dict[str, str]:
     if gone.delete()[0]:
         changed = True
     if changed:
-        purge_on_commit([f"article-{article_id}"])
+        purge_on_commit([Article.page_key_for(article_id)])
     return titles

@@ -67,7 +67,7 @@ from comments.models import (
     Report,
     Term,
 )
-from core import pagecache
+from core.pagecache import purge_on_commit
 from notifications.selectors import mailbox_state
 
 if TYPE_CHECKING:
@@ -556,11 +556,9 @@ def _count_shown(comment: Comment, *, entering: bool) -> None:
 
 
 def _purge_on_commit(article_ids: Iterable[int], *, soft: bool = False) -> None:
-    """Once the transaction commits, purge the cached pages of these articles (once each):
-    hard unless `soft` (see `core.pagecache.purge`)."""
-    keys = [Article.page_key_for(pk) for pk in sorted(set(article_ids))]
-    if keys:
-        transaction.on_commit(lambda: pagecache.purge(keys, soft=soft))
+    """Once the transaction commits, purge the pages of these articles (once each): hard
+    unless `soft` (see `core.pagecache.purge`)."""
+    purge_on_commit([Article.page_key_for(pk) for pk in set(article_ids)], soft=soft)
 
 
 def comment_counts_recount(*, article_id: int) -> dict[str, int]:

@@ -19,6 +19,7 @@ STYLES = {
     "date": "14 March 2026",
     "day": "Saturday 14 March 2026",
     "short": "14 Mar 2026",
+    "brief": "14 Mar, 10:42",  # admin lists, for a moment of the current year
     "time": "10:42 GMT",
 }
 
@@ -39,6 +40,8 @@ def moment(value: datetime | date | None, style: str = "datetime") -> str:
         return f"{WEEKDAYS[local.weekday()]} {day}"
     if style == "short":
         return f"{local.day} {MONTHS_3[local.month].title()} {local.year}"
+    if style == "brief":
+        return f"{local.day} {MONTHS_3[local.month].title()}, {local:%H:%M}"
     time = f"{local:%H:%M} {local.tzname()}"
     return time if style == "time" else f"{day}, {time}"
 

@@ -10,7 +10,8 @@ says what a page is and when it changes:
   caches keep), an `ETag` (Django's ConditionalGetMiddleware) and `Surrogate-Key` (the
   VCL copies it to `xkey`; Fastly reads it as it is; `Cache-Tag` for Cloudflare). Such a
   page carries nothing of the visitor: no CSRF token, nonce, cookie or date.
-- `purge(keys)`, called once a change is committed, tells every configured front
+- `purge_on_commit(keys, objects=…)`, the services' one way to purge, gathers a
+  transaction's purges into one `purge(keys)` once it commits, which tells every configured front
   (`VARNISH_URLS`) and the CDN hook (`PAGE_PURGE_HOOK`) to drop exactly the pages that show
   one of the keys. Removals are hard purges (gone at once); additions may be soft (the old
   page is served while the new one renders). A front that cannot be reached never fails
@@ -28,15 +29,17 @@ says what a page is and when it changes:
 from __future__ import annotations
 
 import http.client
+import itertools
 import logging
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
-from typing import ClassVar
+from typing import Any, ClassVar, Protocol
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import split_header_value
@@ -118,6 +121,90 @@ def purge(keys: Iterable[str], *, soft: bool = False) -> None:
             import_string(hook)(keys)
         except Exception:
             logger.exception("CDN purge hook failed for %s", keys)
+
+
+class CacheKeyed(Protocol):
+    """A model instance that answers which pages show it: `cache_keys()`."""
+
+    pk: Any
+
+    def cache_keys(self) -> list[str]: ...
+
+
+def purge_on_commit(
+    keys: Iterable[str] = (),
+    *,
+    objects: Iterable[CacheKeyed] = (),
+    soft: bool = False,
+    using: str | None = None,
+) -> None:
+    """Purge `keys`, and the pages of each of `objects` as they are once committed, when
+    the current transaction commits (at once outside one): the one way services purge.
+
+    A workflow action saves an article, logs it, marks it live, all in one transaction, and
+    several of those steps make pages stale; each says which through this call, and the
+    whole transaction makes one purge (a key named twice, or an object saved twice, is
+    purged once; hard keys win over the same keys named `soft`). Never before the commit: no
+    reader may re-cache the old page in between. An object's keys depend on the lists it is
+    on once the change is committed (a desk, byline or topic set by the admin's inlines
+    after the save), so they are asked for at commit time, once per object. Keys named inside
+    a savepoint that rolls back are purged all the same: a page made stale for nothing costs
+    one render; a stale page left cached would be wrong."""
+    connection = transaction.get_connection(using)
+    pending: list[_Purge] | None = getattr(connection, "_pagecache_pending_purges", None)
+    if pending is None:
+        pending = connection._pagecache_pending_purges = []
+    call = _Purge(pending)
+    (call.soft_keys if soft else call.keys).update(keys)
+    for obj in objects:
+        call.objects.setdefault((obj._meta.label, obj.pk), obj)
+    if not connection.in_atomic_block:
+        call.run()
+        return
+    if not connection.run_on_commit:  # none of the earlier calls will run: rolled back
+        pending.clear()
+    pending.append(call)
+    connection.on_commit(call.run)
+
+
+_order = itertools.count()
+
+
+class _Purge:
+    """What one `purge_on_commit` call made stale. Each call registers its own commit
+    callback (so a savepoint rolled back drops its callback as Django drops any), and the
+    first callback that runs purges its own call's keys and those of every call made after
+    it that is not purged yet: at a commit, that is the whole transaction in one purge.
+    Calls made before it are left out: their transaction rolled back, or (in tests, which
+    run callbacks by hand) they are not being committed now."""
+
+    def __init__(self, pending: list[_Purge]) -> None:
+        self.order = next(_order)
+        self.pending = pending
+        self.keys: set[str] = set()
+        self.soft_keys: set[str] = set()
+        self.objects: dict[tuple[str, Any], CacheKeyed] = {}
+        self.done = False
+
+    def run(self) -> None:
+        if self.done:
+            return
+        batch = [self, *(p for p in self.pending if not p.done and p.order > self.order)]
+        hard: set[str] = set()
+        soft: set[str] = set()
+        objects: dict[tuple[str, Any], CacheKeyed] = {}
+        for call in batch:
+            call.done = True
+            hard |= call.keys
+            soft |= call.soft_keys
+            objects |= call.objects
+        self.pending[:] = [p for p in self.pending if not p.done]
+        for obj in objects.values():
+            hard.update(obj.cache_keys())
+        if hard:
+            purge(hard)
+        if soft - hard:
+            purge(soft - hard, soft=True)
 
 
 class PurgeRefused(Exception):

@@ -41,7 +41,7 @@ from articles.forms import WithdrawCorrectionForm, add_service_errors
 from articles.models import Article, Author, Byline, Correction
 from articles.photo_picker import PhotoPickerWidget
 from articles.seo import social_card
-from core.clock import newsroom_time, zone_note
+from core.clock import moment, newsroom_time, zone_note
 from core.params import BadParameter, parse_id
 from editorial import revisions
 from editorial import selectors as editorial_selectors
@@ -70,13 +70,8 @@ def said_published(article: Article) -> str:
     """What a publish did: the live link, or (a future time) when it goes live, in newsroom
     time with the zone named."""
     if article.published_at is not None and article.published_at > timezone.now():
-        local = timezone.localtime(article.published_at)
         return format_html(
-            "Goes live on {} at {} ({}): “{}”.",
-            f"{local:%-d %B}",
-            f"{local:%H:%M}",
-            timezone.get_current_timezone_name(),
-            article.headline,
+            "Goes live on {}: “{}”.", newsroom_time(article.published_at), article.headline
         )
     url = article.get_absolute_url()
     return format_html(
@@ -977,11 +972,9 @@ class ArticleAdmin(admin.ModelAdmin):
     def published(self, article: Article) -> str:
         if article.published_at is None:
             return "—"
-        when = timezone.localtime(article.published_at)
         # Short, so the list fits beside the filters: the year only when it is not this one.
-        if when.year == timezone.localdate().year:
-            return when.strftime("%-d %b, %H:%M")
-        return when.strftime("%-d %b %Y")
+        this_year = timezone.localtime(article.published_at).year == timezone.localdate().year
+        return moment(article.published_at, "brief" if this_year else "short")
 
     @admin.display(description="Breaking", ordering="is_breaking", empty_value="")
     def breaking(self, article: Article) -> str:

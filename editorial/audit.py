@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from articles.models import Desk, DeskMembershipChange, Invitation
 from comments.models import ModerationLog
+from core.clock import newsroom_time
 from core.params import BadParameter, query_id
 from editorial.models import Revision, Transition
 from live.models import LiveEntryLog
@@ -160,11 +161,7 @@ def _steps(*, user_id: int | None, desk_id: int | None, span, live: bool = False
                 t.created_at,
                 t.user,
                 t.get_action_display()
-                + (
-                    f" for {timezone.localtime(t.at):%-d %B %Y, %H:%M %Z}"
-                    if t.at and t.action == "schedule"
-                    else ""
-                ),
+                + (f" for {newsroom_time(t.at)}" if t.at and t.action == "schedule" else ""),
                 t.article.headline,
                 _article_url(t.article_id),
                 t.article.desk.name,

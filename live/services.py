@@ -34,8 +34,8 @@ from django.utils.html import strip_tags
 
 from articles.body import sanitise_body
 from articles.models import Article, Author
-from articles.purges import purge_on_commit
 from articles.rights import user_can_publish_on, user_works_on_desk
+from core.pagecache import purge_on_commit
 from live.models import DeskLivePolicy, LiveBlog, LiveEntry, LiveEntryLog
 from live.selectors import forget_running
 
@@ -119,7 +119,7 @@ def _changed(*, blog: LiveBlog, entry: LiveEntry | None = None, listing: bool = 
     if listing:  # the badges: now, and again once committed (a render in between re-read it)
         forget_running()
         transaction.on_commit(forget_running)
-    purge_on_commit(keys, articles=[blog.article] if listing else ())
+    purge_on_commit(keys, objects=[blog.article] if listing else ())
 
 
 def _log(

@@ -3,6 +3,7 @@ data), and the widths and crops the worker makes from it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urljoin
 
@@ -16,6 +17,17 @@ from core.pagecache import PageKeys
 from core.text import PlainText, validate_name, without_control_characters
 from photos import renditions
 from photos.uploads import UploadedImageField
+
+# Photos know nothing of the apps that show them: those apps say which of their pages show
+# a photo (articles: the list pages whose cards show it), so that a photo's new renditions
+# purge every page showing the old ones.
+_shown_on: list[Callable[[int], list[str]]] = []
+
+
+def photo_shown_on(finder: Callable[[int], list[str]]) -> None:
+    """Register `finder(photo_id)`: the cache keys of an app's pages that show the photo."""
+    if finder not in _shown_on:
+        _shown_on.append(finder)
 
 
 class Photo(PageKeys, PlainText, models.Model):
@@ -111,6 +123,10 @@ class Photo(PageKeys, PlainText, models.Model):
             # The replaced original is no longer shown anywhere; its renditions go in the task.
             storage = self.image.storage
             transaction.on_commit(lambda: storage.delete(previous_name), using=self._state.db)
+
+    def cache_keys(self) -> list[str]:
+        """Every page showing the photo: those tagged with it (photo-N), and the other apps'."""
+        return [self.page_key, *(key for finder in _shown_on for key in finder(self.pk))]
 
     @property
     def has_credit(self) -> bool:

@@ -1,35 +1,18 @@
 """The photo pipeline's writes: make a photo's renditions, mark it failed, queue the worker.
-
-Photos know nothing of the apps that show them. Those apps say which of their pages show a
-photo through `photo_shown_on` (articles: the list pages whose cards show it as a hero), so
-that a photo's new renditions purge every page showing the old ones."""
+A photo's new renditions purge every page that shows it (`Photo.cache_keys`)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.db import transaction
 
-from core import pagecache
+from core.pagecache import purge_on_commit
 from photos import renditions
 from photos.models import Photo, Rendition
-
-_shown_on: list[Callable[[int], list[str]]] = []
-
-
-def photo_shown_on(finder: Callable[[int], list[str]]) -> None:
-    """Register `finder(photo_id)`: the cache keys of an app's pages that show the photo."""
-    if finder not in _shown_on:
-        _shown_on.append(finder)
-
-
-def photo_page_keys(photo_id: int) -> list[str]:
-    """Every page showing the photo: those tagged with it (photo-N), and the other apps'."""
-    shown_on = (key for finder in _shown_on for key in finder(photo_id))
-    return [Photo.page_key_for(photo_id), *shown_on]
 
 
 def photo_process(*, photo_id: int, force: bool = False) -> Photo | None:
@@ -154,7 +137,7 @@ def _rendition_name(photo_id: int, spec: renditions.Spec) -> str:
 
 def _photo_changed(photo_id: int, storage: Storage, dropped: list[str]) -> None:
     photo_files_delete(storage, dropped)
-    pagecache.purge(photo_page_keys(photo_id))
+    purge_on_commit(Photo(pk=photo_id).cache_keys())
 
 
 def photo_files_delete(storage: Storage, names: Iterable[str]) -> None:

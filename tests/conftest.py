@@ -68,6 +68,23 @@ def editor_client(client, editor):
 
 
 @pytest.fixture
+def purges(monkeypatch) -> list[tuple[list[str], bool]]:
+    """Each call to the page cache's purge, in order: its keys, sorted, and whether it was
+    soft (the real purge still runs, so cached pages go stale as they would)."""
+    from core import pagecache
+
+    calls: list[tuple[list[str], bool]] = []
+    real = pagecache.purge
+
+    def record(keys, *, soft=False):
+        calls.append((sorted(set(keys)), soft))
+        real(keys, soft=soft)
+
+    monkeypatch.setattr(pagecache, "purge", record)
+    return calls
+
+
+@pytest.fixture
 def purged(monkeypatch) -> list[list[str]]:
     """The keys of each call to the page cache's purge, sorted, in order (the real purge
     still runs, so cached pages go stale as they would)."""

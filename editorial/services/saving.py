@@ -12,7 +12,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, ArticleAddress, Correction, SiteKeys, day_in_address
-from articles.purges import purge_on_commit
 from articles.rights import (
     REPORTER_STATUSES,
     desk_name,
@@ -21,8 +20,9 @@ from articles.rights import (
     user_can_publish,
     user_works_on_desk,
 )
-from articles.services import embed_titles_queue
+from articles.services import article_store, embed_titles_queue
 from core.clock import newsroom_time
+from core.pagecache import purge_on_commit
 from editorial.models import Revision, Transition
 from editorial.services.workflow import (
     article_publish,
@@ -154,7 +154,7 @@ def article_save(
                 raise ValidationError("You do not have permission to change this article's status.")
             require_publisher(article=article, user=user, verb="change the status of")
         default_breaking_end(article)
-        article.save()  # purges the pages it was on and is on now
+        article_store(article=article)
         _log_status_change(article=article, user=user, previous=previous_status)
     if breaking_began:
         purge_on_commit([SiteKeys.HOME])  # the banner

@@ -21,16 +21,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, DeskRole, SiteKeys
-from articles.purges import purge_on_commit
 from articles.rights import (
     article_editable_by,
     desk_name,
     require_publisher,
     user_works_on_desk,
 )
-from articles.services import article_check_publishable
-from core import pagecache
+from articles.services import article_check_publishable, article_store
 from core.clock import newsroom_time
+from core.pagecache import purge_on_commit
 from editorial.models import Transition
 from notifications.services import notification_enqueue
 
@@ -109,7 +108,7 @@ def article_submit(*, article: Article, user: User, note: str = "") -> Article:
             f"{article.get_status_display().lower()}."
         )
     article.status = Article.Status.IN_REVIEW
-    article.save(update_fields=["status", "modified_at"])
+    article_store(article=article, update_fields=["status", "modified_at"])
     log_submission(article=article, user=user, from_status=Article.Status.DRAFT, note=note)
     return article
 
@@ -170,7 +169,7 @@ def article_return(*, article: Article, user: User, note: str) -> Article:
             f"{article.get_status_display().lower()}."
         )
     article.status = Article.Status.DRAFT
-    article.save(update_fields=["status", "modified_at"])
+    article_store(article=article, update_fields=["status", "modified_at"])
     transition = log_transition(
         article=article,
         user=user,
@@ -226,7 +225,7 @@ def article_publish(
     article.status = Article.Status.PUBLISHED
     article.published_at = when
     default_breaking_end(article)
-    article.save()
+    article_store(article=article)
     if before is None or _moved(before, article):
         log_transition(
             article=article,
@@ -256,7 +255,7 @@ def article_schedule(
     article.status = Article.Status.PUBLISHED
     article.published_at = at
     default_breaking_end(article)
-    article.save()  # purges the pages that showed it: it may have been public until now
+    article_store(article=article)  # it may have been public until now
     if before is None or _moved(before, article):
         log_transition(
             article=article,
@@ -353,7 +352,7 @@ def _went_live(
     # Every page that now shows it: its own, and the lists of cards it is on (home, its
     # desk's, authors' and topics' pages, feeds, sitemaps), as committed. From a publish
     # this is the save's own purge, so nothing is worked out or purged twice.
-    purge_on_commit([SiteKeys.HOME], articles=[article])
+    purge_on_commit([SiteKeys.HOME], objects=[article])
     if not notify or not first_time:
         return True
     acting = user.pk if user is not None else None
@@ -417,7 +416,7 @@ def article_unpublish(*, article: Article, user: User, note: str = "") -> Articl
     require_publisher(article=article, user=user, verb="unpublish")
     before = article.status
     article.status = Article.Status.UNPUBLISHED
-    article.save(update_fields=["status", "modified_at"])  # purges the pages it was on
+    article_store(article=article, update_fields=["status", "modified_at"])
     log_transition(
         article=article,
         user=user,
@@ -444,8 +443,8 @@ def article_mark_breaking(
     start = max(timezone.now(), article.goes_live_at())
     article.is_breaking = True
     article.breaking_until = start + datetime.timedelta(hours=hours)
-    article.save(update_fields=["is_breaking", "breaking_until", "modified_at"])
-    purge_on_commit([SiteKeys.HOME])  # the banner; the save purges the article's own pages
+    article_store(article=article, update_fields=["is_breaking", "breaking_until", "modified_at"])
+    purge_on_commit([SiteKeys.HOME])  # the banner; the store purges the article's own pages
     log_transition(
         article=article,
         user=user,
@@ -465,7 +464,7 @@ def article_end_breaking(*, article_id: int) -> bool:
         ended = Article.objects.filter(
             pk=article_id, is_breaking=True, breaking_until__lte=now
         ).update(is_breaking=False)
-    pagecache.purge([*Article(pk=article_id).cache_keys(), SiteKeys.HOME])
+    purge_on_commit([SiteKeys.HOME], objects=[Article(pk=article_id)])
     return bool(ended)
 
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from articles.models import Article
+from articles.services import article_store
 from editorial.tasks import clock_sweep
 from tests.support.factories import ArticleFactory, BylineFactory, DeskFactory, TopicFactory
 
@@ -79,7 +80,7 @@ def test_editing_an_article_purges_its_page_and_its_lists_but_no_other_list(
         assert shared_cache.get(path)["X-Page-Cache"] == "hit", path
     with django_capture_on_commit_callbacks(execute=True):
         article.headline = "Second version"
-        article.save()
+        article_store(article=article)
     for path in showing:
         response = shared_cache.get(path)
         assert response["X-Page-Cache"] == "miss", path
@@ -97,7 +98,7 @@ def test_a_story_moved_to_another_desk_leaves_the_old_desk_page_too(
         shared_cache.get(path)
     with django_capture_on_commit_callbacks(execute=True):
         article.desk = sport
-        article.save()
+        article_store(article=article)
     assert "Moving story" not in shared_cache.get("/news/").content.decode()
     assert "Moving story" in shared_cache.get("/sport/").content.decode()
 
@@ -109,7 +110,7 @@ def test_a_removed_byline_purges_the_former_authors_page(
     byline = BylineFactory(article=article)
     shared_cache.get(byline.author.get_absolute_url())
     with django_capture_on_commit_callbacks(execute=True):  # as the admin: article, inlines
-        article.save()
+        article_store(article=article)
         byline.delete()
     assert "Whose story" not in shared_cache.get(byline.author.get_absolute_url()).content.decode()
 
@@ -119,7 +120,7 @@ def test_unpublishing_purges_the_cached_page(shared_cache, db, django_capture_on
     shared_cache.get(article.get_absolute_url())
     with django_capture_on_commit_callbacks(execute=True):
         article.status = Article.Status.UNPUBLISHED
-        article.save()
+        article_store(article=article)
     assert shared_cache.get(article.get_absolute_url()).status_code == 410
 
 
@@ -192,6 +193,6 @@ def test_saving_a_draft_leaves_every_list_cached(
         shared_cache.get(path)
     with django_capture_on_commit_callbacks(execute=True):
         draft.headline = "Still being written"
-        draft.save()
+        article_store(article=draft)
     for path in ("/", "/feed/", "/news/"):
         assert shared_cache.get(path)["X-Page-Cache"] == "hit", path

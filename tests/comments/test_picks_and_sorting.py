@@ -14,15 +14,6 @@ APPROVED = Comment.Status.APPROVED
 
 
 @pytest.fixture
-def purges(monkeypatch) -> list[tuple[list[str], bool]]:
-    seen: list[tuple[list[str], bool]] = []
-    monkeypatch.setattr(
-        services.pagecache, "purge", lambda keys, soft=False: seen.append((list(keys), soft))
-    )
-    return seen
-
-
-@pytest.fixture
 def thread(article) -> list[Comment]:
     first = CommentFactory(article=article, status=APPROVED, name="First", body="Opening point")
     reply = CommentFactory(

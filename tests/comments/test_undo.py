@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from comments import services
 from comments.models import Comment, CommenterStanding, ModerationLog, Report
-from core import pagecache
 from notifications.models import Mailbox, Notification
 from tests.support.factories import ArticleFactory, CommentFactory, DeskFactory
 from tests.support.personas import desk_member
@@ -31,13 +30,6 @@ JSON = {"Accept": "application/json"}
 def _window(settings):
     settings.COMMENTS_UNDO_SECONDS = 10
     settings.CELERY_TASK_ALWAYS_EAGER = False  # mail is held back as a worker would hold it
-
-
-@pytest.fixture
-def purged(monkeypatch) -> list:
-    keys: list = []
-    monkeypatch.setattr(pagecache, "purge", lambda k, soft=False: keys.append((list(k), soft)))
-    return keys
 
 
 def decide(comment, decision, moderator):
@@ -64,11 +56,11 @@ def opted_in(article, **extra) -> Comment:
 
 
 def test_undoing_an_approval_holds_the_comment_again_logged_and_purged(
-    article, moderator, purged, django_capture_on_commit_callbacks
+    article, moderator, purges, django_capture_on_commit_callbacks
 ):
     comment = CommentFactory(article=article)
     token = decide(comment, "approve", moderator)
-    purged.clear()
+    purges.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assert undo(comment, token, moderator) == "approve"
     comment.refresh_from_db()
@@ -80,7 +72,7 @@ def test_undoing_an_approval_holds_the_comment_again_logged_and_purged(
     assert (reversal.from_status, reversal.to_status) == (APPROVED, PENDING)
     assert reversal.undoes == approval
     assert reversal.reason == "undo: approve"
-    assert [f"article-{article.pk}"] in [keys for keys, _ in purged]
+    assert [f"article-{article.pk}"] in [keys for keys, _ in purges]
     article.refresh_from_db()
     assert article.approved_comment_count == 0
 

@@ -1,6 +1,6 @@
 """Each workflow action makes stale exactly the cached pages it changes, with one purge once
-its transaction commits (the article's save purges its pages; the services add only what a
-save does not cover, such as the home page's breaking banner)."""
+its transaction commits (storing the article purges its pages; the services add only what
+that does not cover, such as the home page's breaking banner)."""
 
 from datetime import timedelta
 
@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article, Correction
-from articles.purges import purge_on_commit
+from articles.services import article_store
+from core.pagecache import purge_on_commit
 from editorial.services import saving, workflow
 from tests.support.admin import article_form, change_url
 from tests.support.factories import (
@@ -283,8 +284,8 @@ def test_an_article_saved_twice_has_its_keys_worked_out_once(
     article = story(**LIVE)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         with transaction.atomic():
-            article.save()
-            article.save()
+            article_store(article=article)
+            article_store(article=article)
     with django_assert_num_queries(3):  # the desks, authors and topics of its lists
         for callback in callbacks:
             callback()
@@ -298,3 +299,22 @@ def test_a_transaction_rolled_back_purges_nothing(purged, django_capture_on_comm
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         purge_on_commit(["kept"])
     assert purged == [["kept"]]
+
+
+def test_purging_is_the_services_work_not_the_models(purged, django_capture_on_commit_callbacks):
+    article = story(**LIVE)
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()  # a shell's or a migration's save: no side effects
+    assert purged == []
+    with django_capture_on_commit_callbacks(execute=True):
+        article_store(article=article)
+    assert purged == [page_keys(article, listed=True)]
+
+
+def test_a_key_named_both_hard_and_soft_in_one_transaction_is_purged_hard(
+    purges, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        purge_on_commit(["article-1", "article-2"], soft=True)  # comments joining
+        purge_on_commit(["article-1"])  # a comment leaving the same page
+    assert purges == [(["article-1"], False), (["article-2"], True)]

@@ -19,18 +19,6 @@ from tests.support.factories import ArticleFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def purges(monkeypatch):
-    """Each purge's keys and whether it was soft."""
-    from core import pagecache
-
-    calls = []
-    monkeypatch.setattr(
-        pagecache, "purge", lambda keys, soft=False: calls.append((sorted(set(keys)), soft))
-    )
-    return calls
-
-
 def logged(entry) -> list[str]:
     return list(
         LiveEntryLog.objects.filter(entry=entry)

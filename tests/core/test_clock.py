@@ -2,6 +2,8 @@
 template filter, `{% load clock %}{{ value|moment }}`."""
 
 import datetime as dt
+import re
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -58,3 +60,18 @@ def test_cards_write_the_short_date(client):
     article = ArticleFactory(published_at=WINTER)
     html = client.get(article.desk.get_absolute_url()).content.decode()
     assert ">14 Mar 2026</time>" in html
+
+
+def test_no_template_writes_a_time_with_djangos_own_filters():
+    """Every time goes through `moment`: a `date` or `time` filter would write it another way."""
+    from django.conf import settings
+
+    roots = [Path(settings.BASE_DIR, "templates")]
+    found = [
+        f"{path}: {match.group(0)}"
+        for root in roots
+        for path in root.rglob("*.*")
+        if path.suffix in {".html", ".txt", ".xml"}
+        for match in re.finditer(r"\|(date|time)(:\S+)?\s*}}", path.read_text())
+    ]
+    assert found == []
