@@ -1,5 +1,5 @@
-"""Fixtures for every test: personas, a temp MEDIA_ROOT, a real Celery worker, a real SMTP
-server, the real browser. What they are built from lives in tests/support/."""
+"""Fixtures for every test: personas and desk staff, a temp MEDIA_ROOT, a real Celery
+worker, a real SMTP server, the real browser. What they are built from lives in tests/support/."""
 
 import os
 from collections.abc import Iterator
@@ -7,9 +7,11 @@ from collections.abc import Iterator
 import pytest
 from django.contrib.auth.models import User
 
+from articles.models import Article, Desk
 from tests.support.browser import browser, page  # noqa: F401 - the real-browser fixtures, suite-wide
+from tests.support.factories import ArticleFactory, DeskFactory, PhotoFactory
 from tests.support.mail import SMTPSink
-from tests.support.personas import every_desk, make_user
+from tests.support.personas import desk_member, every_desk, make_user
 from tests.support.shared_cache import shared_cache  # noqa: F401 - a reader behind a shared cache
 
 
@@ -65,6 +67,49 @@ def editor_client(client, editor):
     """The test client, signed in as the editor."""
     client.force_login(editor)
     return client
+
+
+# --- Desk staff: rights follow the desk, so two desks and people on each ---------------
+
+
+@pytest.fixture
+def transport(db) -> Desk:
+    return DeskFactory(name="Transport", slug="transport")
+
+
+@pytest.fixture
+def culture(db) -> Desk:
+    return DeskFactory(name="Culture", slug="culture")
+
+
+@pytest.fixture
+def rita(transport) -> User:
+    """A Transport reporter."""
+    return desk_member("rita", "Reporters", transport)
+
+
+@pytest.fixture
+def eddie(transport) -> User:
+    """A Transport editor."""
+    return desk_member("eddie", "Editors", transport)
+
+
+@pytest.fixture
+def cleo(culture) -> User:
+    """A Culture editor."""
+    return desk_member("cleo", "Editors", culture)
+
+
+@pytest.fixture
+def transport_draft(transport, rita) -> Article:
+    """Rita's draft on the Transport desk, with a hero photo ready for publication."""
+    return ArticleFactory(
+        draft=True,
+        desk=transport,
+        created_by=rita,
+        headline="Fares rise",
+        hero_photo=PhotoFactory(),
+    )
 
 
 @pytest.fixture

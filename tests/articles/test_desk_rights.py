@@ -18,37 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def transport():
-    return DeskFactory(name="Transport", slug="transport")
-
-
-@pytest.fixture
-def culture():
-    return DeskFactory(name="Culture", slug="culture")
-
-
-@pytest.fixture
-def rita(transport):
-    """A Transport reporter."""
-    return staff("rita", "Reporters", transport)
-
-
-@pytest.fixture
-def eddie(transport):
-    """A Transport editor."""
-    return staff("eddie", "Editors", transport)
-
-
-@pytest.fixture
 def culture_draft(culture):
     return ArticleFactory(draft=True, desk=culture, headline="Opera", hero_photo=PhotoFactory())
-
-
-@pytest.fixture
-def transport_draft(transport, rita):
-    return ArticleFactory(
-        draft=True, desk=transport, created_by=rita, headline="Trams", hero_photo=PhotoFactory()
-    )
 
 
 # --- Reporters --------------------------------------------------------------------------
@@ -91,7 +62,7 @@ def test_a_reporter_who_leaves_a_desk_loses_its_drafts(rita, transport, transpor
     )
     assert response.status_code == 302
     transport_draft.refresh_from_db()
-    assert transport_draft.headline == "Trams"
+    assert transport_draft.headline == "Fares rise"
     with pytest.raises(ValidationError, match="do not write for the Transport desk"):
         workflow.article_submit(article=transport_draft, user=rita)
     with pytest.raises(ValidationError, match="do not work on the Transport desk"):
@@ -111,7 +82,7 @@ def test_the_service_refuses_a_reporter_writing_for_another_desk(rita, culture):
 
 def test_an_editor_lists_only_the_desks_they_edit(eddie, transport_draft, culture_draft):
     response = logged_in(eddie).get(reverse(CHANGELIST))
-    assert [a.headline for a in response.context["cl"].result_list] == ["Trams"]
+    assert [a.headline for a in response.context["cl"].result_list] == ["Fares rise"]
 
 
 def test_an_editor_publishes_for_their_desk(eddie, transport_draft):

@@ -43,34 +43,6 @@ def _render_every_time(settings):
 
 
 @pytest.fixture
-def transport():
-    return DeskFactory(name="Transport", slug="transport")
-
-
-@pytest.fixture
-def culture():
-    return DeskFactory(name="Culture", slug="culture")
-
-
-@pytest.fixture
-def rita(transport):
-    """A Transport reporter."""
-    return staff("rita", "Reporters", transport)
-
-
-@pytest.fixture
-def eddie(transport):
-    """A Transport editor."""
-    return staff("eddie", "Editors", transport)
-
-
-@pytest.fixture
-def cleo(culture):
-    """A Culture editor."""
-    return staff("cleo", "Editors", culture)
-
-
-@pytest.fixture
 def live(transport):
     """A published Transport story (not Rita's) with its hero photo."""
     return ArticleFactory(desk=transport, slug="trams", hero_photo=PhotoFactory(caption="Trams"))

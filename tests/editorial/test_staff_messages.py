@@ -14,74 +14,58 @@ from articles.models import Article
 from editorial.models import Transition
 from editorial.services import workflow
 from tests.support.admin import CHANGELIST, action, article_form, change_url, errors
-from tests.support.factories import ArticleFactory, DeskFactory, PhotoFactory
-from tests.support.personas import desk_member as member
 
 pytestmark = pytest.mark.django_db
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 
-@pytest.fixture
-def desk():
-    return DeskFactory(name="Business", slug="business")
-
-
-@pytest.fixture
-def rita(desk):
-    return member("rita", "Reporters", desk)
-
-
-@pytest.fixture
-def eddie(desk):
-    return member("eddie", "Editors", desk)
-
-
-@pytest.fixture
-def draft(desk, rita):
-    return ArticleFactory(
-        draft=True, desk=desk, created_by=rita, headline="Fares rise", hero_photo=PhotoFactory()
-    )
-
-
 def said(response) -> list[str]:
     return [str(m) for m in response.context["messages"]]
 
 
-def test_submitting_says_whose_review_it_went_to(client, draft, rita, eddie):
+def test_submitting_says_whose_review_it_went_to(client, transport_draft, rita, eddie):
     client.force_login(rita)
-    response = client.post(reverse(CHANGELIST), action("submit_for_review", draft), follow=True)
-    assert any("Sent to the Business desk's editors for review" in m for m in said(response))
+    response = client.post(
+        reverse(CHANGELIST), action("submit_for_review", transport_draft), follow=True
+    )
+    assert any("Sent to the Transport desk's editors for review" in m for m in said(response))
 
 
-def test_submitting_through_the_form_says_so_too(client, draft, rita, eddie):
+def test_submitting_through_the_form_says_so_too(client, transport_draft, rita, eddie):
     client.force_login(rita)
-    response = client.post(change_url(draft), article_form(draft, status="in_review"), follow=True)
-    assert any("Sent to the Business desk's editors for review" in m for m in said(response))
+    response = client.post(
+        change_url(transport_draft), article_form(transport_draft, status="in_review"), follow=True
+    )
+    assert any("Sent to the Transport desk's editors for review" in m for m in said(response))
 
 
-def test_publishing_shows_the_live_link(client, draft, eddie):
+def test_publishing_shows_the_live_link(client, transport_draft, eddie):
     client.force_login(eddie)
-    response = client.post(reverse(CHANGELIST), action("publish_selected", draft), follow=True)
-    draft.refresh_from_db()
-    url = draft.get_absolute_url()
+    response = client.post(
+        reverse(CHANGELIST), action("publish_selected", transport_draft), follow=True
+    )
+    transport_draft.refresh_from_db()
+    url = transport_draft.get_absolute_url()
     assert any("is live" in m and f'href="{url}"' in m for m in said(response))
 
 
 @time_machine.travel(dt.datetime(2026, 12, 2, 15, 0, tzinfo=LONDON), tick=False)
-def test_scheduling_says_when_it_goes_live_in_newsroom_time(client, draft, eddie):
+def test_scheduling_says_when_it_goes_live_in_newsroom_time(client, transport_draft, eddie):
     client.force_login(eddie)
     at = dt.datetime(2026, 12, 3, 16, 5, tzinfo=LONDON)
     response = client.post(
-        change_url(draft), article_form(draft, status="published", published_at=at), follow=True
+        change_url(transport_draft),
+        article_form(transport_draft, status="published", published_at=at),
+        follow=True,
     )
     assert response.status_code == 200, errors(response)
     assert any("Goes live on 3 December 2026, 16:05 GMT" in m for m in said(response))
 
 
 @pytest.fixture
-def live(draft, eddie):
-    return workflow.article_publish(article=draft, user=eddie)
+def live(transport_draft, eddie):
+    return workflow.article_publish(article=transport_draft, user=eddie)
 
 
 def test_unpublishing_asks_for_confirmation_and_a_reason_first(client, live, eddie):
@@ -139,8 +123,8 @@ def test_an_address_that_never_had_an_article_is_still_404(client, live):
     assert response.status_code == 404
 
 
-def test_a_draft_never_published_is_404_not_410(client, draft):
-    assert client.get(draft.get_absolute_url()).status_code == 404
+def test_a_draft_never_published_is_404_not_410(client, transport_draft):
+    assert client.get(transport_draft.get_absolute_url()).status_code == 404
 
 
 def test_the_status_field_cannot_unpublish_without_the_reason(client, live, eddie):
