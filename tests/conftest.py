@@ -13,6 +13,7 @@ from tests.support.factories import ArticleFactory, DeskFactory, PhotoFactory
 from tests.support.mail import SMTPSink
 from tests.support.personas import desk_member, every_desk, make_user
 from tests.support.shared_cache import shared_cache  # noqa: F401 - a reader behind a shared cache
+from tests.support.workers import use_own_redis_databases
 
 
 @pytest.fixture(autouse=True)
@@ -191,6 +192,10 @@ SLOW_FIXTURES = {
     "own_broker": "faults",
     "worker_processes": "faults",
 }
+
+
+def pytest_configure(config) -> None:
+    use_own_redis_databases()  # under `pytest -n`: each worker its own cache and broker
 
 
 def pytest_collection_modifyitems(items) -> None:
