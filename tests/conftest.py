@@ -16,6 +16,29 @@ from tests.support.shared_cache import shared_cache  # noqa: F401 - a reader beh
 from tests.support.workers import use_own_redis_databases
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _static_files_scanned_once() -> Iterator[None]:
+    """Each test client builds its own middleware chain, and WhiteNoise's scans the collected
+    static files every time (a sixth of a second a client: minutes a run). Scan each folder
+    once a run, for the same headers: the files do not change while tests run."""
+    from whitenoise.base import WhiteNoise
+
+    real = WhiteNoise.update_files_dictionary
+    scanned: dict[tuple, dict] = {}
+
+    def update_files_dictionary(self, root, prefix):
+        key = (root, prefix, self.max_age, self.allow_all_origins, self.charset)
+        if key not in scanned:
+            files, self.files = self.files, {}
+            real(self, root, prefix)
+            scanned[key], self.files = self.files, files
+        self.files.update(scanned[key])
+
+    WhiteNoise.update_files_dictionary = update_files_dictionary
+    yield
+    WhiteNoise.update_files_dictionary = real
+
+
 @pytest.fixture(autouse=True)
 def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
