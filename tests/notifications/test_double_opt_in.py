@@ -27,6 +27,14 @@ from tests.support.outbox import drain
 
 real_commits = pytest.mark.django_db(transaction=True)
 
+
+@pytest.fixture(autouse=True)
+def _no_undo_window(settings):
+    # An approval's mail waits out the moderator's undo window (tests/comments/test_undo.py);
+    # here it is due at once, so what the opt-in decides is seen without waiting.
+    settings.COMMENTS_UNDO_SECONDS = 0
+
+
 ATTACKER_NAME = "Prize Desk"
 ATTACKER_BODY = "You won! Claim your prize at https://evil.example/claim before midnight."
 

@@ -62,6 +62,7 @@ def test_unsubscribing_twice_is_harmless(db, client):
         signing.dumps({"r": "ana@example.org", "k": "comment_published"}, salt="other.salt"),
         signing.dumps(["ana@example.org"], salt=services.UNSUBSCRIBE_SALT),
     ],
+    ids=["not-signed", "another-salt", "not-a-mapping"],  # the same in every xdist worker
 )
 def test_a_forged_or_malformed_link_is_refused_clearly(db, client, token):
     for method in (client.get, client.post):
