@@ -9,7 +9,13 @@ TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/new
 TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 TEST_BROKER_URL ?= $(or $(CELERY_BROKER_URL),redis://127.0.0.1:6379/1)
 
-.PHONY: run test lint format bench serve worker migrations-check install clean
+# What every test run sets: the test services, and settings fit for tests.
+TEST_ENV := export DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+  CELERY_BROKER_URL=$(TEST_BROKER_URL) SECRET_KEY=test-secret-key DEBUG=false \
+  ALLOWED_HOSTS=localhost,127.0.0.1,testserver SECURE_SSL_REDIRECT=false SECURE_COOKIES=false \
+  FAST_PASSWORD_HASHER=true
+
+.PHONY: run test fast lint format bench serve worker migrations-check install clean
 
 $(BIN)/python:
 	@py=$$(./scripts/find-python.sh) || exit 1; \
@@ -58,12 +64,15 @@ test: install node_modules/.installed
 	$(BIN)/ruff format --check .
 	DEBUG=true $(BIN)/python manage.py check --fail-level WARNING
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
-	@export DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
-	  SECRET_KEY=test-secret-key DEBUG=false ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
-	  SECURE_SSL_REDIRECT=false SECURE_COOKIES=false FAST_PASSWORD_HASHER=true; \
-	$(BIN)/python manage.py collectstatic --noinput -v0 && \
+	@$(TEST_ENV); $(BIN)/python manage.py collectstatic --noinput -v0 && \
 	$(BIN)/pytest --ignore=tests/e2e $(PYTEST_ARGS) && \
 	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)  # real-browser journeys in a process of their own
+
+# The fast loop while working: no browser, no servers of its own, the test databases kept
+# between runs, two workers (each with its own database and Redis databases).
+fast: install
+	@$(TEST_ENV); $(BIN)/python manage.py collectstatic --noinput -v0 && \
+	$(BIN)/pytest -m "not e2e and not faults" --reuse-db -n 2 $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
