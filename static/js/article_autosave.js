@@ -103,20 +103,28 @@ function startAutosave() {
   form.addEventListener("submit", () => {
     saving = true;
   });
-  window.addEventListener("pagehide", () => {
+  // Leaving with unsaved text: post it, and let the lock go in the same post (after keeping
+  // the text). True if it posted.
+  const lastWords = () => {
     const values = current();
     if (saving || stopped || sent === null || JSON.stringify(values) === sent) {
-      return;
+      return false;
     }
-    // The lock script must not let the lock go first: this post does it after keeping the text.
-    document.getElementById("nr-lock")?.setAttribute("data-released-by-autosave", "");
     navigator.sendBeacon(url, post({ ...values, release: "1" }));
-  });
-  window.addEventListener("pageshow", (event) => {
-    if (event.persisted) {
-      document.getElementById("nr-lock")?.removeAttribute("data-released-by-autosave");
-    }
-  });
+    return true;
+  };
+  const lock = document.getElementById("nr-lock");
+  if (lock) {
+    // The lock script asks before letting the lock go (an event it dispatches as the page
+    // hides), so the order the two scripts ran in does not matter.
+    lock.addEventListener("nr:leaving", (event) => {
+      if (lastWords()) {
+        event.preventDefault();
+      }
+    });
+  } else {
+    window.addEventListener("pagehide", lastWords); // a new article: no lock to let go
+  }
   return { autosave };
 }
 

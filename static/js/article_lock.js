@@ -31,8 +31,10 @@ function startEditLock(lock, form) {
     }
   });
   window.addEventListener("pagehide", () => {
-    // Unsaved text is posted by the autosave script, which lets the lock go after keeping it.
-    if (!saving && !lock.hasAttribute("data-released-by-autosave")) {
+    // Unsaved text is posted by the autosave script, which lets the lock go after keeping
+    // it: asked through a cancelable event, answered before this handler goes on.
+    const leaving = new Event("nr:leaving", { cancelable: true });
+    if (!saving && lock.dispatchEvent(leaving)) {
       navigator.sendBeacon(url, body("release"));
     }
   });

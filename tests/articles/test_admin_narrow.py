@@ -1,10 +1,7 @@
 """The article admin on a phone (390 px wide, in Debian's chromium): no page scrolls
 sideways; what is wider than the screen (the list's table) scrolls inside its own box."""
 
-import importlib
-
 import pytest
-from django.apps import apps as django_apps
 
 from articles.models import Correction
 from editorial.services import workflow
@@ -21,7 +18,6 @@ from tests.support.factories import (
 )
 
 pytestmark = pytest.mark.e2e
-GROUPS_MIGRATION = importlib.import_module("core.migrations.0001_groups")
 
 # What sticks out past the right edge of the screen, for the failure message.
 OVERFLOWING = """() => {
@@ -41,8 +37,9 @@ OVERFLOWING = """() => {
 
 
 @pytest.fixture(autouse=True)
-def _groups(transactional_db):
-    GROUPS_MIGRATION.make_groups(django_apps, None)
+def _real_commits(transactional_db):
+    """The live server's thread must see what the test writes (the roles' groups are there:
+    they are applied again after every flush, core/apps.py)."""
 
 
 @pytest.fixture

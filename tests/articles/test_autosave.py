@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -21,7 +21,7 @@ from editorial.services import autosave as autosave_service
 from editorial.services import locks, revisions, saving
 from tests.support.admin import ADD, article_form, change_url
 from tests.support.factories import ArticleFactory, DeskFactory
-from tests.support.personas import desk_member
+from tests.support.personas import desk_member, every_desk
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def article():
 def ben(db):
     user = User.objects.create_user("ben", first_name="Ben", last_name="Okri", is_staff=True)
     user.groups.add(Group.objects.get(name="Editors"))
-    user.user_permissions.add(Permission.objects.get(codename="work_on_every_desk"))
+    every_desk(user)
     return user
 
 

@@ -3,26 +3,23 @@ the server while this page holds the edit lock, closing the page loses nothing, 
 offers it back (restore fills the form, discard forgets it), and a second editor's page
 cannot autosave over the first's."""
 
-import importlib
 import time
 
 import pytest
-from django.apps import apps as django_apps
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import Group, User
 
 from articles.models import Article
 from editorial.models import EditLock, Revision
 from tests.articles.test_editor_browser import WATCH_CSP
 from tests.support.browser import log_in
 from tests.support.factories import ArticleFactory, DeskFactory
+from tests.support.personas import every_desk
 
 pytestmark = pytest.mark.e2e
-GROUPS_MIGRATION = importlib.import_module("core.migrations.0001_groups")
 
 
 @pytest.fixture(autouse=True)
-def _groups(transactional_db, settings):
-    GROUPS_MIGRATION.make_groups(django_apps, None)
+def _real_commits(transactional_db, settings):
     settings.ARTICLE_AUTOSAVE_SECONDS = 1
 
 
@@ -39,7 +36,7 @@ def ben(db):
         "ben", password="pw-ben", first_name="Ben", last_name="Okri", is_staff=True
     )
     user.groups.add(Group.objects.get(name="Editors"))
-    user.user_permissions.add(Permission.objects.get(codename="work_on_every_desk"))
+    every_desk(user)
     return user
 
 

@@ -1,22 +1,19 @@
 """The social/search card's preview in a real browser under the CSP: it follows the
 headline and standfirst, then the overrides as they are typed."""
 
-import importlib
-
 import pytest
-from django.apps import apps as django_apps
 
 from tests.articles.test_editor_browser import WATCH_CSP
 from tests.support.browser import log_in
 from tests.support.factories import ArticleFactory
 
 pytestmark = pytest.mark.e2e
-GROUPS_MIGRATION = importlib.import_module("core.migrations.0001_groups")
 
 
 @pytest.fixture(autouse=True)
-def _groups(transactional_db):
-    GROUPS_MIGRATION.make_groups(django_apps, None)
+def _real_commits(transactional_db):
+    """The live server's thread must see what the test writes (the roles' groups are there:
+    they are applied again after every flush, core/apps.py)."""
 
 
 def test_the_card_preview_follows_what_is_typed(page, live_server, editor):

@@ -12,7 +12,7 @@ from editorial.services import saving, share_links, workflow
 from tests.support.admin import ADD, CHANGELIST, action, article_form, change_url, errors
 from tests.support.factories import ArticleFactory, BylineFactory, DeskFactory, PhotoFactory
 from tests.support.personas import desk_member as staff
-from tests.support.personas import logged_in
+from tests.support.personas import every_desk, logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -162,7 +162,7 @@ def test_a_superuser_works_on_every_desk(superuser, culture_draft, transport_dra
 
 def test_the_every_desk_right_makes_a_managing_editor(culture_draft, transport_draft):
     managing = staff("mona", "Editors")
-    managing.user_permissions.add(Permission.objects.get(codename="work_on_every_desk"))
+    every_desk(managing)
     managing = User.objects.get(pk=managing.pk)  # a fresh permission cache
     response = logged_in(managing).get(reverse(CHANGELIST))
     assert len(response.context["cl"].result_list) == 2

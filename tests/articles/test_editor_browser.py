@@ -2,11 +2,9 @@
 CSP: it loads with no CSP violation, reads the seed article back byte for byte, and a
 paste from Google Docs gives what the server's cleaner gives."""
 
-import importlib
 from pathlib import Path
 
 import pytest
-from django.apps import apps as django_apps
 
 from articles.body import sanitise_body
 from tests.support.browser import log_in
@@ -14,7 +12,6 @@ from tests.support.factories import ArticleFactory, PhotoFactory
 from tests.support.seed_article import build_seed_article
 
 pytestmark = pytest.mark.e2e
-GROUPS_MIGRATION = importlib.import_module("core.migrations.0001_groups")
 CLIPBOARD = Path(__file__).parent / "clipboard"
 
 WATCH_CSP = """
@@ -26,8 +23,9 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 
 @pytest.fixture(autouse=True)
-def _groups(transactional_db):
-    GROUPS_MIGRATION.make_groups(django_apps, None)
+def _real_commits(transactional_db):
+    """The live server's thread must see what the test writes (the roles' groups are there:
+    they are applied again after every flush, core/apps.py)."""
 
 
 @pytest.fixture

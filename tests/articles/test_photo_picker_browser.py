@@ -4,10 +4,7 @@ the picker; the focal point set by a click on the photo's page and on the chosen
 photo; a photo's credit completed in the pop-up updating the "cannot be published" notice
 without a save. Screenshots (desktop and 390 px) land in tests/e2e/artifacts/."""
 
-import importlib
-
 import pytest
-from django.apps import apps as django_apps
 from playwright.sync_api import expect
 
 from articles.models import Article
@@ -21,12 +18,10 @@ from tests.support.browser import log_in
 from tests.support.factories import ArticleFactory, DeskFactory, PhotoFactory
 
 pytestmark = pytest.mark.e2e
-GROUPS_MIGRATION = importlib.import_module("core.migrations.0001_groups")
 
 
 @pytest.fixture(autouse=True)
 def _site(transactional_db, settings):
-    GROUPS_MIGRATION.make_groups(django_apps, None)
     settings.ROOT_URLCONF = "tests.articles.media_urls"  # the pictures, served
 
 

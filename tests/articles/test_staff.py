@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -25,6 +25,7 @@ from articles.models import (
 from editorial.services import workflow
 from notifications.models import Notification
 from tests.support.factories import ArticleFactory, DeskFactory, PhotoFactory
+from tests.support.personas import every_desk
 
 pytestmark = pytest.mark.django_db
 
@@ -159,11 +160,11 @@ def test_a_group_without_a_desk_role_writes_nowhere_and_every_desk_people_everyw
     assert desk_role(loose, business.pk) is None
     assert not rights.user_can_publish(loose)
     managing = person("mona", group="Editors")
-    managing.user_permissions.add(Permission.objects.get(codename="work_on_every_desk"))
+    every_desk(managing)
     managing = fresh(managing)
     assert desk_role(managing, world.pk) == "editor"
     roaming_reporter = person("rory", group="Reporters")
-    roaming_reporter.user_permissions.add(Permission.objects.get(codename="work_on_every_desk"))
+    every_desk(roaming_reporter)
     assert desk_role(fresh(roaming_reporter), world.pk) == "reporter"
     sam = person("sam", group="Site administrators")
     assert desk_role(sam, business.pk) == "editor"
@@ -279,7 +280,7 @@ def test_an_editor_cannot_deactivate_someone_who_also_works_elsewhere_or_site_wi
 ):
     both = person("both", (business, "reporter"), (DeskFactory(slug="x"), "reporter"))
     managing = person("mona", (business, "reporter"), group="Editors")
-    managing.user_permissions.add(Permission.objects.get(codename="work_on_every_desk"))
+    every_desk(managing)
     admin_on_business = person("adi", (business, "reporter"), group="Site administrators")
     for target in (both, fresh(managing), admin_on_business, ella, sam):
         with pytest.raises(ValidationError, match="cannot deactivate"):

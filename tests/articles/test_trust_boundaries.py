@@ -10,7 +10,7 @@ import datetime as dt
 import xml.etree.ElementTree as ET  # noqa: S405 - parses our own responses in tests
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +28,7 @@ from tests.support.factories import (
     TopicFactory,
 )
 from tests.support.personas import desk_member as staff
-from tests.support.personas import logged_in
+from tests.support.personas import every_desk, logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -329,7 +329,7 @@ def test_an_editor_makes_a_desk_then_has_no_rights_over_it(cleo, rita):
 
 def test_a_managing_editor_staffs_any_desk(transport, cleo):
     managing = staff("mona", "Editors")
-    managing.user_permissions.add(Permission.objects.get(codename="work_on_every_desk"))
+    every_desk(managing)
     response = logged_in(managing).post(
         STAFF_ADD, {"user": cleo.pk, "desk": transport.pk, "role": "editor"}
     )

@@ -14,14 +14,13 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.test import Client
 
 from comments import notify, selectors, services
 from comments.models import Comment, CommenterStanding, ModerationLog, Report, Term
 from notifications.models import MODERATOR_DIGEST, Notification
 from tests.support.factories import ArticleFactory, CommentFactory, DeskFactory
-from tests.support.personas import desk_member
+from tests.support.personas import desk_member, every_desk
 from tests.support.public_html import Page
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +70,7 @@ def _managing_editor():
     """An editor on no desk who works on every desk (a managing editor): site-wide, as an
     editor on no desk without that right is nowhere."""
     ned = desk_member("ned", "Editors")
-    ned.user_permissions.add(Permission.objects.get(codename="work_on_every_desk"))
+    every_desk(ned)
     return ned
 
 

@@ -17,6 +17,7 @@ from editorial.models import EditLock
 from editorial.services import saving
 from tests.support.admin import CHANGELIST, action, article_form, change_url, errors
 from tests.support.factories import ArticleFactory, PhotoFactory
+from tests.support.personas import every_desk
 
 pytestmark = pytest.mark.django_db
 
@@ -36,11 +37,10 @@ def ada(editor):
 
 @pytest.fixture
 def ben(editor):
-    from django.contrib.auth.models import Permission
 
     user = User.objects.create_user("ben", first_name="Ben", last_name="Okri", is_staff=True)
     user.groups.add(Group.objects.get(name="Editors"))
-    user.user_permissions.add(Permission.objects.get(codename="work_on_every_desk"))
+    every_desk(user)
     client = Client()
     client.force_login(user)
     client.user = user

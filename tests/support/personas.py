@@ -4,7 +4,7 @@ given desks, for tests of desk rights."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
 
 
@@ -32,18 +32,7 @@ def every_desk(user: User) -> User:
     """Gives the user the right to write and publish for every desk, so tests of a role stay
     about the role; desk rights are tested with desk members (tests/articles/test_desk_rights.py).
     """
-    from django.contrib.auth.models import Permission
-    from django.contrib.contenttypes.models import ContentType
-
-    from articles.models import Article
-
-    ContentType.objects.clear_cache()  # a transactional test's flush made them anew
-    permission, _ = Permission.objects.get_or_create(
-        content_type=ContentType.objects.get_for_model(Article),
-        codename="work_on_every_desk",
-        defaults={"name": "Can write and publish for every desk"},
-    )
-    user.user_permissions.add(permission)
+    user.user_permissions.add(Permission.objects.get(codename="work_on_every_desk"))
     return user
 
 
