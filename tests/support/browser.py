@@ -6,6 +6,7 @@ asks for `page` (a second sync Playwright in the same process cannot start).
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,29 @@ def page(browser, request, settings):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+    if "live_server" in request.fixturenames:
+        last_beacons_landed()
+
+
+def last_beacons_landed(seconds: float = 5) -> None:
+    """A page that closes sends its last requests as beacons (the edit lock let go, the last
+    autosave), which the live server may still be handling as the test ends. The test
+    database is then flushed and its ids start again at 1, so a late beacon could deadlock
+    the flush, or let go of the next test's lock on "the same" article: wait until every
+    request that reached the server is done with the database."""
+    from django.db import connection
+
+    time.sleep(0.3)  # a beacon sent as the page closed reaches the server
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND state <> 'idle'"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.05)
 
 
 def log_in(page, live_server, username: str, password: str | None = None) -> None:
