@@ -62,7 +62,7 @@ def type_into_body(page, text: str) -> None:
     page.keyboard.type(text)
 
 
-def wait_for(check, seconds: float = 10) -> None:
+def wait_for(check, seconds: float = 20) -> None:  # a loaded CI machine is slow
     deadline = time.monotonic() + seconds
     while not check():
         assert time.monotonic() < deadline, "timed out"
