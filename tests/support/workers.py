@@ -36,7 +36,11 @@ def use_own_redis_databases() -> None:
     cache = settings.CACHES["default"]
     if "LOCATION" in cache:
         cache["LOCATION"] = worker_database(cache["LOCATION"], worker)
+        os.environ["REDIS_URL"] = cache["LOCATION"]
     if settings.CELERY_BROKER_URL:
         broker = worker_database(settings.CELERY_BROKER_URL, worker)
         settings.CELERY_BROKER_URL = settings.CELERY_RESULT_BACKEND = broker
         app.conf.broker_url = app.conf.result_backend = broker
+        # Celery reads CELERY_BROKER_URL from the environment before its own configuration,
+        # and the processes a test starts (manage.py, gunicorn) read only the environment.
+        os.environ["CELERY_BROKER_URL"] = broker
