@@ -2,7 +2,6 @@
 Two workers on one broker take each other's tasks and run them against the wrong test
 database (mail never sent, articles never live): the fast loop failed a dozen worker tests."""
 
-import copy
 import os
 
 import pytest
@@ -13,23 +12,25 @@ from tests.support.workers import use_own_redis_databases, worker_database
 
 @pytest.fixture
 def as_worker_gw3(monkeypatch, settings):
-    """This process as the fourth xdist worker; settings, the app and the environment come back
-    after the test."""
+    """This process as the fourth xdist worker of a run on `make test`'s Redis databases;
+    settings, the app and the environment come back after the test."""
+    cache, broker = "redis://127.0.0.1:6379/0", "redis://127.0.0.1:6379/1"
     monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw3")
-    monkeypatch.setenv("CELERY_BROKER_URL", settings.CELERY_BROKER_URL)
-    monkeypatch.setenv("REDIS_URL", settings.CACHES["default"]["LOCATION"])
-    settings.CACHES = copy.deepcopy(settings.CACHES)
+    monkeypatch.setenv("CELERY_BROKER_URL", broker)
+    monkeypatch.setenv("REDIS_URL", cache)
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": cache}}
+    settings.CELERY_BROKER_URL = settings.CELERY_RESULT_BACKEND = broker
     for name in ("broker_url", "result_backend"):
-        monkeypatch.setitem(app.conf, name, app.conf[name])
+        monkeypatch.setitem(app.conf, name, broker)
+    return cache, broker
 
 
 def test_a_worker_moves_the_broker_celery_reads_and_its_children_inherit(as_worker_gw3, settings):
-    broker, cache = settings.CELERY_BROKER_URL, settings.CACHES["default"]["LOCATION"]
+    cache, broker = as_worker_gw3
 
     use_own_redis_databases()
 
-    own_broker, own_cache = worker_database(broker, 3), worker_database(cache, 3)
-    assert own_broker != broker
+    own_cache, own_broker = "redis://127.0.0.1:6379/8", "redis://127.0.0.1:6379/9"
     with app.connection_for_write() as connection:  # what a publisher and `start_worker` use
         assert connection.as_uri(include_password=True) == own_broker
     assert app.conf.broker_url == app.conf.result_backend == own_broker
