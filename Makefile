@@ -69,10 +69,11 @@ test: install node_modules/.installed
 	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)  # real-browser journeys in a process of their own
 
 # The fast loop while working: no browser, no servers of its own, the test databases kept
-# between runs, two workers (each with its own database and Redis databases).
+# between runs, two workers (each with its own database and Redis databases); the idle one
+# takes tests from the busy one's share, so one slow file does not hold up the end.
 fast: install
 	@$(TEST_ENV); $(BIN)/python manage.py collectstatic --noinput -v0 && \
-	$(BIN)/pytest -m "not e2e and not faults" --reuse-db -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not e2e and not faults" --reuse-db -n 2 --dist worksteal $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
