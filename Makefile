@@ -50,6 +50,9 @@ serve: install
 worker: install
 	$(BIN)/celery -A newsroom worker --beat -l info
 
+# Three runs: what the fast loop runs, on two workers; then, one at a time, the tests that
+# start servers of their own or drive the browser (they time what those servers do); then
+# the browser journeys, in a process of their own.
 test: install node_modules/.installed
 	@export DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL); \
 	if ! $(BIN)/python scripts/check-services.py 2>/dev/null; then \
@@ -65,7 +68,8 @@ test: install node_modules/.installed
 	DEBUG=true $(BIN)/python manage.py check --fail-level WARNING
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 	@$(TEST_ENV); $(BIN)/python manage.py collectstatic --noinput -v0 && \
-	$(BIN)/pytest --ignore=tests/e2e $(PYTEST_ARGS) && \
+	$(BIN)/pytest --ignore=tests/e2e -m "not e2e and not faults" -n 2 --dist worksteal $(PYTEST_ARGS) && \
+	$(BIN)/pytest --ignore=tests/e2e -m "e2e or faults" $(PYTEST_ARGS) && \
 	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)  # real-browser journeys in a process of their own
 
 # The fast loop while working: no browser, no servers of its own, the test databases kept
