@@ -13,31 +13,9 @@ Only the registrations are here."""
 from django.contrib import admin
 
 from articles.models import Article
-from editorial.admin.actions import said_published, said_submitted, said_unpublished
-from editorial.admin.articles import ArticleAdmin, AuthorListFilter
-from editorial.admin.inlines import ArticleChildInline, BylineInline, CorrectionInline
-from editorial.admin.share_links import (
-    ShareLinkAdmin,
-    ShareLinkStateFilter,
-    share_link_address,
-    share_link_state,
-)
+from editorial.admin.articles import ArticleAdmin
+from editorial.admin.share_links import ShareLinkAdmin
 from editorial.models import ShareLink
 
 admin.site.register(Article, ArticleAdmin)
 admin.site.register(ShareLink, ShareLinkAdmin)
-
-__all__ = [
-    "ArticleAdmin",
-    "ArticleChildInline",
-    "AuthorListFilter",
-    "BylineInline",
-    "CorrectionInline",
-    "ShareLinkAdmin",
-    "ShareLinkStateFilter",
-    "said_published",
-    "said_submitted",
-    "said_unpublished",
-    "share_link_address",
-    "share_link_state",
-]

@@ -14,7 +14,6 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
-    HttpResponseNotAllowed,
     JsonResponse,
 )
 from django.shortcuts import redirect
@@ -36,14 +35,7 @@ from editorial.services import locks
 from photos.models import Photo
 
 
-class PostOnlyView(ArticleAdminView):
-    """An endpoint the page's script posts to: any other method is refused."""
-
-    def http_method_not_allowed(self, request: HttpRequest, *args: Any, **kwargs: Any):
-        return HttpResponseNotAllowed(["POST"])
-
-
-class LockView(PostOnlyView):
+class LockView(ArticleAdminView):
     """The edit lock: take it over (a button), refresh it or let it go (the page's script)."""
 
     def post(self, request: HttpRequest, article_id: int):
@@ -84,7 +76,7 @@ def lock_context(request: HttpRequest, article: Article) -> dict[str, Any]:
     }
 
 
-class AutosaveView(PostOnlyView):
+class AutosaveView(ArticleAdminView):
     """The form's text as typed, kept every few seconds by static/js/article_autosave.js
     (`action=discard` forgets it). Without an id: the new article the user is writing.
     JSON answers: 200 kept, 400 a bad post, 409 someone else holds the edit lock."""
@@ -153,7 +145,7 @@ def autosave_context(request: HttpRequest, article: Article | None) -> dict[str,
     return context
 
 
-class PhotoNoticeView(PostOnlyView):
+class PhotoNoticeView(ArticleAdminView):
     """The notice again, for the form as it is now (unsaved): POST `hero_photo` (an id
     or empty) and `body`. Answers `{"html": …, "blocking": n}`."""
 

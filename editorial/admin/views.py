@@ -52,18 +52,10 @@ def article_page(
 
 class ArticleAdminView(View):
     """A page or endpoint of the article admin. Wrapped by `admin_site.admin_view`, so only
-    staff reach it; the rights on the article itself are the view's to check.
-
-    Like the admin's own views (the change form and the rest), these answer every method:
-    a POST acts where the view has `post`, any other method reads the page. Endpoints that
-    take only a POST override `http_method_not_allowed` with their own answer."""
+    staff reach it; the rights on the article itself are the view's to check. A method the
+    view has no handler for gets View's 405."""
 
     model_admin: ArticleAdmin | None = None
-    # No OPTIONS answer of View's own: that method reads the page too.
-    http_method_names = [m for m in View.http_method_names if m != "options"]  # noqa: RUF012
-
-    def http_method_not_allowed(self, request: HttpRequest, *args: Any, **kwargs: Any):
-        return self.get(request, *args, **kwargs)
 
     def get_article(self, request: HttpRequest, article_id: int) -> Article:
         """The article, if this user may see it in the admin; else a 404, not a 403, so an
