@@ -137,7 +137,7 @@ def _rendition_name(photo_id: int, spec: renditions.Spec) -> str:
 
 def _photo_changed(photo_id: int, storage: Storage, dropped: list[str]) -> None:
     photo_files_delete(storage, dropped)
-    purge_on_commit(Photo(pk=photo_id).cache_keys())
+    purge_on_commit(objects=[Photo(pk=photo_id)])
 
 
 def photo_files_delete(storage: Storage, names: Iterable[str]) -> None:
