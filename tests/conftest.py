@@ -2,7 +2,7 @@
 worker, a real SMTP server, the real browser. What they are built from lives in tests/support/."""
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.contrib.auth.models import User
@@ -136,17 +136,16 @@ def transport_draft(transport, rita) -> Article:
     )
 
 
-@pytest.fixture
-def purges(monkeypatch) -> list[tuple[list[str], bool]]:
-    """Each call to the page cache's purge, in order: its keys, sorted, and whether it was
-    soft (the real purge still runs, so cached pages go stale as they would)."""
+def _recorded_purges[Entry](monkeypatch, entry: Callable[[list[str], bool], Entry]) -> list[Entry]:
+    """Each call to the page cache's purge, in order, as `entry(sorted keys, soft)`; the real
+    purge still runs, so cached pages go stale as they would."""
     from core import pagecache
 
-    calls: list[tuple[list[str], bool]] = []
+    calls: list[Entry] = []
     real = pagecache.purge
 
     def record(keys, *, soft=False):
-        calls.append((sorted(set(keys)), soft))
+        calls.append(entry(sorted(set(keys)), soft))
         real(keys, soft=soft)
 
     monkeypatch.setattr(pagecache, "purge", record)
@@ -154,20 +153,15 @@ def purges(monkeypatch) -> list[tuple[list[str], bool]]:
 
 
 @pytest.fixture
+def purges(monkeypatch) -> list[tuple[list[str], bool]]:
+    """Each purge: its keys, and whether it was soft."""
+    return _recorded_purges(monkeypatch, lambda keys, soft: (keys, soft))
+
+
+@pytest.fixture
 def purged(monkeypatch) -> list[list[str]]:
-    """The keys of each call to the page cache's purge, sorted, in order (the real purge
-    still runs, so cached pages go stale as they would)."""
-    from core import pagecache
-
-    calls: list[list[str]] = []
-    real = pagecache.purge
-
-    def record(keys, **options):
-        calls.append(sorted(set(keys)))
-        real(keys, **options)
-
-    monkeypatch.setattr(pagecache, "purge", record)
-    return calls
+    """Each purge's keys."""
+    return _recorded_purges(monkeypatch, lambda keys, soft: keys)
 
 
 @pytest.fixture
