@@ -35,7 +35,7 @@ node_modules/.installed: package.json package-lock.json
 install: $(VENV)/.installed
 
 run: install
-	@export DEBUG=$${DEBUG:-true}; \
+	@export DEBUG=$${DEBUG:-true} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}; \
 	$(BIN)/python manage.py migrate --noinput && \
 	$(BIN)/python manage.py loaddemo && \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)

@@ -61,6 +61,8 @@ def test_make_run_serves_healthz_and_home_with_sqlite(tmp_path):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as resp:
             assert resp.status == 200
             home = resp.read().decode()
+        # Links the site makes (canonical, feeds, mail) name the port it runs on.
+        assert f'<link rel="canonical" href="http://127.0.0.1:{port}/">' in home
         # Every demo article renders on SQLite too (related coverage, in-body photos).
         articles = set(re.findall(r'href="(/[a-z-]+/\d{4}/\d{2}/\d{2}/[a-z0-9-]+/)"', home))
         assert articles
